@@ -43,6 +43,7 @@ export type {
   StreamOutput,
 } from './ipynb-types.js';
 export type { JSONObject, JSONValue } from './json.js';
+export { findLockViolation, type LockViolation } from './lock-guard.js';
 export {
   assertCanDelete,
   assertCanEdit,

@@ -1,0 +1,89 @@
+import { errors, jwtVerify } from 'jose';
+
+/** The roles a token can carry. */
+export type Role = 'teacher' | 'student' | 'viewer';
+
+/**
+ * Who is on the other end of a connection or request, from a verified token
+ * (or the open-mode identity when the server runs without a secret).
+ */
+export interface Identity {
+  /** Pseudonymous user id (`sub`). */
+  readonly sub: string;
+  /** Display name (`name`); awareness states must claim this name. Null in open mode. */
+  readonly name: string | null;
+  readonly role: Role;
+  /** Room names, a trailing `*` making a prefix. */
+  readonly rooms: readonly string[];
+  /** Expiry in milliseconds since the epoch, or null when the token never expires. */
+  readonly expiresAt: number | null;
+}
+
+/** Thrown when a token is missing or invalid (401) or does not grant what is asked (403). */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  constructor(
+    readonly status: 401 | 403,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Verifies tokens. Open mode (no secret) lets everyone in as a teacher, for a
+ * server on one machine; `authenticate` then ignores the token entirely.
+ */
+export interface Authenticator {
+  readonly open: boolean;
+  /** Resolves to the identity of `token`, or rejects with an {@link AuthError} (401). */
+  authenticate(token: string | null): Promise<Identity>;
+}
+
+const roles = new Set<string>(['teacher', 'student', 'viewer']);
+
+const openIdentity: Identity = { sub: 'local', name: null, role: 'teacher', rooms: ['*'], expiresAt: null };
+
+/**
+ * Returns an authenticator that checks HS256 JWTs signed with `secret`
+ * (claims `sub`, `name`, `role`, `rooms`, `exp`), or the open-mode one when
+ * `secret` is undefined or empty.
+ */
+export const createAuthenticator = (secret: string | undefined): Authenticator => {
+  if (!secret) return { open: true, authenticate: async () => openIdentity };
+  const key = new TextEncoder().encode(secret);
+  return {
+    open: false,
+    async authenticate(token) {
+      if (!token) throw new AuthError(401, 'Unauthorized: no token');
+      let payload: Record<string, unknown>;
+      try {
+        ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
+      } catch (err) {
+        if (err instanceof errors.JWTExpired) throw new AuthError(401, 'Unauthorized: token expired');
+        throw new AuthError(401, 'Unauthorized: invalid token');
+      }
+      const { sub, name, role, rooms, exp } = payload;
+      if (typeof sub !== 'string' || sub === '') throw new AuthError(401, 'Unauthorized: token has no sub');
+      if (typeof name !== 'string') throw new AuthError(401, 'Unauthorized: token has no name');
+      if (typeof role !== 'string' || !roles.has(role))
+        throw new AuthError(401, 'Unauthorized: role must be teacher, student or viewer');
+      if (!Array.isArray(rooms) || !rooms.every((r) => typeof r === 'string'))
+        throw new AuthError(401, 'Unauthorized: rooms must be an array of strings');
+      return {
+        sub,
+        name,
+        role: role as Role,
+        rooms: rooms as string[],
+        expiresAt: typeof exp === 'number' ? exp * 1000 : null,
+      };
+    },
+  };
+};
+
+/** Returns true when `identity`'s `rooms` claim grants `room` (exactly, or by a `prefix*`). */
+export const canAccessRoom = (identity: Identity, room: string): boolean =>
+  identity.rooms.some((r) => (r.endsWith('*') ? room.startsWith(r.slice(0, -1)) : r === room));
+
+/** Returns true when `identity` may change documents (every role but viewer). */
+export const canWrite = (identity: Identity): boolean => identity.role !== 'viewer';

@@ -1,0 +1,78 @@
+/**
+ * Limits of one server, each with a default that suits a classroom. Every
+ * limit that is hit closes the offending connection with a named close code
+ * (see close-codes.ts) and never affects other connections or rooms.
+ */
+export interface Limits {
+  /** Largest WebSocket message accepted, in bytes (ws closes with 1009 above it). */
+  maxMessageBytes: number;
+  /** Largest encoded document, in bytes; also the largest HTTP PUT body. */
+  maxDocumentBytes: number;
+  /** Messages per second a connection may send on average. */
+  messagesPerSecond: number;
+  /** Messages a connection may send in a burst above the average. */
+  messageBurst: number;
+  /** Bytes queued for a client beyond which it is closed as a slow consumer. */
+  maxBufferedBytes: number;
+}
+
+/** Timings and thresholds of persistence and liveness. */
+export interface Timings {
+  /** A room with no connection is flushed, compacted and unloaded after this many milliseconds. */
+  idleUnloadMs: number;
+  /** Compact a room's update log into its snapshot after this many updates... */
+  compactAfterUpdates: number;
+  /** ...or after this many bytes of updates. */
+  compactAfterBytes: number;
+  /** Interval of WebSocket pings; a client that missed one pong is dropped. */
+  pingIntervalMs: number;
+}
+
+/** The default limits. */
+export const defaultLimits: Limits = {
+  maxMessageBytes: 16 * 1024 * 1024,
+  maxDocumentBytes: 64 * 1024 * 1024,
+  messagesPerSecond: 200,
+  messageBurst: 1000,
+  maxBufferedBytes: 32 * 1024 * 1024,
+};
+
+/** The default timings. */
+export const defaultTimings: Timings = {
+  idleUnloadMs: 30_000,
+  compactAfterUpdates: 500,
+  compactAfterBytes: 1024 * 1024,
+  pingIntervalMs: 30_000,
+};
+
+const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new RangeError(`${name}=${raw} is not a non-negative number`);
+  return value;
+};
+
+/**
+ * Reads limits and timings from environment variables (`CANDYCE_MAX_MESSAGE_BYTES`,
+ * `CANDYCE_MAX_DOCUMENT_BYTES`, `CANDYCE_MESSAGES_PER_SECOND`, `CANDYCE_MESSAGE_BURST`,
+ * `CANDYCE_MAX_BUFFERED_BYTES`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
+ * `CANDYCE_COMPACT_AFTER_BYTES`, `CANDYCE_PING_INTERVAL_MS`), falling back to the defaults.
+ * Throws a `RangeError` naming the variable when a value is not a number.
+ */
+export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings: Timings } => ({
+  limits: {
+    maxMessageBytes: envNumber(env, 'CANDYCE_MAX_MESSAGE_BYTES', defaultLimits.maxMessageBytes),
+    maxDocumentBytes: envNumber(env, 'CANDYCE_MAX_DOCUMENT_BYTES', defaultLimits.maxDocumentBytes),
+    messagesPerSecond: envNumber(env, 'CANDYCE_MESSAGES_PER_SECOND', defaultLimits.messagesPerSecond),
+    messageBurst: envNumber(env, 'CANDYCE_MESSAGE_BURST', defaultLimits.messageBurst),
+    maxBufferedBytes: envNumber(env, 'CANDYCE_MAX_BUFFERED_BYTES', defaultLimits.maxBufferedBytes),
+  },
+  timings: {
+    idleUnloadMs: envNumber(env, 'CANDYCE_IDLE_UNLOAD_MS', defaultTimings.idleUnloadMs),
+    compactAfterUpdates: envNumber(env, 'CANDYCE_COMPACT_AFTER_UPDATES', defaultTimings.compactAfterUpdates),
+    compactAfterBytes: envNumber(env, 'CANDYCE_COMPACT_AFTER_BYTES', defaultTimings.compactAfterBytes),
+    pingIntervalMs: envNumber(env, 'CANDYCE_PING_INTERVAL_MS', defaultTimings.pingIntervalMs),
+  },
+});

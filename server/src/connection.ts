@@ -1,0 +1,342 @@
+import { findLockViolation } from '@candyce/model';
+import type { WebSocket } from 'ws';
+import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Identity } from './auth.js';
+import { canWrite } from './auth.js';
+import {
+  claimedName,
+  decodeAwarenessUpdate,
+  encodeAwarenessUpdate as encodeEntries,
+} from './awareness-filter.js';
+import type { CloseCode } from './close-codes.js';
+import * as closeCodes from './close-codes.js';
+import type { Limits } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import type { ClientMessage } from './protocol.js';
+import { encodeAwareness, encodeStep1, MalformedFrameError, parseFrame } from './protocol.js';
+import type { Room, RoomMember } from './room.js';
+import { staleClient } from './stale-epoch.js';
+
+/** Awareness client ids one connection may introduce; further ones are ignored. */
+const maxAwarenessIdsPerConnection = 8;
+
+/** What a connection needs from its server. */
+export interface ConnectionContext {
+  readonly limits: Limits;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  /** Called once when the connection is closed, to release its room. */
+  readonly onClose: (connection: Connection) => void;
+}
+
+/**
+ * One WebSocket client of one room. Frames that arrive before the room is
+ * loaded wait in a queue; afterwards each frame is parsed whole, checked
+ * (role, epoch, sizes, rate) and applied. Any malformed frame closes this
+ * connection only.
+ */
+export class Connection implements RoomMember {
+  room: Room | null = null;
+  closed = false;
+  alive = true;
+  readonly awarenessIds = new Set<number>();
+  private queue: Uint8Array[] = [];
+  private queuedBytes = 0;
+  /**
+   * False while a room that had deleted epochs has not yet seen this client's
+   * first sync step 2: until then its step 1 is not answered, so a stale copy
+   * never receives the new epoch's content before being refused.
+   */
+  private verified = true;
+  private heldStep1: Uint8Array[] = [];
+  private tokens: number;
+  private lastRefill = performance.now();
+  private expiryTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly roomName: string,
+    private readonly ctx: ConnectionContext,
+    public identity: Identity | null = null,
+  ) {
+    this.tokens = ctx.limits.messageBurst;
+    ctx.metrics.connections.inc();
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+    ws.on('close', () => this.dispose());
+    ws.on('error', (err) => {
+      ctx.logger.debug({ room: roomName, err }, 'websocket error');
+      this.dispose();
+    });
+  }
+
+  /** Sets the verified identity and closes the connection when its token expires. */
+  authenticate(identity: Identity): void {
+    this.identity = identity;
+    if (identity.expiresAt !== null) this.armExpiry(identity.expiresAt);
+  }
+
+  private armExpiry(expiresAt: number): void {
+    const delay = expiresAt - Date.now();
+    // setTimeout holds at most 2^31-1 ms (24.8 days): re-arm for longer tokens.
+    const max = 2 ** 31 - 1;
+    this.expiryTimer = setTimeout(
+      () => (delay > max ? this.armExpiry(expiresAt) : this.close(closeCodes.TokenExpired)),
+      Math.min(Math.max(delay, 0), max),
+    );
+  }
+
+  /**
+   * Joins the loaded room: sends sync step 1 and the awareness states, then
+   * handles the frames that arrived meanwhile.
+   */
+  attach(room: Room): void {
+    if (this.closed) return;
+    this.room = room;
+    this.verified = room.tombstone.size === 0;
+    room.members.add(this);
+    this.send(encodeStep1(Y.encodeStateVector(room.doc)));
+    const states = room.awareness.getStates();
+    if (states.size > 0)
+      this.send(encodeAwareness(encodeAwarenessUpdate(room.awareness, [...states.keys()])));
+    const queued = this.queue;
+    this.queue = [];
+    for (const frame of queued) if (!this.closed) this.handle(frame);
+  }
+
+  /** Sends one message, closing the connection when the client does not keep up. */
+  send(message: Uint8Array): void {
+    if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+    if (this.ws.bufferedAmount > this.ctx.limits.maxBufferedBytes) {
+      this.close(closeCodes.SlowConsumer);
+      return;
+    }
+    this.ws.send(message);
+    this.ctx.metrics.messagesOut.inc();
+    this.ctx.metrics.bytesOut.inc(message.length);
+  }
+
+  /** Closes the connection with a named code (once) and leaves the room. */
+  close(code: CloseCode): void {
+    if (this.closed) return;
+    this.ctx.metrics.closes.inc({ code: String(code.code) });
+    if (code.code >= 4000)
+      this.ctx.logger.info({ room: this.roomName, user: this.identity?.sub, code: code.code }, code.reason);
+    try {
+      this.ws.close(code.code, code.reason);
+    } catch {
+      this.ws.terminate();
+    }
+    // A client that stopped reading never acknowledges the close frame.
+    setTimeout(() => this.ws.terminate(), 2000).unref();
+    this.dispose();
+  }
+
+  private dispose(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.expiryTimer) clearTimeout(this.expiryTimer);
+    this.ctx.metrics.connections.dec();
+    if (this.room) {
+      this.room.removeMember(this, this.awarenessIds);
+    }
+    this.queue = [];
+    this.ctx.onClose(this);
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    if (this.closed) return;
+    this.ctx.metrics.bytesIn.inc(data.length);
+    if (!this.takeToken()) {
+      this.close(closeCodes.TooManyMessages);
+      return;
+    }
+    if (!isBinary) {
+      this.ctx.metrics.errors.inc({ kind: 'malformed' });
+      this.close(closeCodes.MalformedMessage);
+      return;
+    }
+    const frame = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    if (this.room === null || this.identity === null) {
+      // Bounded: a client may not pile up more than a few messages' worth while the room loads.
+      this.queuedBytes += frame.length;
+      if (this.queuedBytes > 4 * this.ctx.limits.maxMessageBytes) this.close(closeCodes.TooManyMessages);
+      else this.queue.push(frame);
+    } else this.handle(frame);
+  }
+
+  private takeToken(): boolean {
+    const { messagesPerSecond, messageBurst } = this.ctx.limits;
+    const now = performance.now();
+    this.tokens = Math.min(messageBurst, this.tokens + ((now - this.lastRefill) / 1000) * messagesPerSecond);
+    this.lastRefill = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  private handle(frame: Uint8Array): void {
+    let messages: ClientMessage[];
+    try {
+      messages = parseFrame(frame);
+    } catch (err) {
+      this.refuseMalformed(err);
+      return;
+    }
+    for (const message of messages) {
+      if (this.closed) return;
+      this.ctx.metrics.messagesIn.inc({ type: message.type });
+      this.dispatch(message);
+    }
+  }
+
+  private dispatch(message: ClientMessage): void {
+    const room = this.room!;
+    switch (message.type) {
+      case 'step1':
+        try {
+          Y.decodeStateVector(message.stateVector);
+        } catch (err) {
+          this.refuseMalformed(err);
+          return;
+        }
+        if (this.verified) room.answerStep1(this, message.stateVector);
+        else this.heldStep1.push(message.stateVector);
+        return;
+      case 'step2':
+        if (!this.verified) {
+          if (!this.checkEpoch(room, message.update)) return;
+          this.verified = true;
+          for (const stateVector of this.heldStep1) room.answerStep1(this, stateVector);
+          this.heldStep1 = [];
+        }
+        this.applyUpdate(room, message.update);
+        return;
+      case 'update':
+        this.applyUpdate(room, message.update);
+        return;
+      case 'awareness':
+        this.applyAwareness(room, message.update);
+        return;
+      case 'queryAwareness': {
+        const ids = [...room.awareness.getStates().keys()];
+        this.send(encodeAwareness(encodeAwarenessUpdate(room.awareness, ids)));
+        return;
+      }
+      case 'auth':
+        // Clients have nothing to say in the auth protocol; tokens come with the URL.
+        return;
+    }
+  }
+
+  private applyUpdate(room: Room, update: Uint8Array): void {
+    if (!canWrite(this.identity!)) {
+      // Dropped, not closed: a viewer's editor may still produce local edits.
+      this.ctx.metrics.errors.inc({ kind: 'viewer_write_dropped' });
+      return;
+    }
+    if (room.closing || !this.checkEpoch(room, update)) return;
+    if (this.identity!.role === 'student') {
+      // Locks are enforced here too: a modified editor must not bypass them.
+      let violation: ReturnType<typeof findLockViolation>;
+      try {
+        violation = findLockViolation(room.doc, update, 'student');
+      } catch (err) {
+        this.refuseMalformed(err);
+        return;
+      }
+      if (violation) {
+        this.ctx.metrics.errors.inc({ kind: 'locked_cell' });
+        this.ctx.logger.warn(
+          { room: room.name, user: this.identity!.sub, ...violation },
+          'change of a locked cell refused',
+        );
+        this.close(closeCodes.CellLocked);
+        return;
+      }
+    }
+    if (room.size + update.length > this.ctx.limits.maxDocumentBytes) {
+      this.close(closeCodes.DocumentTooLarge);
+      return;
+    }
+    try {
+      Y.applyUpdate(room.doc, update, this);
+    } catch (err) {
+      this.refuseMalformed(err);
+    }
+  }
+
+  /** Returns true when `update` is a valid update of this epoch; otherwise closes the connection. */
+  private checkEpoch(room: Room, update: Uint8Array): boolean {
+    let stale: number | null;
+    try {
+      stale = staleClient(update, room.tombstone);
+    } catch (err) {
+      this.refuseMalformed(err);
+      return false;
+    }
+    if (stale === null) return true;
+    this.ctx.metrics.errors.inc({ kind: 'stale_epoch' });
+    this.ctx.logger.warn({ room: room.name, client: stale }, 'update from a deleted epoch refused');
+    this.close(closeCodes.StaleEpoch);
+    return false;
+  }
+
+  private applyAwareness(room: Room, update: Uint8Array): void {
+    let entries: ReturnType<typeof decodeAwarenessUpdate>;
+    try {
+      entries = decodeAwarenessUpdate(update);
+      for (const entry of entries) JSON.parse(entry.json);
+    } catch (err) {
+      this.refuseMalformed(err);
+      return;
+    }
+    const owners = room.awarenessOwners;
+    const name = this.identity!.name;
+    const accepted = entries.filter((entry) => {
+      const owner = owners.get(entry.clientId);
+      // The stock client echoes other clients' states back: not an impersonation, just ignored.
+      if (owner !== undefined && owner !== this) return false;
+      if (owner === undefined && entry.json === 'null') return false;
+      // One editor has one client id (a few after reloads of its document): cap what a connection may add.
+      if (owner === undefined && this.awarenessIds.size >= maxAwarenessIdsPerConnection) return false;
+      if (name !== null) {
+        const claimed = claimedName(entry.json);
+        if (claimed !== undefined && claimed !== name) {
+          this.ctx.metrics.errors.inc({ kind: 'impersonation' });
+          this.ctx.logger.warn(
+            { room: room.name, user: this.identity!.sub, claimed },
+            'awareness state claiming another name dropped',
+          );
+          return false;
+        }
+      }
+      owners.set(entry.clientId, this);
+      this.awarenessIds.add(entry.clientId);
+      return true;
+    });
+    if (accepted.length === 0) return;
+    try {
+      applyAwarenessUpdate(room.awareness, encodeEntries(accepted), this);
+    } catch (err) {
+      this.refuseMalformed(err);
+    }
+  }
+
+  private refuseMalformed(err: unknown): void {
+    this.ctx.metrics.errors.inc({ kind: 'malformed' });
+    this.ctx.logger.warn(
+      {
+        room: this.roomName,
+        user: this.identity?.sub,
+        problem: err instanceof MalformedFrameError ? err.message : String(err),
+      },
+      'malformed message',
+    );
+    this.close(closeCodes.MalformedMessage);
+  }
+}

@@ -1,0 +1,214 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { exportIpynb, importIpynb, NotebookFormatError } from '@candyce/model';
+import type { Authenticator, Identity } from './auth.js';
+import { AuthError, canAccessRoom, canWrite } from './auth.js';
+import { RoomDeleted } from './close-codes.js';
+import type { Limits } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { roomNameProblem } from './room-name.js';
+import type { RoomManager } from './rooms.js';
+
+/** What the HTTP API needs from its server. */
+export interface HttpContext {
+  readonly auth: Authenticator;
+  readonly rooms: RoomManager;
+  readonly limits: Limits;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+  readonly connectionCount: () => number;
+}
+
+/** An error that becomes a JSON response `{ error }` with this status. */
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(message);
+  }
+}
+
+const json = (
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void => {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+};
+
+const placeholder = `<!doctype html>
+<html lang="en"><meta charset="utf-8"><title>Candyce</title>
+<body><h1>Candyce sync server</h1>
+<p>The notebook editor is served here once the web app is built (it arrives with the editor).
+The WebSocket endpoint is <code>/sync/&lt;room&gt;</code>; the HTTP API is under <code>/api/notebooks/</code>.</p>
+</body></html>
+`;
+
+const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
+  new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new HttpError(413, `Body is larger than ${limit} bytes`));
+        // Drain the rest so the 413 response still reaches the client.
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+
+const bearer = (req: IncomingMessage): string | null => {
+  const header = req.headers.authorization;
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  return match ? match[1]! : null;
+};
+
+/**
+ * Returns the request handler of the HTTP API: `/api/notebooks/<room>`
+ * (PUT, GET, DELETE), `/api/notebooks/<room>/execute` (POST), `/healthz`,
+ * `/metrics` and the page at `/`. Every error is a JSON `{ error }` body with
+ * a sentence saying what happened; no request can crash the process.
+ */
+export const createHttpHandler =
+  (ctx: HttpContext) =>
+  (req: IncomingMessage, res: ServerResponse): void => {
+    handle(ctx, req, res).catch((err: unknown) => {
+      if (err instanceof HttpError) {
+        if (!res.headersSent) json(res, err.status, { error: err.message, ...err.extra });
+        return;
+      }
+      ctx.metrics.errors.inc({ kind: 'http' });
+      ctx.logger.error({ err, method: req.method, url: req.url }, 'HTTP request failed');
+      if (!res.headersSent) json(res, 500, { error: 'Internal server error; see the server logs' });
+    });
+  };
+
+const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const path = url.pathname;
+  if (path === '/healthz') {
+    json(res, 200, { status: 'ok', rooms: ctx.rooms.size, connections: ctx.connectionCount() });
+    return;
+  }
+  if (path === '/metrics') {
+    const text = await ctx.metrics.registry.metrics();
+    res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
+    res.end(text);
+    return;
+  }
+  if (path === '/' || path === '/index.html') {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(placeholder);
+    return;
+  }
+  const match = /^\/api\/notebooks\/([^/]*)(\/execute)?$/.exec(path);
+  if (!match) throw new HttpError(404, `No route for ${req.method} ${path}`);
+  let room: string;
+  try {
+    room = decodeURIComponent(match[1]!);
+  } catch {
+    throw new HttpError(400, `Room name ${JSON.stringify(match[1])} is not valid URL encoding`);
+  }
+  const problem = roomNameProblem(room);
+  if (problem) throw new HttpError(400, problem);
+  const identity = await authorize(ctx, req, room);
+  if (match[2]) {
+    if (req.method !== 'POST') throw new HttpError(405, 'Use POST to execute a cell', {});
+    if (!canWrite(identity)) throw new HttpError(403, 'Forbidden: viewers cannot execute cells');
+    throw new HttpError(
+      501,
+      'Server-side execution is not available yet: run cells in the browser (pyodide)',
+    );
+  }
+  switch (req.method) {
+    case 'GET':
+      return getNotebook(ctx, room, res);
+    case 'PUT':
+      if (!canWrite(identity)) throw new HttpError(403, 'Forbidden: viewers cannot change notebooks');
+      return putNotebook(ctx, room, req, res);
+    case 'DELETE':
+      if (identity.role !== 'teacher') throw new HttpError(403, 'Forbidden: only teachers delete notebooks');
+      if (!(await ctx.rooms.delete(room, RoomDeleted))) throw new HttpError(404, `No notebook named ${room}`);
+      ctx.logger.info({ room, user: identity.sub }, 'room deleted');
+      json(res, 200, { room, deleted: true });
+      return;
+    default:
+      throw new HttpError(405, `Method ${req.method} is not allowed on a notebook`);
+  }
+};
+
+const authorize = async (ctx: HttpContext, req: IncomingMessage, room: string): Promise<Identity> => {
+  let identity: Identity;
+  try {
+    identity = await ctx.auth.authenticate(bearer(req));
+  } catch (err) {
+    if (err instanceof AuthError) throw new HttpError(err.status, err.message);
+    throw err;
+  }
+  if (!canAccessRoom(identity, room)) throw new HttpError(403, 'Forbidden: this room is not in your token');
+  return identity;
+};
+
+const getNotebook = async (ctx: HttpContext, name: string, res: ServerResponse): Promise<void> => {
+  if (!(await ctx.rooms.peek(name)) && !(await ctx.rooms.exists(name)))
+    throw new HttpError(404, `No notebook named ${name}`);
+  const room = await ctx.rooms.acquire(name);
+  try {
+    await room.whenFlushed();
+    json(res, 200, exportIpynb(room.doc), { 'x-candyce-epoch': room.epoch });
+  } finally {
+    ctx.rooms.release(room);
+  }
+};
+
+const putNotebook = async (
+  ctx: HttpContext,
+  name: string,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> => {
+  const body = await readBody(req, ctx.limits.maxDocumentBytes);
+  let notebook: unknown;
+  try {
+    notebook = JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw new HttpError(400, `Body is not valid JSON: ${(err as Error).message}`);
+  }
+  const existed = (await ctx.rooms.peek(name)) !== null || (await ctx.rooms.exists(name));
+  const room = await ctx.rooms.acquire(name);
+  try {
+    if (room.closing) throw new HttpError(503, 'The room is closing; try again');
+    try {
+      importIpynb(room.doc, notebook, { kind: 'server', reason: 'import' });
+    } catch (err) {
+      if (err instanceof NotebookFormatError)
+        throw new HttpError(400, err.message, { path: err.path, problem: err.problem });
+      throw err;
+    }
+    room.stampEpoch();
+    try {
+      await room.whenFlushed();
+    } catch {
+      throw new HttpError(503, 'The notebook could not be saved (storage failure); try again later');
+    }
+    json(res, existed ? 200 : 201, { room: name, epoch: room.epoch }, { 'x-candyce-epoch': room.epoch });
+  } finally {
+    ctx.rooms.release(room);
+  }
+};

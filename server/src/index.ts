@@ -1,0 +1,15 @@
+// The public API of @candyce/server.
+
+export type { Authenticator, Identity, Role } from './auth.js';
+export { AuthError, canAccessRoom, canWrite, createAuthenticator } from './auth.js';
+export type { CloseCode } from './close-codes.js';
+export * as closeCodes from './close-codes.js';
+export type { Limits, Timings } from './config.js';
+export { defaultLimits, defaultTimings, limitsFromEnv } from './config.js';
+export { LevelStore } from './level-store.js';
+export type { Logger } from './logger.js';
+export { createLogger } from './logger.js';
+export { maxRoomNameLength, roomNameProblem } from './room-name.js';
+export type { CandyceServer, ServerOptions } from './server.js';
+export { createServer } from './server.js';
+export type { NotebookStore, StoredRoom } from './store.js';

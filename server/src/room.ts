@@ -1,0 +1,327 @@
+import { randomUUID } from 'node:crypto';
+import { Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { CloseCode } from './close-codes.js';
+import { StorageFailure } from './close-codes.js';
+import type { Timings } from './config.js';
+import type { Logger } from './logger.js';
+import type { Metrics } from './metrics.js';
+import { encodeAwareness, encodeStep2, encodeUpdate } from './protocol.js';
+import { decodeStateVector } from './state-vector.js';
+import type { NotebookStore } from './store.js';
+
+/** What a room needs from its server. */
+export interface RoomContext {
+  readonly store: NotebookStore;
+  readonly timings: Timings;
+  readonly metrics: Metrics;
+  readonly logger: Logger;
+}
+
+/** The side of a connection a room talks to. */
+export interface RoomMember {
+  send(message: Uint8Array): void;
+  close(code: CloseCode): void;
+}
+
+/** Transaction origin of updates replayed from the store: they are not written again. */
+const loadOrigin = Symbol('load');
+
+/** Origin of the server's own writes (document_id). */
+const serverOrigin = { kind: 'server', reason: 'epoch' } as const;
+
+interface PendingUpdate {
+  readonly update: Uint8Array;
+  readonly origin: unknown;
+}
+
+/**
+ * One notebook in memory: its Y.Doc, awareness, members, and the write path
+ * to the store. Accepted updates are written as one merged update per tick;
+ * they are broadcast to members only once the store has taken them, so a
+ * crash never loses anything that a client has seen. A write error stops the
+ * room (members closed with StorageFailure) instead of losing data silently.
+ */
+export class Room {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  readonly members = new Set<RoomMember>();
+  /** Which member owns each awareness client id: a member may only change its own states. */
+  readonly awarenessOwners = new Map<number, RoomMember>();
+  /** Connections and requests using the room; it may unload only at zero. */
+  refs = 0;
+  /** Set once the room is closing (unload, deletion, shutdown) or failed. */
+  closing = false;
+  failure: Error | null = null;
+  /** Approximate encoded size of the document: snapshot plus log since. */
+  size = 0;
+  onFailure: ((room: Room) => void) | null = null;
+
+  private pending: PendingUpdate[] = [];
+  private writing = false;
+  private scheduled = false;
+  private compactRequested = false;
+  private step1Queue: { member: RoomMember; stateVector: Uint8Array }[] = [];
+  private idleWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
+  private awarenessChanged = new Set<number>();
+  private awarenessScheduled = false;
+  private logFrom: number;
+  private nextSeq: number;
+  private logCount: number;
+  private logBytes: number;
+  private snapshotBytes = 0;
+
+  private constructor(
+    readonly name: string,
+    readonly epoch: string,
+    /** Client ids that wrote to deleted epochs of this room, with their final clocks. */
+    readonly tombstone: ReadonlyMap<number, number>,
+    private readonly ctx: RoomContext,
+    doc: Y.Doc,
+    log: { logFrom: number; nextSeq: number; count: number; bytes: number },
+  ) {
+    this.doc = doc;
+    this.logFrom = log.logFrom;
+    this.nextSeq = log.nextSeq;
+    this.logCount = log.count;
+    this.logBytes = log.bytes;
+    this.awareness = new Awareness(doc);
+    this.awareness.setLocalState(null);
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === loadOrigin) return;
+      this.pending.push({ update, origin });
+      this.size += update.length;
+      this.schedule();
+    });
+    this.awareness.on('update', ({ added, updated, removed }: Record<string, number[]>) => {
+      for (const id of [...added!, ...updated!, ...removed!]) this.awarenessChanged.add(id);
+      this.scheduleAwareness();
+    });
+  }
+
+  /**
+   * Loads a room from the store, creating it with a fresh epoch when it does
+   * not exist yet. Rejects when the store fails; nothing is sent to anyone
+   * before this resolves.
+   */
+  static async load(name: string, ctx: RoomContext): Promise<Room> {
+    const [stored, tomb] = await Promise.all([ctx.store.load(name), ctx.store.tombstone(name)]);
+    const doc = new Y.Doc();
+    const tombstone = tomb ? decodeStateVector(tomb) : new Map<number, number>();
+    let room: Room;
+    if (stored) {
+      let bytes = 0;
+      Y.transact(
+        doc,
+        () => {
+          if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, loadOrigin);
+          for (const update of stored.updates) {
+            Y.applyUpdate(doc, update, loadOrigin);
+            bytes += update.length;
+          }
+        },
+        loadOrigin,
+      );
+      room = new Room(name, stored.epoch, tombstone, ctx, doc, {
+        logFrom: stored.logFrom,
+        nextSeq: stored.nextSeq,
+        count: stored.updates.length,
+        bytes,
+      });
+      room.snapshotBytes = stored.snapshot?.length ?? 0;
+      room.size = room.snapshotBytes + bytes;
+      if (room.compactionDue()) room.requestCompaction();
+    } else {
+      const epoch = randomUUID();
+      await ctx.store.create(name, epoch);
+      room = new Room(name, epoch, tombstone, ctx, doc, { logFrom: 0, nextSeq: 0, count: 0, bytes: 0 });
+    }
+    room.stampEpoch();
+    return room;
+  }
+
+  /**
+   * Writes the epoch into `state.document_id` when it is not there (new room,
+   * or an import that reset the state map), so editors can tell epochs apart.
+   */
+  stampEpoch(): void {
+    const state = this.doc.getMap('state');
+    if (state.get('document_id') !== this.epoch)
+      this.doc.transact(() => state.set('document_id', this.epoch), serverOrigin);
+  }
+
+  /**
+   * Answers a member's sync step 1 with the missing part of the document,
+   * never including updates that are not yet handed to the store.
+   */
+  answerStep1(member: RoomMember, stateVector: Uint8Array): void {
+    if (this.pending.length === 0 && !this.writing) {
+      member.send(encodeStep2(Y.encodeStateAsUpdate(this.doc, stateVector)));
+      return;
+    }
+    this.step1Queue.push({ member, stateVector });
+    this.schedule();
+  }
+
+  /** Removes a member and the awareness states it owned. */
+  removeMember(member: RoomMember, awarenessIds: Iterable<number>): void {
+    this.members.delete(member);
+    const owned = [...awarenessIds].filter((id) => this.awarenessOwners.get(id) === member);
+    for (const id of owned) this.awarenessOwners.delete(id);
+    const ids = owned.filter((id) => this.awareness.getStates().has(id));
+    if (ids.length > 0) removeAwarenessStates(this.awareness, ids, null);
+  }
+
+  /** Resolves once every update accepted so far is in the store; rejects if the room failed. */
+  whenFlushed(): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending.length === 0 && !this.writing && !this.scheduled && !this.compactRequested)
+      return Promise.resolve();
+    return new Promise((resolve, reject) => this.idleWaiters.push({ resolve, reject }));
+  }
+
+  /** Asks for the update log to be merged into a snapshot at the next flush. */
+  requestCompaction(): void {
+    this.compactRequested = true;
+    this.schedule();
+  }
+
+  /** True when the update log holds entries that a compaction would fold. */
+  get hasLog(): boolean {
+    return this.logCount > 0;
+  }
+
+  /** Closes every member with `code`. */
+  closeMembers(code: CloseCode): void {
+    for (const member of [...this.members]) member.close(code);
+  }
+
+  /** Frees the document and awareness; the room must not be used afterwards. */
+  destroy(): void {
+    if (this.doc.isDestroyed) return;
+    this.closing = true;
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.writing || this.failure) return;
+    this.scheduled = true;
+    // setImmediate, not a microtask: every message read in this I/O phase joins the batch.
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.writing || this.failure) return;
+    const batch = this.pending;
+    this.pending = [];
+    // The document now holds exactly what is stored plus `batch`: answers computed
+    // here are sent after the write, so they never show unstored content.
+    const answers = this.step1Queue.map(({ member, stateVector }) => ({
+      member,
+      message: encodeStep2(Y.encodeStateAsUpdate(this.doc, stateVector)),
+    }));
+    this.step1Queue = [];
+    const compact = this.compactRequested || (batch.length > 0 && this.compactionDue());
+    let merged: Uint8Array | null = null;
+    if (batch.length > 0)
+      merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
+    if (merged !== null || compact) {
+      this.writing = true;
+      const stopTimer = this.ctx.metrics.storeWriteSeconds.startTimer();
+      try {
+        if (compact) await this.writeSnapshot();
+        else if (merged) await this.appendUpdate(merged);
+      } catch (err) {
+        this.writing = false;
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+        return;
+      } finally {
+        stopTimer();
+      }
+      this.writing = false;
+    }
+    if (merged) this.broadcastUpdate(merged, batch);
+    for (const { member, message } of answers) if (this.members.has(member)) member.send(message);
+    if (this.pending.length > 0 || this.step1Queue.length > 0 || this.compactRequested) this.schedule();
+    else if (!this.scheduled) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w.resolve();
+    }
+  }
+
+  /**
+   * Compaction is due after N writes or B bytes of log, but never before the log
+   * is a quarter of the snapshot: rewriting a large notebook's snapshot every few
+   * keystrokes would multiply the bytes written. Storage stays below about 1.25x
+   * the snapshot plus the thresholds, and bytes written below about 5x those logged.
+   */
+  private compactionDue(): boolean {
+    const { compactAfterUpdates, compactAfterBytes } = this.ctx.timings;
+    const over = this.logCount + 1 > compactAfterUpdates || this.logBytes >= compactAfterBytes;
+    return over && this.logBytes * 4 >= this.snapshotBytes;
+  }
+
+  private async appendUpdate(update: Uint8Array): Promise<void> {
+    await this.ctx.store.append(this.name, this.nextSeq, update);
+    this.nextSeq++;
+    this.logCount++;
+    this.logBytes += update.length;
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    this.compactRequested = false;
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    const to = this.nextSeq;
+    await this.ctx.store.compact(this.name, snapshot, this.logFrom, to);
+    this.logFrom = to;
+    this.logCount = 0;
+    this.logBytes = 0;
+    this.snapshotBytes = snapshot.length;
+    this.size = snapshot.length;
+    this.ctx.logger.debug({ room: this.name, bytes: snapshot.length }, 'room compacted');
+  }
+
+  private broadcastUpdate(merged: Uint8Array, batch: readonly PendingUpdate[]): void {
+    // When one member sent the whole batch it already has it; otherwise everyone
+    // gets the merged update (Yjs ignores what it already has).
+    const origin = batch[0]!.origin;
+    const skip = batch.every((p) => p.origin === origin) ? origin : null;
+    const message = encodeUpdate(merged);
+    for (const member of this.members) if (member !== skip) member.send(message);
+  }
+
+  private scheduleAwareness(): void {
+    if (this.awarenessScheduled) return;
+    this.awarenessScheduled = true;
+    setImmediate(() => {
+      this.awarenessScheduled = false;
+      if (this.closing && this.members.size === 0) return;
+      const ids = [...this.awarenessChanged];
+      this.awarenessChanged.clear();
+      if (ids.length === 0 || this.doc.isDestroyed) return;
+      const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids));
+      // Echoed to the sender too: the stock client drops a connection that hears nothing for 30 s.
+      for (const member of this.members) member.send(message);
+    });
+  }
+
+  private fail(err: Error): void {
+    this.failure = err;
+    this.closing = true;
+    this.ctx.metrics.errors.inc({ kind: 'store' });
+    this.ctx.logger.error(
+      { room: this.name, err },
+      'store write failed: room stops accepting edits, members are closed',
+    );
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w.reject(err);
+    this.closeMembers(StorageFailure);
+    this.onFailure?.(this);
+  }
+}

@@ -1,0 +1,203 @@
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { AuthError, type Authenticator, canAccessRoom, createAuthenticator } from './auth.js';
+import * as closeCodes from './close-codes.js';
+import { defaultLimits, defaultTimings, type Limits, type Timings } from './config.js';
+import { Connection } from './connection.js';
+import { createHttpHandler } from './http-api.js';
+import { LevelStore } from './level-store.js';
+import { createLogger, type Logger } from './logger.js';
+import { createMetrics, type Metrics } from './metrics.js';
+import { roomNameProblem } from './room-name.js';
+import { RoomManager } from './rooms.js';
+import type { NotebookStore } from './store.js';
+
+/** Options of {@link createServer}; every one has a default. */
+export interface ServerOptions {
+  /** TCP port; 0 picks a free one (tests). Default 1234. */
+  port?: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host?: string;
+  /** LevelDB directory, used when no `store` is given. Default `./data`. */
+  dataDir?: string;
+  /** A persistence back-end; by default a {@link LevelStore} in `dataDir`. */
+  store?: NotebookStore;
+  /** HS256 secret of tokens; without it the server runs open (one machine only). */
+  secret?: string;
+  limits?: Partial<Limits>;
+  timings?: Partial<Timings>;
+  logger?: Logger;
+  /** Adds process metrics (CPU, memory, event loop) to /metrics. Default false. */
+  processMetrics?: boolean;
+}
+
+/** A running (or ready to run) Candyce server. */
+export interface CandyceServer {
+  /** Opens the store and listens; resolves to the port. */
+  listen(): Promise<number>;
+  /**
+   * Stops accepting, closes every socket with 1012 (clients reconnect), flushes
+   * and compacts every room, then closes the store.
+   */
+  close(): Promise<void>;
+  /** The port listened on (0 before `listen`). */
+  readonly port: number;
+  /** The room manager, for tests and embedding. */
+  readonly rooms: RoomManager;
+  readonly metrics: Metrics;
+}
+
+const syncPath = /^\/sync\/([^/?]*)$/;
+
+/**
+ * Creates a Candyce server: the y-websocket protocol on `/sync/<room>`, the
+ * HTTP API on `/api/notebooks/<room>`, `/healthz` and `/metrics`, on one port.
+ * Nothing happens until `listen()`.
+ */
+export const createServer = (options: ServerOptions = {}): CandyceServer => {
+  const logger = options.logger ?? createLogger();
+  const limits: Limits = { ...defaultLimits, ...options.limits };
+  const timings: Timings = { ...defaultTimings, ...options.timings };
+  const metrics = createMetrics(options.processMetrics ?? false);
+  const store = options.store ?? new LevelStore(options.dataDir ?? './data');
+  const auth: Authenticator = createAuthenticator(options.secret);
+  const rooms = new RoomManager({ store, timings, metrics, logger });
+  const connections = new Set<Connection>();
+  let closing = false;
+  let port = 0;
+
+  const http: HttpServer = createHttpServer(
+    createHttpHandler({ auth, rooms, limits, metrics, logger, connectionCount: () => connections.size }),
+  );
+  const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
+
+  const connect = async (connection: Connection, token: string | null): Promise<void> => {
+    let identity: Awaited<ReturnType<Authenticator['authenticate']>>;
+    try {
+      identity = await auth.authenticate(token);
+    } catch (err) {
+      if (!(err instanceof AuthError)) throw err;
+      connection.close({ code: 4401, reason: err.message });
+      return;
+    }
+    if (connection.closed) return;
+    if (!canAccessRoom(identity, connection.roomName)) {
+      connection.close(closeCodes.Forbidden);
+      return;
+    }
+    connection.authenticate(identity);
+    let room: Awaited<ReturnType<RoomManager['acquire']>>;
+    try {
+      room = await rooms.acquire(connection.roomName);
+    } catch (err) {
+      logger.error({ room: connection.roomName, err }, 'room could not be loaded');
+      metrics.errors.inc({ kind: 'store' });
+      connection.close(closeCodes.StorageFailure);
+      return;
+    }
+    if (connection.closed || room.closing) {
+      rooms.release(room);
+      if (!connection.closed) connection.close(closeCodes.ServiceRestart);
+      return;
+    }
+    held.set(connection, room);
+    connection.attach(room);
+  };
+
+  const held = new Map<Connection, Awaited<ReturnType<RoomManager['acquire']>>>();
+
+  const onConnection = (ws: WebSocket, roomName: string, token: string | null): void => {
+    const connection = new Connection(ws, roomName, {
+      limits,
+      metrics,
+      logger,
+      onClose: (c) => {
+        connections.delete(c);
+        const room = held.get(c);
+        if (room) {
+          held.delete(c);
+          rooms.release(room);
+        }
+      },
+    });
+    connections.add(connection);
+    const problem = roomNameProblem(roomName);
+    if (problem) {
+      connection.close({ code: closeCodes.InvalidRoomName.code, reason: problem.slice(0, 120) });
+      return;
+    }
+    connect(connection, token).catch((err: unknown) => {
+      logger.error({ err, room: roomName }, 'connection setup failed');
+      connection.close(closeCodes.StorageFailure);
+    });
+  };
+
+  http.on('upgrade', (req, socket: Duplex, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const match = syncPath.exec(url.pathname);
+    if (closing || !match) {
+      socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
+      return;
+    }
+    let roomName: string;
+    try {
+      roomName = decodeURIComponent(match[1]!);
+    } catch {
+      roomName = match[1]!;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, roomName, url.searchParams.get('token')));
+  });
+
+  // Liveness: a client that did not answer the previous ping is gone.
+  let pinger: NodeJS.Timeout | null = null;
+
+  return {
+    get port() {
+      return port;
+    },
+    rooms,
+    metrics,
+    async listen() {
+      if (store instanceof LevelStore) await store.open();
+      if (auth.open)
+        logger.warn(
+          'CANDYCE_SECRET is not set: the server runs OPEN, without authentication. Anyone who reaches it can read, change and delete every notebook. Use this only on one machine (HOST=127.0.0.1).',
+        );
+      await new Promise<void>((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(options.port ?? 1234, options.host ?? '127.0.0.1', () => {
+          http.off('error', reject);
+          resolve();
+        });
+      });
+      port = (http.address() as AddressInfo).port;
+      pinger = setInterval(() => {
+        for (const c of connections) {
+          if (!c.alive) {
+            c.ws.terminate();
+            continue;
+          }
+          c.alive = false;
+          c.ws.ping();
+        }
+      }, timings.pingIntervalMs);
+      pinger.unref();
+      return port;
+    },
+    async close() {
+      if (closing) return;
+      closing = true;
+      if (pinger) clearInterval(pinger);
+      const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      // Sockets first, so no edit arrives after the last flush; clients reconnect on 1012.
+      for (const c of [...connections]) c.close(closeCodes.ServiceRestart);
+      await rooms.closeAll();
+      http.closeAllConnections();
+      for (const ws of wss.clients) ws.terminate();
+      await stopped;
+      await store.close();
+    },
+  };
+};

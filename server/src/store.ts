@@ -1,0 +1,43 @@
+/**
+ * What a store holds for one room: the epoch (a random id given when the room
+ * is created, new again after a deletion), the last snapshot and the update
+ * log written since, in order.
+ */
+export interface StoredRoom {
+  readonly epoch: string;
+  readonly snapshot: Uint8Array | null;
+  readonly updates: readonly Uint8Array[];
+  /** Sequence number of the first log entry still stored. */
+  readonly logFrom: number;
+  /** Sequence number the next appended update gets. */
+  readonly nextSeq: number;
+}
+
+/**
+ * A persistence back-end for rooms. The server serialises calls per room (one
+ * write in flight per room, never a load during an unload), so a store needs
+ * no locking of its own; different rooms may be written concurrently. Every
+ * method rejects on failure: a store must never swallow a write error, the
+ * room stops accepting edits instead.
+ */
+export interface NotebookStore {
+  /** Resolves to the stored room, or null when no room of that name exists. */
+  load(room: string): Promise<StoredRoom | null>;
+  /** Records a new, empty room with the given epoch. */
+  create(room: string, epoch: string): Promise<void>;
+  /** Appends one (merged) update to the room's log under sequence number `seq`. */
+  append(room: string, seq: number, update: Uint8Array): Promise<void>;
+  /** Atomically stores `snapshot` and deletes the log entries with `from <= seq < to`. */
+  compact(room: string, snapshot: Uint8Array, from: number, to: number): Promise<void>;
+  /**
+   * Atomically deletes the room and merges `stateVector` (Yjs encoding, the
+   * final state of the deleted epoch) into the room's tombstone.
+   */
+  delete(room: string, stateVector: Uint8Array): Promise<void>;
+  /** Resolves to the merged state vectors of every deleted epoch of the room, or null. */
+  tombstone(room: string): Promise<Uint8Array | null>;
+  /** Resolves to true when a room of that name exists. */
+  exists(room: string): Promise<boolean>;
+  /** Releases the store; called once when the server closes. */
+  close(): Promise<void>;
+}

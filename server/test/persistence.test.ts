@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { LevelStore } from '../src/index.js';
+import { connect, startServer, synced, tempDir, waitFor } from './helpers.js';
+
+describe('persistence', () => {
+  it('keeps every edit across a restart', async () => {
+    const first = await startServer();
+    const a = connect(first.ws, 'restart');
+    await synced(a);
+    for (let i = 0; i < 50; i++) a.text.insert(a.text.length, `${i},`);
+    const expected = a.text.toString();
+    const b = connect(first.ws, 'restart');
+    await waitFor(() => b.text.toString() === expected, 'second client to see every edit');
+    a.destroy();
+    b.destroy();
+    await first.close();
+
+    const second = await startServer({ dataDir: first.dataDir });
+    const c = connect(second.ws, 'restart');
+    await synced(c);
+    expect(c.text.toString()).toBe(expected);
+  });
+
+  it('keeps every edit when an idle room is unloaded and loaded again', async () => {
+    const { ws, server } = await startServer({ timings: { idleUnloadMs: 50 } });
+    const a = connect(ws, 'idle');
+    await synced(a);
+    a.text.insert(0, 'before unload');
+    const b = connect(ws, 'idle');
+    await waitFor(() => b.text.toString() === 'before unload', 'second client to see the edit');
+    a.destroy();
+    b.destroy();
+    await waitFor(() => server.rooms.size === 0, 'the room to unload');
+    const c = connect(ws, 'idle');
+    await synced(c);
+    expect(c.text.toString()).toBe('before unload');
+    expect(server.rooms.size).toBe(1);
+  });
+
+  it('compacts the update log online so storage stays near the document size', async () => {
+    const dataDir = await tempDir();
+    const liveStore = new LevelStore(dataDir);
+    await liveStore.open();
+    const { ws, close } = await startServer({
+      dataDir,
+      store: liveStore,
+      timings: { compactAfterUpdates: 5, compactAfterBytes: 1 << 20 },
+    });
+    const a = connect(ws, 'compact');
+    const b = connect(ws, 'compact');
+    await Promise.all([synced(a), synced(b)]);
+    // 12 rounds, each seen by the other client before the next: at least 12 separate writes.
+    for (let round = 1; round <= 12; round++) {
+      for (let i = 0; i < 25; i++) a.text.insert(a.text.length, 'x');
+      await waitFor(() => b.text.length === round * 25, `second client to see round ${round}`);
+    }
+    // Online: while the room is loaded, the log never holds much more than the threshold.
+    const live = await liveStore.load('compact');
+    expect(live!.snapshot).not.toBeNull();
+    expect(live!.updates.length).toBeLessThanOrEqual(6);
+    const expected = a.text.toString();
+    a.destroy();
+    b.destroy();
+    await close();
+
+    const store = new LevelStore(dataDir);
+    await store.open();
+    const stored = await store.load('compact');
+    await store.close();
+    expect(stored).not.toBeNull();
+    // Compacted on unload: a snapshot and an empty log.
+    expect(stored!.updates.length).toBe(0);
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, stored!.snapshot!);
+    expect(doc.getText('t').toString()).toBe(expected);
+    expect(stored!.snapshot!.length).toBeLessThan(Y.encodeStateAsUpdate(doc).length * 2);
+  });
+
+  it('never serves a document before its stored state is loaded', async () => {
+    const first = await startServer();
+    const a = connect(first.ws, 'loaded-first');
+    await synced(a);
+    a.text.insert(0, 'stored');
+    const room = await first.server.rooms.peek('loaded-first');
+    await waitFor(() => room?.doc.getText('t').toString() === 'stored', 'the server to receive the edit');
+    a.destroy();
+    await first.close();
+
+    // A slow disk: loading takes 300 ms, while the client asks for sync at once.
+    const store = new LevelStore(first.dataDir);
+    await store.open();
+    const load = store.load.bind(store);
+    store.load = async (room) => {
+      await new Promise((r) => setTimeout(r, 300));
+      return load(room);
+    };
+    const second = await startServer({ dataDir: first.dataDir, store });
+    // The very first state a client gets must already hold the stored text.
+    const b = connect(second.ws, 'loaded-first');
+    const seen: string[] = [];
+    b.doc.on('update', () => seen.push(b.text.toString()));
+    await synced(b);
+    expect(seen).toEqual(['stored']);
+  });
+});
