@@ -11,6 +11,26 @@ const requirements = [
     why: 'exported notebooks are checked with the official nbformat validator',
     check: ['/usr/bin/python3', ['-c', 'import nbformat']],
   },
+  {
+    apt: 'jupyter-server',
+    why: 'the jupyter kernel gateway is tested against a real Jupyter Server',
+    check: ['/usr/bin/python3', ['-c', 'import jupyter_server']],
+  },
+  {
+    apt: 'python3-ipykernel',
+    why: 'the Jupyter Server runs a real Python kernel in the tests',
+    check: ['/usr/bin/python3', ['-c', 'import ipykernel']],
+  },
+  {
+    apt: 'chromium',
+    why: 'end-to-end tests drive a real Chromium with playwright-core',
+    check: ['/usr/bin/chromium', ['--version']],
+  },
+  {
+    apt: 'fonts-dejavu-core',
+    why: 'pages rendered in headless Chromium need a font with French accents',
+    check: ['/bin/sh', ['-c', 'test -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf']],
+  },
 ];
 
 const ok = (check) => spawnSync(check[0], check[1], { stdio: 'ignore' }).status === 0;

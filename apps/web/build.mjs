@@ -1,0 +1,65 @@
+// Builds the classroom web app into dist/: index.html (home and notebook
+// pages, routed in the browser), assets/app-<hash>.js with its lazy chunks,
+// and assets/app.css. The editor is bundled from its sources.
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { bundle } from '../../packages/editor/build.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const require = createRequire(import.meta.url);
+
+// What the in-browser Python kernel needs, served next to the app so that the
+// server only has to serve this folder: Pyodide's runtime (fetched on the
+// first run of a cell, never before) and the kernel's module worker.
+const pyodideFiles = [
+  'pyodide.mjs',
+  'pyodide.asm.mjs',
+  'pyodide.asm.wasm',
+  'python_stdlib.zip',
+  'pyodide-lock.json',
+];
+
+async function addPyodide(dist) {
+  const from = dirname(
+    require.resolve('pyodide/package.json', { paths: [join(here, '../../packages/kernels')] }),
+  );
+  await mkdir(join(dist, 'pyodide'), { recursive: true });
+  for (const file of pyodideFiles) await copyFile(join(from, file), join(dist, 'pyodide', file));
+  await esbuild.build({
+    entryPoints: [join(here, '../../packages/kernels/src/pyodide-worker.ts')],
+    outfile: join(dist, 'kernels/pyodide-worker.js'),
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    minify: true,
+    conditions: ['source'],
+    logLevel: 'warning',
+  });
+}
+
+/** Builds the web app into `dist` and returns the bundle sizes. */
+export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } = {}) {
+  await rm(dist, { recursive: true, force: true });
+  const assets = join(dist, 'assets');
+  const sizes = await bundle({
+    entry: join(here, 'src/main.ts'),
+    outdir: assets,
+    name: 'app',
+    hashed: true,
+    quiet,
+  });
+  await mkdir(assets, { recursive: true });
+  await copyFile(join(here, 'src/app.css'), join(assets, 'app.css'));
+  const entry = sizes.files.find((f) => f.initial && f.file.startsWith('app'))?.file;
+  if (!entry) throw new Error('The web app bundle has no entry file');
+  const page = (await readFile(join(here, 'src/index.html'), 'utf8')).replace('%APP%', entry);
+  await writeFile(join(dist, 'index.html'), page);
+  await addPyodide(dist);
+  if (!quiet) console.log(`web app: ${dist} (index.html, assets/${entry})`);
+  return sizes;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildWebApp();

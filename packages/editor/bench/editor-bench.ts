@@ -1,0 +1,113 @@
+// bench:editor — bundle sizes (raw, gzip); time until a 200-cell notebook
+// with outputs is rendered and editable in headless Chromium, at full speed
+// and with the CPU throttled 4x (an old school laptop); JS heap after load.
+// Writes test/bench/results/editor.json and prints a table.
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { largeNotebook } from '../../../test/e2e/fixtures/notebooks.js';
+import { putNotebook, startStack } from '../../../test/e2e/helpers/stack.js';
+import { bundle } from '../build.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '../../..');
+const cells = 200;
+const runs = 3;
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)]!;
+};
+const round = (n: number, digits = 1): number => Number(n.toFixed(digits));
+
+const sizesDir = await mkdtemp(join(tmpdir(), 'candyce-bench-'));
+const sizes = await bundle({
+  entry: join(here, '../src/index.ts'),
+  outdir: sizesDir,
+  name: 'candyce-editor',
+  quiet: true,
+});
+await rm(sizesDir, { recursive: true, force: true });
+
+const stack = await startStack();
+const room = 'bench-200';
+await putNotebook(stack, room, largeNotebook(cells));
+
+interface Load {
+  renderedMs: number;
+  editableMs: number;
+  heapMiB: number;
+}
+
+const load = async (throttle: number): Promise<Load> => {
+  const context = await stack.browser.newContext();
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttle });
+  const q = new URLSearchParams({ server: stack.sync(), name: 'Bench', role: 'teacher', kernel: 'none' });
+  await page.goto(`${stack.web.url}/n/${room}?${q}`);
+  // Times are read in the page, from the start of navigation (performance.now()). The
+  // scripts are strings: tsx would wrap named functions in a helper the page does not have.
+  const timeWhen = (condition: string): Promise<number> =>
+    page.evaluate(`new Promise((resolve) => {
+      const root = () => document.querySelector('candyce-notebook')?.shadowRoot;
+      const check = () => ((${condition}) ? resolve(performance.now()) : requestAnimationFrame(check));
+      check();
+    })`) as Promise<number>;
+  const renderedMs = await timeWhen(
+    `(root()?.querySelectorAll('candyce-cell .outputs, candyce-cell .markdown').length ?? 0) >= ${cells}`,
+  );
+  const editableMs = await timeWhen(
+    `root()?.querySelector('candyce-cell[data-type="code"] .cm-content[contenteditable="true"]')`,
+  );
+  // Editable for real: a keystroke lands in the shared document.
+  await page.locator('candyce-cell[data-type="code"] .cm-content').first().click();
+  await page.keyboard.type('#');
+  await page.waitForFunction(`document.querySelector('candyce-notebook').exportNotebook().cells
+    .some((c) => [].concat(c.source).join('').includes('#'))`);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+  await cdp.send('HeapProfiler.collectGarbage');
+  const heap = (await cdp.send('Runtime.getHeapUsage')) as { usedSize: number };
+  await context.close();
+  return { renderedMs, editableMs, heapMiB: heap.usedSize / 1024 / 1024 };
+};
+
+const measure = async (throttle: number) => {
+  const loads: Load[] = [];
+  for (let i = 0; i < runs; i++) loads.push(await load(throttle));
+  return {
+    renderedMs: round(median(loads.map((l) => l.renderedMs))),
+    editableMs: round(median(loads.map((l) => l.editableMs))),
+    heapMiB: round(median(loads.map((l) => l.heapMiB)), 2),
+  };
+};
+
+const normal = await measure(1);
+const slow = await measure(4);
+await stack.close();
+
+const kb = (n: number) => round(n / 1024);
+const results = {
+  'bundle loaded at start, raw (KiB)': kb(sizes.initialRaw),
+  'bundle loaded at start, gzip (KiB)': kb(sizes.initialGzip),
+  'bundle loaded on demand (KaTeX, Markdown editing, kernels), raw (KiB)': kb(sizes.lazyRaw),
+  'bundle loaded on demand, gzip (KiB)': kb(sizes.lazyGzip),
+  [`${cells} cells rendered with outputs, median of ${runs} (ms)`]: normal.renderedMs,
+  [`${cells} cells: first code cell editable, median of ${runs} (ms)`]: normal.editableMs,
+  [`${cells} cells rendered, CPU throttled 4x (ms)`]: slow.renderedMs,
+  [`${cells} cells: first code cell editable, CPU throttled 4x (ms)`]: slow.editableMs,
+  [`JS heap after loading ${cells} cells (MiB)`]: normal.heapMiB,
+};
+
+const file = join(root, 'test/bench/results/editor.json');
+await mkdir(dirname(file), { recursive: true });
+await writeFile(
+  file,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, chromium: stack.browser.browser.version(), results }, null, 2)}\n`,
+);
+const width = Math.max(...Object.keys(results).map((k) => k.length));
+console.log(`\n${'measure'.padEnd(width)}  value`);
+console.log(`${'-'.repeat(width)}  -----`);
+for (const [k, v] of Object.entries(results)) console.log(`${k.padEnd(width)}  ${v}`);
+console.log(`\nwritten to ${file}`);

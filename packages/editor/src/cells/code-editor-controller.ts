@@ -1,0 +1,193 @@
+import type { CellType } from '@candyce/model';
+import { EditorState } from '@codemirror/state';
+import { EditorView } from '@codemirror/view';
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { YSyncConfig, yRemoteSelections, yRemoteSelectionsTheme, ySync, ySyncFacet } from 'y-codemirror.next';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import type { NotebookCommand } from '../keys/commands.js';
+import {
+  baseExtensions,
+  createCompartments,
+  type EditorCompartments,
+  languageFor,
+  loadMarkdownLanguage,
+  notebookKeys,
+  readOnlyFor,
+} from './editor-extensions.js';
+
+/** What the editor of one cell is bound to; read each time the host updates. */
+export interface CodeEditorBinding {
+  /** The element the editor goes into, or null while it is not rendered. */
+  container: HTMLElement | null;
+  text: Y.Text;
+  awareness: Awareness;
+  type: CellType;
+  readOnly: boolean;
+  label: string;
+  /** Registers the binding's transaction origin with the user's undo history. */
+  trackOrigin: (origin: unknown) => void;
+  onCommand: (command: NotebookCommand) => boolean;
+  onFocus: () => void;
+}
+
+/**
+ * Creates and destroys the CodeMirror view of one cell. The view is created
+ * lazily, when the cell comes near the viewport or when the user edits it,
+ * so that a 200-cell notebook opens fast on an old laptop; until then the
+ * cell shows its source as plain text.
+ */
+export class CodeEditorController implements ReactiveController {
+  /** The CodeMirror view, or null while not created. */
+  view: EditorView | null = null;
+  private bound: { text: Y.Text; awareness: Awareness } | null = null;
+  private compartments: EditorCompartments = createCompartments();
+  private applied: { type: CellType; readOnly: boolean; label: string } | null = null;
+  private observer: IntersectionObserver | null = null;
+  private wanted = false;
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly binding: () => CodeEditorBinding | null,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    if (typeof IntersectionObserver === 'undefined') {
+      this.wanted = true;
+      return;
+    }
+    this.observer = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          this.wanted = true;
+          this.observer?.disconnect();
+          this.observer = null;
+          this.host.requestUpdate();
+        }
+      },
+      { rootMargin: '800px 0px' },
+    );
+    this.observer.observe(this.host);
+  }
+
+  hostUpdated(): void {
+    const binding = this.binding();
+    if (!binding?.container) {
+      this.destroy();
+      return;
+    }
+    if (this.view && (this.bound?.text !== binding.text || this.bound.awareness !== binding.awareness)) {
+      this.destroy();
+    }
+    if (!this.view) {
+      if (this.wanted) this.create(binding);
+      return;
+    }
+    if (this.view.dom.parentElement !== binding.container) binding.container.append(this.view.dom);
+    this.reconfigure(binding);
+  }
+
+  hostDisconnected(): void {
+    this.observer?.disconnect();
+    this.observer = null;
+    this.destroy();
+  }
+
+  /** True when the view exists (the cell was near the viewport or edited). */
+  get mounted(): boolean {
+    return this.view !== null;
+  }
+
+  /** Creates the view now if needed and moves the keyboard focus into it. */
+  focus(): void {
+    this.wanted = true;
+    if (!this.view) {
+      const binding = this.binding();
+      if (binding?.container) this.create(binding);
+    }
+    this.view?.focus();
+  }
+
+  private create(binding: CodeEditorBinding): void {
+    const container = binding.container!;
+    const sync = new YSyncConfig(binding.text, binding.awareness);
+    binding.trackOrigin(sync);
+    this.compartments = createCompartments();
+    const state = EditorState.create({
+      doc: binding.text.toString(),
+      extensions: [
+        notebookKeys((command) => this.binding()?.onCommand(command) ?? false),
+        baseExtensions(),
+        this.compartments.language.of(languageFor(binding.type)),
+        this.compartments.readOnly.of([
+          readOnlyFor(binding.readOnly),
+          EditorView.contentAttributes.of({ 'aria-label': binding.label }),
+        ]),
+        ySyncFacet.of(sync),
+        ySync,
+        yRemoteSelectionsTheme,
+        yRemoteSelections,
+        EditorView.domEventHandlers({
+          focus: () => {
+            this.binding()?.onFocus();
+          },
+        }),
+      ],
+    });
+    container.replaceChildren();
+    this.view = new EditorView({ state, parent: container, root: container.getRootNode() as ShadowRoot });
+    this.bound = { text: binding.text, awareness: binding.awareness };
+    this.applied = { type: binding.type, readOnly: binding.readOnly, label: binding.label };
+    // The host renders again to drop the plain-text preview that stood in for the editor.
+    this.host.requestUpdate();
+    if (binding.type === 'markdown') {
+      const view = this.view;
+      loadMarkdownLanguage().then(
+        () => {
+          if (this.view === view && this.applied?.type === 'markdown') {
+            view.dispatch({ effects: this.compartments.language.reconfigure(languageFor('markdown')) });
+          }
+        },
+        () => undefined,
+      );
+    }
+  }
+
+  private reconfigure(binding: CodeEditorBinding): void {
+    const view = this.view!;
+    const applied = this.applied!;
+    const effects = [];
+    if (applied.type !== binding.type) {
+      effects.push(this.compartments.language.reconfigure(languageFor(binding.type)));
+      if (binding.type === 'markdown') {
+        loadMarkdownLanguage().then(
+          () => {
+            if (this.view === view && this.applied?.type === 'markdown') {
+              view.dispatch({ effects: this.compartments.language.reconfigure(languageFor('markdown')) });
+            }
+          },
+          () => undefined,
+        );
+      }
+    }
+    if (applied.readOnly !== binding.readOnly || applied.label !== binding.label) {
+      effects.push(
+        this.compartments.readOnly.reconfigure([
+          readOnlyFor(binding.readOnly),
+          EditorView.contentAttributes.of({ 'aria-label': binding.label }),
+        ]),
+      );
+    }
+    if (effects.length > 0) view.dispatch({ effects });
+    this.applied = { type: binding.type, readOnly: binding.readOnly, label: binding.label };
+  }
+
+  private destroy(): void {
+    this.view?.destroy();
+    this.view = null;
+    this.bound = null;
+    this.applied = null;
+  }
+}

@@ -1,0 +1,613 @@
+import {
+  cellIdOf,
+  cellsOf,
+  createUndoManager,
+  exportIpynb,
+  importIpynb,
+  localOrigin,
+  type NotebookChange,
+  observeNotebook,
+  type Role,
+  stringifyIpynb,
+} from '@candyce/model';
+import { ContextProvider } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type * as Y from 'yjs';
+import type { CandyceCell, CellActivateDetail, CellCommandDetail } from '../cells/candyce-cell.js';
+import { type NotebookSession, sessionContext } from '../context.js';
+import { type Lang, resolveLang, translator } from '../i18n/translate.js';
+import { type CommandKeyState, commandModeKey, initialKeyState } from '../keys/commands.js';
+import { browserUserId } from '../notebook/identity-store.js';
+import { type Command, runCommand } from '../notebook/notebook-commands.js';
+import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/identity.js';
+import { type Person, peopleKey, readPeople } from '../presence/people.js';
+import { stripAnsi } from '../render/ansi.js';
+import { sanitizer } from '../render/sanitize.js';
+import { createRunner, kernelKindOf } from '../run/create-runner.js';
+import { notebookStyles } from '../styles/notebook-styles.js';
+import type { ConnectionState } from '../sync/connection-state.js';
+import { ProviderController } from '../sync/provider-controller.js';
+import { presenceView } from '../views/presence-view.js';
+import { statusView } from '../views/status-view.js';
+
+/** Detail of the `candyce-change` event. */
+export interface NotebookChangeDetail {
+  /** True when this browser made the change. */
+  local: boolean;
+  /** True when cells were added, removed or moved. */
+  structure: boolean;
+  /** Ids of the cells whose content changed. */
+  cells: string[];
+}
+
+const noPeople: readonly Person[] = Object.freeze([]);
+
+/**
+ * `<candyce-notebook>`: a live, shared Jupyter notebook.
+ *
+ * Attributes (and the same properties): `server` (WebSocket URL of the sync
+ * endpoint, e.g. `ws://host:1234/sync`; empty keeps the notebook on this
+ * device), `room`, `token` (a Candyce JWT; its name and role are shown),
+ * `kernel` (`pyodide`, `server` or `none`), `lang` (`fr` or `en`),
+ * `readonly`, and without a token `user-name` and `user-role`.
+ *
+ * Events: `candyce-status` (connection state), `candyce-change` (after each
+ * change of the notebook), `candyce-people` (who is here).
+ *
+ * Restyle it with the `--candyce-*` custom properties and the parts `cell`,
+ * `code-cell`, `markdown-cell`, `raw-cell`, `source`, `markdown`, `outputs`,
+ * `output`, `gutter`, `lock`, `cell-toolbar`, `header`, `toolbar`,
+ * `presence`, `status`, `readonly-badge`.
+ */
+export class CandyceNotebook extends LitElement {
+  static override styles = notebookStyles;
+
+  static override properties = {
+    server: { type: String },
+    room: { type: String },
+    token: { type: String },
+    kernel: { type: String },
+    lang: { type: String, reflect: true },
+    readonly: { type: Boolean, reflect: true },
+    userName: { type: String, attribute: 'user-name' },
+    userRole: { type: String, attribute: 'user-role' },
+    pyodideIndex: { type: String, attribute: 'pyodide-index' },
+    pyodideWorker: { type: String, attribute: 'pyodide-worker' },
+    offline: {
+      type: Boolean,
+      attribute: 'no-offline',
+      converter: { fromAttribute: (v: string | null) => v === null },
+    },
+    activeId: { state: true },
+    editing: { state: true },
+    people: { state: true },
+    following: { state: true },
+    message: { state: true },
+    showHelp: { state: true },
+  };
+
+  declare server: string;
+  declare room: string;
+  declare token: string;
+  declare kernel: string;
+  declare readonly: boolean;
+  declare userName: string;
+  declare userRole: string;
+  /** Where Pyodide is served (`pyodide-index`, default `/pyodide/`). */
+  declare pyodideIndex: string;
+  /** Where the kernel worker script is served (`pyodide-worker`, default `/kernels/pyodide-worker.js`). */
+  declare pyodideWorker: string;
+  /** Keep the notebook in IndexedDB to open and edit it offline (the `no-offline` attribute turns it off). */
+  declare offline: boolean;
+  declare private activeId: string | null;
+  declare private editing: boolean;
+  declare private people: Person[];
+  declare private following: number | null;
+  declare private message: string;
+  declare private showHelp: boolean;
+
+  private readonly provider = new ProviderController(
+    this,
+    () => ({ server: this.server, room: this.room, token: this.token, persist: this.offline }),
+    (state) => this.emit('candyce-status', state),
+  );
+  private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
+  private session: NotebookSession | undefined;
+  private sessionKey = '';
+  private stopObserving: (() => void) | null = null;
+  private versions = new Map<string, number>();
+  private peopleByCell = new Map<string, readonly Person[]>();
+  private keyState: CommandKeyState = initialKeyState;
+  private running = new Set<string>();
+  private names = new Map<number, string>();
+
+  constructor() {
+    super();
+    this.server = '';
+    this.room = '';
+    this.token = '';
+    this.kernel = 'pyodide';
+    this.lang = '';
+    this.readonly = false;
+    this.userName = '';
+    this.userRole = '';
+    this.pyodideIndex = '';
+    this.pyodideWorker = '';
+    this.offline = true;
+    this.activeId = null;
+    this.editing = false;
+    this.people = [];
+    this.following = null;
+    this.message = '';
+    this.showHelp = false;
+  }
+
+  /** The shared document of the open room (null before the element is connected). */
+  get doc(): Y.Doc | null {
+    return this.provider.room?.doc ?? null;
+  }
+
+  /** The connection state, as the indicator shows it. */
+  get connection(): ConnectionState {
+    return this.provider.state;
+  }
+
+  /** Returns the notebook as .ipynb JSON (nbformat 4.5, valid against the official schema). */
+  exportNotebook(): object {
+    return exportIpynb(this.requireDoc());
+  }
+
+  /** Replaces the notebook's content with `notebook` (a parsed .ipynb), for everyone in the room. */
+  importNotebook(notebook: unknown): void {
+    if (this.effectiveReadonly) throw new Error('This notebook is read-only: it cannot be replaced');
+    importIpynb(this.requireDoc(), notebook, this.session?.origin);
+  }
+
+  /** Stops syncing (edits are kept in this browser and sent on `connect`). */
+  disconnect(): void {
+    this.provider.disconnect();
+  }
+
+  /** Syncs again after `disconnect`. */
+  connect(): void {
+    this.provider.connect();
+  }
+
+  /** Downloads the notebook as an .ipynb file named after the room. */
+  downloadIpynb(): void {
+    const blob = new Blob([stringifyIpynb(this.requireDoc())], { type: 'application/x-ipynb+json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${this.room || 'notebook'}.ipynb`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  private requireDoc(): Y.Doc {
+    const doc = this.doc;
+    if (!doc) throw new Error('The notebook is not open: add <candyce-notebook> to the page first');
+    return doc;
+  }
+
+  private emit<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private get language(): Lang {
+    return resolveLang(this.lang || this.closest('[lang]')?.getAttribute('lang'));
+  }
+
+  private get effectiveRole(): Role {
+    return readTokenClaims(this.token).role ?? asRole(this.userRole, 'student');
+  }
+
+  private get effectiveReadonly(): boolean {
+    return this.readonly || this.effectiveRole === 'viewer';
+  }
+
+  private identity(t: ReturnType<typeof translator>): Identity {
+    const claims = readTokenClaims(this.token);
+    const id = claims.sub ?? browserUserId();
+    return {
+      id,
+      name: claims.name ?? (this.userName || t('presence.anonymous')),
+      role: this.effectiveRole,
+      color: colorFor(id),
+    };
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('server') || changed.has('room') || changed.has('token') || changed.has('offline')) {
+      this.provider.sync();
+    }
+    const room = this.provider.room;
+    if (!room) return;
+    const lang = this.language;
+    const t = translator(lang);
+    const identity = this.identity(t);
+    const readonly = this.effectiveReadonly;
+    const key = [
+      lang,
+      identity.id,
+      identity.name,
+      identity.role,
+      readonly,
+      this.kernel,
+      this.server,
+      this.room,
+      this.token,
+      this.pyodideIndex,
+      this.pyodideWorker,
+    ].join('\n');
+    if (this.session?.doc !== room.doc || key !== this.sessionKey) {
+      const sameDoc = this.session?.doc === room.doc;
+      if (!sameDoc) this.session?.undo.destroy();
+      const origin = sameDoc && this.session ? this.session.origin : localOrigin(identity.id);
+      this.session?.runner.dispose?.();
+      this.session = {
+        doc: room.doc,
+        awareness: room.awareness,
+        identity,
+        role: identity.role,
+        readonly,
+        origin,
+        undo: sameDoc && this.session ? this.session.undo : createUndoManager(room.doc, origin),
+        lang,
+        t,
+        sanitizer: sanitizer(),
+        runner: createRunner({
+          kind: kernelKindOf(this.kernel),
+          server: this.server,
+          room: this.room,
+          token: this.token,
+          lang,
+          pyodideIndexURL: this.pyodideIndex,
+          pyodideWorkerURL: this.pyodideWorker,
+        }),
+      };
+      this.sessionKey = key;
+      this.sessionProvider.setValue(this.session);
+      room.awareness.setLocalStateField('user', {
+        name: identity.name,
+        color: identity.color,
+        colorLight: `${identity.color}33`,
+        role: identity.role,
+      });
+      if (!sameDoc) this.observe(room.doc);
+    }
+  }
+
+  private observe(doc: Y.Doc): void {
+    this.stopObserving?.();
+    this.versions.clear();
+    this.running.clear();
+    const onChange = (change: NotebookChange) => {
+      for (const id of change.cells) this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
+      this.announceFinished(change);
+      this.requestUpdate();
+      this.emit<NotebookChangeDetail>('candyce-change', {
+        local: change.local,
+        structure: change.structure,
+        cells: [...change.cells],
+      });
+    };
+    const stop = observeNotebook(doc, onChange);
+    const awareness = this.session!.awareness;
+    const onAwareness = ({ added, removed }: { added: number[]; removed: number[] }) => {
+      this.readAwareness(added, removed);
+    };
+    awareness.on('change', onAwareness);
+    this.readAwareness([], []);
+    this.stopObserving = () => {
+      stop();
+      awareness.off('change', onAwareness);
+    };
+  }
+
+  private readAwareness(added: number[], removed: number[]): void {
+    const session = this.session;
+    if (!session) return;
+    const people = readPeople(session.awareness);
+    for (const id of removed) {
+      const name = this.names.get(id);
+      if (name && id !== session.awareness.clientID) this.announce(session.t('announce.left', { name }));
+      this.names.delete(id);
+    }
+    for (const p of people) {
+      if (added.includes(p.clientId) && !p.self)
+        this.announce(session.t('announce.joined', { name: p.name }));
+      this.names.set(p.clientId, p.name);
+    }
+    const byCell = new Map<string, Person[]>();
+    for (const p of people) {
+      if (p.cell && !p.self) byCell.set(p.cell, [...(byCell.get(p.cell) ?? []), p]);
+    }
+    const next = new Map<string, readonly Person[]>();
+    for (const [cell, list] of byCell) {
+      const prev = this.peopleByCell.get(cell);
+      next.set(cell, prev && peopleKey(prev) === peopleKey(list) ? prev : list);
+    }
+    this.peopleByCell = next;
+    if (
+      peopleKey(people) + people.map((p) => p.cell).join() !==
+      peopleKey(this.people) + this.people.map((p) => p.cell).join()
+    ) {
+      this.people = people;
+      this.emit('candyce-people', people);
+    }
+    if (this.following !== null) {
+      const followed = people.find((p) => p.clientId === this.following);
+      if (!followed) this.following = null;
+      else if (followed.cell && followed.cell !== this.activeId) this.select(followed.cell, false, false);
+    }
+  }
+
+  private announceFinished(change: NotebookChange): void {
+    const session = this.session;
+    if (!session) return;
+    const cells = cellsOf(session.doc);
+    const ids = cells.map(cellIdOf);
+    for (const id of change.cells) {
+      const index = ids.indexOf(id);
+      if (index < 0) continue;
+      const cell = cells.get(index);
+      const state = cell.get('execution_state');
+      if (state === 'running') this.running.add(id);
+      else if (this.running.delete(id))
+        this.announce(session.t('announce.finished', { n: index + 1, summary: this.summary(cell) }));
+    }
+  }
+
+  private summary(cell: Y.Map<unknown>): string {
+    const t = this.session!.t;
+    const outputs = cell.get('outputs') as Y.Array<unknown> | undefined;
+    const list = (outputs?.toJSON() ?? []) as {
+      output_type?: string;
+      ename?: string;
+      text?: string;
+      data?: Record<string, unknown>;
+    }[];
+    const error = list.find((o) => o.output_type === 'error');
+    if (error) return t('announce.error', { name: String(error.ename ?? '') });
+    for (const o of list) {
+      const text = o.output_type === 'stream' ? o.text : o.data?.['text/plain'];
+      if (typeof text === 'string' && text.trim()) return stripAnsi(text).trim().slice(0, 140);
+    }
+    return t('announce.noOutput');
+  }
+
+  private announce(message: string): void {
+    // The same words twice must be said twice: a changed text is what screen readers announce.
+    this.message = this.message === message ? `${message}\u00a0` : message;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopObserving?.();
+    this.stopObserving = null;
+    this.session?.undo.destroy();
+    this.session?.runner.dispose?.();
+    this.session = undefined;
+    this.sessionKey = '';
+  }
+
+  private cellElement(id: string): CandyceCell | null {
+    return this.renderRoot.querySelector<CandyceCell>(`candyce-cell[data-cell-id="${CSS.escape(id)}"]`);
+  }
+
+  /** Makes `id` the active cell; moves the keyboard focus there unless `focus` is false (follow mode). */
+  private select(id: string | null, editing: boolean, focus = true): void {
+    this.activeId = id;
+    this.editing = id !== null && editing;
+    this.session?.awareness.setLocalStateField('cell', id);
+    if (!id) return;
+    this.updateComplete.then(async () => {
+      const el = this.cellElement(id);
+      if (!el) return;
+      await el.updateComplete;
+      el.scrollIntoView({ block: 'nearest' });
+      if (!focus) return;
+      if (editing) el.focusEditor();
+      else el.focus({ preventScroll: true });
+    });
+  }
+
+  private exec(command: Command, cellId: string | null): void {
+    const session = this.session;
+    if (!session) return;
+    if (command === 'help') {
+      this.openHelp();
+      return;
+    }
+    runCommand(
+      {
+        session,
+        activeId: this.activeId,
+        select: (id, editing) => this.select(id, editing),
+        announce: (m) => this.announce(m),
+      },
+      command,
+      cellId,
+    );
+  }
+
+  private onCellCommand = (e: CustomEvent<CellCommandDetail>): void => {
+    e.stopPropagation();
+    this.exec(e.detail.command, e.detail.cellId);
+  };
+
+  private onCellActivate = (e: CustomEvent<CellActivateDetail>): void => {
+    e.stopPropagation();
+    const { cellId, editing } = e.detail;
+    if (this.activeId === cellId && this.editing === editing) return;
+    if (editing) {
+      this.activeId = cellId;
+      this.editing = true;
+      this.session?.awareness.setLocalStateField('cell', cellId);
+    } else {
+      this.select(cellId, false);
+    }
+  };
+
+  private onKeydown = (e: KeyboardEvent): void => {
+    const path = e.composedPath() as Element[];
+    if (path.some((el) => el instanceof Element && el.classList?.contains('cm-editor'))) return;
+    const target = path[0];
+    if (target instanceof Element && target.closest('button, select, input, textarea, a, iframe, dialog'))
+      return;
+    const cell = path.find((el): el is CandyceCell => el instanceof Element && el.tagName === 'CANDYCE-CELL');
+    const { command, state } = commandModeKey(this.keyState, e);
+    this.keyState = state;
+    if (!command) return;
+    e.preventDefault();
+    this.exec(command, cell?.dataset.cellId ?? this.activeId);
+  };
+
+  private onOwnAction = (e: Event): void => {
+    if (this.following === null) return;
+    const path = e.composedPath() as Element[];
+    if (path.some((el) => el instanceof Element && el.classList?.contains('follow'))) return;
+    this.following = null;
+  };
+
+  private openHelp(): void {
+    this.showHelp = true;
+    this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLDialogElement>('dialog.help')?.showModal(),
+    );
+  }
+
+  private renderHeader(session: NotebookSession): TemplateResult {
+    const t = session.t;
+    const state = this.provider.state;
+    const ro = session.readonly;
+    const followed = this.people.find((p) => p.clientId === this.following);
+    return html`<header part="header">
+      <div class="header-row">
+        <h2 class="title">${this.room || t('notebook.label', { room: '' })}</h2>
+        ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
+      </div>
+      <div class="header-row">
+        <div class="toolbar" part="toolbar" role="toolbar" aria-label=${t('toolbar.label')}>
+          ${
+            ro
+              ? nothing
+              : html`<button type="button" class="primary" title=${t('toolbar.addCode.title')} @click=${() => this.exec('insert-below', null)}>${t('toolbar.addCode')}</button>
+                <button type="button" title=${t('toolbar.addMarkdown.title')} @click=${() => this.addMarkdown()}>${t('toolbar.addMarkdown')}</button>
+                <button type="button" title=${session.runner.available ? t('toolbar.run.title') : t('kernel.unavailable')}
+                  ?disabled=${!session.runner.available} @click=${() => this.exec('run-and-advance', null)}>▶ ${t('toolbar.run')}</button>
+                <span class="sep" aria-hidden="true"></span>
+                <button type="button" title=${t('toolbar.undo.title')} @click=${() => this.exec('undo', null)}>${t('toolbar.undo')}</button>
+                <button type="button" title=${t('toolbar.redo.title')} @click=${() => this.exec('redo', null)}>${t('toolbar.redo')}</button>
+                <span class="sep" aria-hidden="true"></span>`
+          }
+          <button type="button" title=${t('toolbar.download.title')} @click=${() => this.downloadIpynb()}>${t('toolbar.download')}</button>
+          <button type="button" title=${t('toolbar.help.title')} @click=${() => this.openHelp()}>${t('toolbar.help')}</button>
+        </div>
+        ${presenceView(this.people, {
+          t,
+          cellNumber: (id) => this.cellIndex(id) + 1,
+          following: this.following,
+          onFollow: (id) => {
+            this.following = id;
+            if (id !== null) this.readAwareness([], []);
+          },
+        })}
+      </div>
+      ${followed ? html`<p class="notice" role="status">${t('presence.following', { name: followed.name })}</p>` : nothing}
+      ${
+        state.status === 'stale'
+          ? html`<div class="notice warning" role="alert">
+              <span>${t('stale.explain')}</span>
+              <button type="button" @click=${() => this.downloadIpynb()}>${t('stale.download')}</button>
+              <button type="button" class="primary" @click=${() => this.provider.discardLocalCopy()}>${t('stale.reload')}</button>
+            </div>`
+          : nothing
+      }
+    </header>`;
+  }
+
+  private addMarkdown(): void {
+    this.exec('insert-markdown-below', null);
+  }
+
+  private cellIndex(id: string): number {
+    const doc = this.doc;
+    if (!doc) return -1;
+    return cellsOf(doc)
+      .toArray()
+      .findIndex((c) => cellIdOf(c) === id);
+  }
+
+  private renderCells(session: NotebookSession): TemplateResult {
+    const t = session.t;
+    if (!this.provider.loaded) return html`<p class="empty">${t('notebook.loading')}</p>`;
+    const cells = cellsOf(session.doc).toArray();
+    if (cells.length === 0) {
+      return html`<div class="empty">
+        <p>${t('notebook.empty')}</p>
+        ${
+          session.readonly
+            ? nothing
+            : html`<div class="toolbar">
+                <button type="button" class="primary" @click=${() => this.exec('insert-below', null)}>${t('toolbar.addCode')}</button>
+                <button type="button" @click=${() => this.addMarkdown()}>${t('toolbar.addMarkdown')}</button>
+              </div>`
+        }
+      </div>`;
+    }
+    const ids = cells.map(cellIdOf);
+    const active = this.activeId && ids.includes(this.activeId) ? this.activeId : ids[0]!;
+    return html`${repeat(
+      cells,
+      (_cell, i) => ids[i],
+      (cell, i) => html`<candyce-cell
+        .cell=${cell}
+        .index=${i}
+        .total=${cells.length}
+        .version=${this.versions.get(ids[i]!) ?? 0}
+        .people=${this.peopleByCell.get(ids[i]!) ?? noPeople}
+        ?active=${ids[i] === active}
+        ?editing=${ids[i] === active && this.editing}
+      ></candyce-cell>`,
+    )}`;
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    const session = this.session;
+    if (!session) return nothing;
+    const t = session.t;
+    return html`<div
+      lang=${session.lang}
+      @pointerdown=${this.onOwnAction}
+      @keydown=${this.onOwnAction}
+    >
+      ${this.renderHeader(session)}
+      <div
+        class="cells"
+        role="region"
+        aria-label=${t('notebook.cells')}
+        @keydown=${this.onKeydown}
+        @candyce-cell-command=${this.onCellCommand}
+        @candyce-cell-activate=${this.onCellActivate}
+      >
+        ${this.renderCells(session)}
+      </div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.message}</div>
+      ${
+        this.showHelp
+          ? html`<dialog class="help" aria-labelledby="help-title" @close=${() => {
+              this.showHelp = false;
+            }}>
+              <h2 id="help-title">${t('help.title')}</h2>
+              <p>${t('help.commandMode')}</p>
+              <p>${t('help.editMode')}</p>
+              <p>${t('help.tab')}</p>
+              <form method="dialog"><button type="submit" class="primary">${t('help.close')}</button></form>
+            </dialog>`
+          : nothing
+      }
+    </div>`;
+  }
+}

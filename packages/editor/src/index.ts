@@ -1,0 +1,34 @@
+// @candyce/editor — the <candyce-notebook> web component.
+// This file is the public API at a glance. Importing it registers the elements.
+
+import { defineElements } from './define.js';
+
+export { CandyceCell, type CellActivateDetail, type CellCommandDetail } from './cells/candyce-cell.js';
+export type { NotebookSession } from './context.js';
+export { sessionContext } from './context.js';
+export { defineElements } from './define.js';
+export { CandyceNotebook, type NotebookChangeDetail } from './elements/candyce-notebook.js';
+export { type Catalogue, en, fr, type MessageKey } from './i18n/catalogue.js';
+export { catalogues, type Lang, resolveLang, type Translate, translator } from './i18n/translate.js';
+export {
+  type CommandKeyState,
+  commandModeKey,
+  editModeKey,
+  initialKeyState,
+  type KeyPress,
+  type NotebookCommand,
+} from './keys/commands.js';
+export { colorFor, type Identity, personColors, readTokenClaims } from './presence/identity.js';
+export { type Person, readPeople } from './presence/people.js';
+export { ansiToHtml, stripAnsi } from './render/ansi.js';
+export { type MarkdownContext, type RenderedMarkdown, renderMarkdown } from './render/markdown.js';
+export { loadMath, type MathRenderer } from './render/math.js';
+export { htmlNeedsScript, mimeOrder, pickMime } from './render/mime.js';
+export { createSanitizer, type Sanitizer, sanitizer } from './render/sanitize.js';
+export { type CellRunner, type KernelKind, noRunner, type RunRequest } from './run/cell-runner.js';
+export { createRunner, kernelKindOf, type RunnerOptions } from './run/create-runner.js';
+export { httpBaseOf, serverRunner } from './run/server-runner.js';
+export { type ConnectionState, type ConnectionStatus, closeCode } from './sync/connection-state.js';
+export { ProviderController, type RoomAddress } from './sync/provider-controller.js';
+
+if (typeof customElements !== 'undefined') defineElements();

@@ -1,0 +1,39 @@
+import { type CellRunner, type KernelKind, noRunner } from './cell-runner.js';
+import { pyodideRunner } from './pyodide-runner.js';
+import { serverRunner } from './server-runner.js';
+
+/** Where a runner runs code: the notebook's room and how to reach its server. */
+export interface RunnerOptions {
+  kind: KernelKind;
+  server: string;
+  room: string;
+  token: string;
+  lang: 'fr' | 'en';
+  /** Where Pyodide is served (default `/pyodide/`). */
+  pyodideIndexURL?: string;
+  /** Where the kernel worker is served (default `/kernels/pyodide-worker.js`). */
+  pyodideWorkerURL?: string;
+}
+
+/** Returns the kernel kind an attribute value names (`pyodide` when missing or unknown). */
+export const kernelKindOf = (value: string | null | undefined): KernelKind =>
+  value === 'server' || value === 'none' ? value : 'pyodide';
+
+/**
+ * Returns the runner of a notebook: `server` asks the Candyce server to run
+ * cells on the room's kernel; `pyodide` runs them in this browser; `none`
+ * runs nothing (and the Run buttons say so).
+ */
+export const createRunner = (options: RunnerOptions): CellRunner => {
+  if (options.kind === 'server' && options.server && options.room) {
+    return serverRunner(options.server, options.room, options.token);
+  }
+  if (options.kind === 'pyodide') {
+    return pyodideRunner({
+      indexURL: options.pyodideIndexURL || '/pyodide/',
+      workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
+      lang: options.lang,
+    });
+  }
+  return noRunner;
+};

@@ -1,0 +1,72 @@
+import type { ExecutionQueue, KernelSession } from '@candyce/kernels';
+import type * as Y from 'yjs';
+import type { CellRunner } from './cell-runner.js';
+
+/** Where the Pyodide kernel's files are served from. */
+export interface PyodideRunnerOptions {
+  /** The directory of `pyodide.mjs`, `pyodide.asm.wasm`, `python_stdlib.zip` (default `/pyodide/`). */
+  indexURL: string;
+  /** The module worker script of @candyce/kernels (default `/kernels/pyodide-worker.js`). */
+  workerURL: string;
+  lang: 'fr' | 'en';
+}
+
+/**
+ * Returns a runner that runs cells with Python in a Web Worker of this
+ * browser (Pyodide, through @candyce/kernels), one at a time in the order
+ * asked. The kernels package and Pyodide load on the first run only: a
+ * notebook that is only read never downloads them. The kernel's writer puts
+ * outputs into the shared document, so everyone in the room sees them.
+ */
+export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
+  const load = () => import('@candyce/kernels');
+  let kernel: Promise<KernelSession> | null = null;
+  let queues = new WeakMap<Y.Doc, Promise<ExecutionQueue>>();
+  const all: Promise<ExecutionQueue>[] = [];
+
+  const session = (): Promise<KernelSession> => {
+    kernel ??= load().then((k) =>
+      k.lazyKernel(
+        k.pyodideGateway({
+          indexURL: new URL(options.indexURL, location.href).href,
+          worker: k.browserWorker(new URL(options.workerURL, location.href)),
+          texts: options.lang === 'fr' ? k.frenchTexts : k.englishTexts,
+        }),
+        { idleShutdownMs: Number.POSITIVE_INFINITY },
+      ),
+    );
+    return kernel;
+  };
+
+  const queueOf = (doc: Y.Doc): Promise<ExecutionQueue> => {
+    let queue = queues.get(doc);
+    if (!queue) {
+      queue = Promise.all([load(), session()]).then(([k, s]) =>
+        k.createExecutionQueue(doc, s, { texts: options.lang === 'fr' ? k.frenchTexts : k.englishTexts }),
+      );
+      queues.set(doc, queue);
+      all.push(queue);
+    }
+    return queue;
+  };
+
+  return {
+    kind: 'pyodide',
+    available: typeof Worker !== 'undefined',
+    async run({ doc, cellId }) {
+      // Resolves once queued: the run itself shows in the document as it goes.
+      void (await queueOf(doc)).run(cellId);
+    },
+    interrupt() {
+      for (const q of all) void q.then((queue) => queue.interrupt());
+    },
+    dispose() {
+      for (const q of all) void q.then((queue) => queue.dispose());
+      all.length = 0;
+      queues = new WeakMap();
+      const k = kernel;
+      kernel = null;
+      void k?.then((s) => s.shutdown());
+    },
+  };
+}

@@ -1,0 +1,519 @@
+import { css } from 'lit';
+
+// One stylesheet for the notebook's shadow root (cells render into it too).
+// Host pages restyle through the --candyce-* custom properties and ::part().
+// Every text colour here meets WCAG AA (4.5:1) on its background.
+
+/** The styles of `<candyce-notebook>`. */
+export const notebookStyles = css`
+  :host {
+    --_accent: var(--candyce-accent, #0b5cad);
+    --_bg: var(--candyce-bg, #ffffff);
+    --_fg: var(--candyce-fg, #1f2328);
+    --_muted: var(--candyce-muted, #57606a);
+    --_border: var(--candyce-border, #d0d7de);
+    --_code-bg: var(--candyce-code-bg, #f6f8fa);
+    --_danger: var(--candyce-danger, #b42318);
+    display: block;
+    font-family: var(--candyce-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif);
+    font-size: 15px;
+    line-height: 1.5;
+    color: var(--_fg);
+    background: var(--_bg);
+    contain: content;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+  button,
+  select {
+    font: inherit;
+    font-size: 14px;
+    color: var(--_fg);
+    background: var(--_bg);
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    padding: 4px 10px;
+    min-height: 32px;
+    cursor: pointer;
+  }
+  button:hover:not(:disabled) {
+    background: #eef2f6;
+  }
+  button:disabled,
+  select:disabled {
+    color: #6e7781;
+    cursor: not-allowed;
+  }
+  button.primary {
+    background: var(--_accent);
+    border-color: var(--_accent);
+    color: #fff;
+  }
+  button.primary:hover:not(:disabled) {
+    background: #094a8c;
+  }
+  button.danger {
+    color: var(--_danger);
+  }
+  :focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+
+  /* Header: status, people, actions. */
+  header {
+    position: sticky;
+    top: 0;
+    z-index: 5;
+    background: var(--_bg);
+    border-bottom: 1px solid var(--_border);
+    padding: 8px 12px;
+    display: grid;
+    gap: 8px;
+  }
+  .header-row {
+    display: flex;
+    align-items: center;
+    flex-wrap: wrap;
+    gap: 8px 16px;
+  }
+  .title {
+    font-weight: 600;
+    font-size: 16px;
+    margin: 0;
+    margin-right: auto;
+  }
+  .status-group {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+  }
+  .status {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-size: 13px;
+    padding: 2px 10px;
+    border-radius: 999px;
+    border: 1px solid var(--_border);
+  }
+  .status .dot {
+    width: 10px;
+    height: 10px;
+    border-radius: 50%;
+    background: #8c959f;
+  }
+  .status-online .dot {
+    background: #1a7f37;
+  }
+  .status-syncing .dot,
+  .status-connecting .dot {
+    background: #9a6700;
+  }
+  .status-offline {
+    background: #fff8c5;
+    border-color: #d4a72c;
+  }
+  .status-offline .dot {
+    background: #9a6700;
+  }
+  .status-denied,
+  .status-stale {
+    background: #ffebe9;
+    border-color: #ff8182;
+  }
+  .status-denied .dot,
+  .status-stale .dot {
+    background: var(--_danger);
+  }
+  .badge {
+    font-size: 13px;
+    padding: 2px 10px;
+    border-radius: 999px;
+    background: #ddf4ff;
+    border: 1px solid #54aeff;
+  }
+  .toolbar {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    align-items: center;
+  }
+  .toolbar .sep {
+    width: 1px;
+    align-self: stretch;
+    background: var(--_border);
+    margin: 0 4px;
+  }
+  .people {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 6px;
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .person {
+    display: flex;
+    align-items: center;
+    gap: 6px;
+    padding: 2px 4px 2px 2px;
+    border: 1px solid var(--_border);
+    border-radius: 999px;
+    font-size: 13px;
+    line-height: 1.2;
+  }
+  .person.followed {
+    border-color: var(--_accent);
+    box-shadow: 0 0 0 1px var(--_accent);
+  }
+  .avatar {
+    width: 26px;
+    height: 26px;
+    border-radius: 50%;
+    color: #fff;
+    display: grid;
+    place-items: center;
+    font-weight: 700;
+    font-size: 13px;
+  }
+  .who {
+    display: grid;
+    padding-right: 4px;
+  }
+  .who .name {
+    font-weight: 600;
+  }
+  .who .meta {
+    color: var(--_muted);
+    font-size: 12px;
+  }
+  .person button.follow {
+    min-height: 26px;
+    padding: 0 8px;
+    font-size: 12px;
+    border-radius: 999px;
+  }
+  .notice {
+    padding: 8px 12px;
+    border-radius: 6px;
+    background: #ddf4ff;
+    border: 1px solid #54aeff;
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    flex-wrap: wrap;
+  }
+  .notice.warning {
+    background: #fff8c5;
+    border-color: #d4a72c;
+  }
+
+  /* Cells. */
+  .cells {
+    max-width: var(--candyce-max-width, 980px);
+    margin: 0 auto;
+    padding: 12px 12px 80px;
+  }
+  .empty {
+    text-align: center;
+    color: var(--_muted);
+    padding: 40px 0;
+    display: grid;
+    gap: 12px;
+    justify-items: center;
+  }
+  candyce-cell {
+    display: block;
+    margin: 6px 0;
+    border-radius: 8px;
+    outline: none;
+  }
+  candyce-cell:focus-visible .cell {
+    box-shadow: 0 0 0 3px var(--_accent);
+  }
+  .cell {
+    position: relative;
+    display: grid;
+    grid-template-columns: 64px minmax(0, 1fr);
+    border: 1px solid transparent;
+    border-left: 4px solid transparent;
+    border-radius: 8px;
+    padding: 4px 8px 4px 0;
+  }
+  candyce-cell[active] .cell {
+    border-color: var(--_border);
+    border-left-color: var(--_accent);
+    background: #fbfcfd;
+  }
+  candyce-cell[editing] .cell {
+    border-color: var(--_accent);
+  }
+  .cell.has-people {
+    box-shadow: 0 0 0 2px var(--person-color);
+  }
+  .gutter {
+    display: flex;
+    flex-direction: column;
+    align-items: flex-end;
+    gap: 4px;
+    padding: 8px 8px 0 0;
+    font-family: var(--candyce-code-font, ui-monospace, 'DejaVu Sans Mono', monospace);
+    font-size: 13px;
+    color: var(--_muted);
+  }
+  .prompt.running {
+    color: #9a6700;
+    font-weight: 700;
+  }
+  .spinner {
+    width: 14px;
+    height: 14px;
+    border: 2px solid #d4a72c;
+    border-top-color: transparent;
+    border-radius: 50%;
+    animation: spin 0.8s linear infinite;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    .spinner {
+      animation: none;
+    }
+  }
+  .lock {
+    color: #9a6700;
+    display: inline-flex;
+  }
+  .main {
+    min-width: 0;
+    display: grid;
+    gap: 4px;
+  }
+  .source {
+    background: var(--_code-bg);
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+    min-height: 36px;
+  }
+  .cell.markdown .source,
+  .cell.raw .source {
+    background: var(--_bg);
+  }
+  .cell.raw .source {
+    border-style: dashed;
+  }
+  .cell.is-locked .source {
+    background: #f3f0e8;
+  }
+  .source-preview {
+    margin: 0;
+    padding: 6px 8px;
+    font-family: var(--candyce-code-font, ui-monospace, 'DejaVu Sans Mono', monospace);
+    font-size: var(--candyce-code-font-size, 14px);
+    line-height: 1.45;
+    white-space: pre-wrap;
+    word-break: break-word;
+    cursor: text;
+  }
+  .people-here {
+    position: absolute;
+    top: -10px;
+    right: 8px;
+    display: flex;
+    gap: 4px;
+    z-index: 2;
+  }
+  .person-tag {
+    color: #fff;
+    font-size: 12px;
+    padding: 0 8px;
+    border-radius: 999px;
+    line-height: 20px;
+  }
+  .cell-toolbar {
+    grid-column: 2;
+    display: flex;
+    gap: 4px;
+    flex-wrap: wrap;
+    padding-top: 4px;
+  }
+  .cell-toolbar button,
+  .cell-toolbar select {
+    min-height: 28px;
+    padding: 0 8px;
+    font-size: 13px;
+  }
+  .cell-toolbar .run {
+    color: #fff;
+    background: var(--_accent);
+    border-color: var(--_accent);
+  }
+  .cell-toolbar .run:disabled {
+    background: #eaeef2;
+    color: #57606a;
+    border-color: var(--_border);
+  }
+  .markdown {
+    padding: 4px 8px;
+    overflow-wrap: anywhere;
+  }
+  .markdown :first-child {
+    margin-top: 0;
+  }
+  .markdown :last-child {
+    margin-bottom: 0;
+  }
+  .markdown h1,
+  .markdown h2,
+  .markdown h3 {
+    line-height: 1.25;
+    margin: 0.6em 0 0.4em;
+  }
+  .markdown h1 {
+    font-size: 1.7em;
+  }
+  .markdown h2 {
+    font-size: 1.35em;
+  }
+  .markdown code {
+    background: var(--_code-bg);
+    padding: 0.1em 0.3em;
+    border-radius: 4px;
+    font-size: 0.9em;
+  }
+  .markdown pre {
+    background: var(--_code-bg);
+    padding: 8px;
+    border-radius: 6px;
+    overflow: auto;
+  }
+  .markdown img {
+    max-width: 100%;
+  }
+  .markdown table,
+  .output-html table {
+    border-collapse: collapse;
+  }
+  .markdown th,
+  .markdown td,
+  .output-html th,
+  .output-html td {
+    border: 1px solid var(--_border);
+    padding: 4px 8px;
+  }
+  .markdown a {
+    color: var(--_accent);
+  }
+  .placeholder {
+    color: var(--_muted);
+    font-style: italic;
+    margin: 0;
+    padding: 4px 8px;
+  }
+  math[display='block'] {
+    margin: 0.5em 0;
+  }
+  .math-pending {
+    color: var(--_muted);
+  }
+
+  /* Outputs: contained, so that nothing in them can cover the notebook's own controls. */
+  .outputs {
+    display: grid;
+    gap: 2px;
+    contain: paint;
+    overflow-x: auto;
+  }
+  .output {
+    padding: 2px 8px;
+  }
+  .output-text {
+    margin: 0;
+    font-family: var(--candyce-code-font, ui-monospace, 'DejaVu Sans Mono', monospace);
+    font-size: 13px;
+    line-height: 1.4;
+    white-space: pre-wrap;
+    word-break: break-word;
+  }
+  .output-stream.stderr {
+    background: #fff1f0;
+  }
+  .output-error {
+    background: #fff1f0;
+    border-left: 3px solid var(--_danger);
+  }
+  .output-image {
+    max-width: 100%;
+    height: auto;
+  }
+  .output-frame {
+    width: 100%;
+    height: 360px;
+    border: 1px solid var(--_border);
+    resize: vertical;
+  }
+  .output-note {
+    color: var(--_muted);
+    font-size: 12px;
+    margin: 0;
+  }
+  .ansi-bold {
+    font-weight: 700;
+  }
+  .ansi-italic {
+    font-style: italic;
+  }
+  .ansi-underline {
+    text-decoration: underline;
+  }
+  .ansi-black-fg { color: #1f2328; }
+  .ansi-red-fg { color: #b42318; }
+  .ansi-green-fg { color: #116329; }
+  .ansi-yellow-fg { color: #7d4e00; }
+  .ansi-blue-fg { color: #0550ae; }
+  .ansi-magenta-fg { color: #8250df; }
+  .ansi-cyan-fg { color: #1b7c83; }
+  .ansi-white-fg { color: #57606a; }
+  .ansi-bright-black-fg { color: #57606a; }
+  .ansi-bright-red-fg { color: #a40e26; }
+  .ansi-bright-green-fg { color: #1a7f37; }
+  .ansi-bright-yellow-fg { color: #7d4e00; }
+  .ansi-bright-blue-fg { color: #0969da; }
+  .ansi-bright-magenta-fg { color: #8250df; }
+  .ansi-bright-cyan-fg { color: #1b7c83; }
+  .ansi-bright-white-fg { color: #57606a; }
+  .ansi-black-bg { background: #1f2328; color: #fff; }
+  .ansi-red-bg { background: #ffebe9; }
+  .ansi-green-bg { background: #dafbe1; }
+  .ansi-yellow-bg { background: #fff8c5; }
+  .ansi-blue-bg { background: #ddf4ff; }
+  .ansi-magenta-bg { background: #fbefff; }
+  .ansi-cyan-bg { background: #dcf7f9; }
+  .ansi-white-bg { background: #f6f8fa; }
+  [class*='ansi-bright-'][class*='-bg'] { background: #eaeef2; }
+
+  dialog {
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    max-width: 560px;
+    color: var(--_fg);
+    background: var(--_bg);
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 30%);
+  }
+`;

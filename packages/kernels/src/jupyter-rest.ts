@@ -1,0 +1,116 @@
+import { KernelError } from './kernel-notice.js';
+
+/** A kernel as the Jupyter Server REST API describes it. */
+export interface JupyterKernelModel {
+  id: string;
+  name: string;
+  execution_state?: string;
+}
+
+/**
+ * The Jupyter Server REST API for kernels (`/api/kernels`), as served by
+ * Jupyter Server, Kernel Gateway and Enterprise Gateway. `baseURL` includes
+ * the server's base URL (`http://host:8888/` or `https://hub/user/x/`).
+ */
+export class JupyterRest {
+  readonly baseURL: URL;
+
+  constructor(
+    baseURL: string,
+    private readonly token: string | undefined,
+  ) {
+    this.baseURL = new URL(baseURL.endsWith('/') ? baseURL : `${baseURL}/`);
+  }
+
+  /** Sends a request; resolves with the parsed JSON body (null when empty), or with null for a 404 when `allow404`. */
+  async request(method: string, path: string, body?: unknown, allow404 = false): Promise<unknown> {
+    const url = new URL(path, this.baseURL);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers: {
+          ...(this.token ? { Authorization: `token ${this.token}` } : {}),
+          ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+    } catch (error) {
+      const detail = `the Jupyter server at ${this.baseURL.origin} cannot be reached`;
+      throw new KernelError(`${method} ${url.pathname} failed: ${String(error)}`, {
+        code: 'start-failed',
+        detail,
+      });
+    }
+    if (response.status === 404 && allow404) return null;
+    const text = await response.text();
+    if (!response.ok) {
+      let reason = text.slice(0, 300);
+      try {
+        reason = (JSON.parse(text) as { message?: string }).message ?? reason;
+      } catch {}
+      throw new KernelError(`${method} ${url.pathname} answered ${response.status}: ${reason}`, {
+        code: 'start-failed',
+        detail: `the Jupyter server answered ${response.status}: ${reason}`,
+      });
+    }
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** Starts a kernel of the kernelspec `name`. */
+  async startKernel(name: string): Promise<JupyterKernelModel> {
+    return (await this.request('POST', 'api/kernels', { name })) as JupyterKernelModel;
+  }
+
+  /**
+   * Returns an error that says the server has no kernelspec `name` and which
+   * it has, or undefined when it has it (or cannot say).
+   */
+  async missingKernelSpec(name: string): Promise<KernelError | undefined> {
+    const specs = (await this.request('GET', 'api/kernelspecs').catch(() => null)) as {
+      kernelspecs?: { [name: string]: unknown };
+    } | null;
+    const names = Object.keys(specs?.kernelspecs ?? {});
+    if (names.length === 0 || names.includes(name)) return undefined;
+    const detail = `the Jupyter server has no kernel named "${name}" (it has ${names.join(', ')})`;
+    return new KernelError(`No kernelspec ${JSON.stringify(name)} on ${this.baseURL.origin}`, {
+      code: 'start-failed',
+      detail,
+    });
+  }
+
+  /** Returns the kernel `id`, or null when the server no longer has it. */
+  async getKernel(id: string): Promise<JupyterKernelModel | null> {
+    return (await this.request(
+      'GET',
+      `api/kernels/${encodeURIComponent(id)}`,
+      undefined,
+      true,
+    )) as JupyterKernelModel | null;
+  }
+
+  /** Interrupts the kernel `id` (SIGINT or an interrupt_request, as its kernelspec says). */
+  async interrupt(id: string): Promise<void> {
+    await this.request('POST', `api/kernels/${encodeURIComponent(id)}/interrupt`);
+  }
+
+  /** Restarts the kernel `id`; its state is lost. */
+  async restart(id: string): Promise<void> {
+    await this.request('POST', `api/kernels/${encodeURIComponent(id)}/restart`);
+  }
+
+  /** Shuts the kernel `id` down; a kernel already gone is fine. */
+  async shutdown(id: string): Promise<void> {
+    await this.request('DELETE', `api/kernels/${encodeURIComponent(id)}`, undefined, true);
+  }
+
+  /** Returns the URL of the kernel's WebSocket (`/api/kernels/<id>/channels`). */
+  channelsURL(id: string, sessionId: string): string {
+    const url = new URL(`api/kernels/${encodeURIComponent(id)}/channels`, this.baseURL);
+    url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+    url.searchParams.set('session_id', sessionId);
+    // Browsers cannot set headers on a WebSocket; Jupyter servers accept the token here too.
+    if (this.token) url.searchParams.set('token', this.token);
+    return url.href;
+  }
+}

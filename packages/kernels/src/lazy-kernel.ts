@@ -1,0 +1,141 @@
+import type { CompleteReply, InspectReply, KernelGateway, KernelSession } from './gateway.js';
+import type { KernelStatus } from './messages.js';
+
+/** Options of {@link lazyKernel}. */
+export interface LazyKernelOptions {
+  /** The kernelspec name to start (default `python3`). */
+  kernelName?: string;
+  /**
+   * Milliseconds without any execution after which the kernel is shut down,
+   * to free the server; the next run starts a new one and says so in the
+   * cell. Default 30 minutes; `Infinity` keeps it running.
+   */
+  idleShutdownMs?: number;
+}
+
+/**
+ * Returns a session that starts its kernel on `gateway` at the first run
+ * and shuts it down after `idleShutdownMs` without activity, such as the
+ * one kernel of a room on the server. The returned object stays the same
+ * across those restarts, so a room can keep it for its whole life.
+ */
+export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = {}): KernelSession {
+  const kernelName = options.kernelName ?? 'python3';
+  const idleMs = options.idleShutdownMs ?? 30 * 60 * 1000;
+  const listeners = new Set<(status: KernelStatus) => void>();
+  let real: KernelSession | undefined;
+  let starting: Promise<KernelSession> | undefined;
+  let unsubscribe = () => {};
+  let status: KernelStatus = 'unknown';
+  let stoppedWhileIdle = false;
+  let active = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+
+  const setStatus = (next: KernelStatus) => {
+    if (next === status) return;
+    status = next;
+    for (const listener of listeners) listener(next);
+  };
+
+  const ensure = (): Promise<KernelSession> => {
+    if (real) return Promise.resolve(real);
+    if (!starting) {
+      setStatus('starting');
+      starting = gateway.startKernel(kernelName).then(
+        (session) => {
+          real = session;
+          unsubscribe = session.onStatus(setStatus);
+          setStatus(session.status);
+          return session;
+        },
+        (error: unknown) => {
+          starting = undefined;
+          setStatus('unknown');
+          throw error;
+        },
+      );
+    }
+    return starting;
+  };
+
+  const stop = async (): Promise<void> => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    const session = real;
+    real = undefined;
+    starting = undefined;
+    unsubscribe();
+    unsubscribe = () => {};
+    setStatus('unknown');
+    await session?.shutdown().catch(() => undefined);
+  };
+
+  const arm = () => {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (active > 0 || !real || !Number.isFinite(idleMs)) return;
+    timer = setTimeout(() => {
+      stoppedWhileIdle = true;
+      void stop();
+    }, idleMs);
+    // An idle kernel must not keep a Node process alive.
+    (timer as { unref?: () => void }).unref?.();
+  };
+
+  return {
+    get id() {
+      return real?.id ?? '';
+    },
+    kernelName,
+    get status() {
+      return status;
+    },
+    get info() {
+      return real?.info;
+    },
+    onStatus(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    async execute(code, executeOptions = {}) {
+      active++;
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+      try {
+        const session = await ensure();
+        if (stoppedWhileIdle) {
+          stoppedWhileIdle = false;
+          executeOptions.onNotice?.({ code: 'idle-restart' });
+        }
+        return await session.execute(code, executeOptions);
+      } finally {
+        active--;
+        arm();
+      }
+    },
+    answerInput(value) {
+      real?.answerInput(value);
+    },
+    async interrupt() {
+      await real?.interrupt();
+    },
+    async restart() {
+      await real?.restart();
+    },
+    async shutdown() {
+      stoppedWhileIdle = false;
+      await stop();
+    },
+    // Completion and inspection never start a kernel: typing must not load Pyodide.
+    async complete(code, cursorPos): Promise<CompleteReply> {
+      const session = real;
+      return session?.complete
+        ? session.complete(code, cursorPos)
+        : { matches: [], cursorStart: cursorPos, cursorEnd: cursorPos };
+    },
+    async inspect(code, cursorPos, detailLevel): Promise<InspectReply> {
+      const session = real;
+      return session?.inspect ? session.inspect(code, cursorPos, detailLevel) : { found: false, data: {} };
+    },
+  };
+}

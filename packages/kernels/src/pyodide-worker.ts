@@ -1,0 +1,239 @@
+// The Pyodide kernel's worker: a module Web Worker in browsers, a
+// worker_threads worker in Node (tests, benchmarks), the same code. It
+// imports only files without imports of their own, so it can be served as
+// built (dist/pyodide-worker.js with its two neighbours) or bundled.
+
+import {
+  type FromWorker,
+  inputOffset,
+  SIGFLUSH,
+  SIGINT,
+  Slot,
+  type ToWorker,
+  type WorkerIOPubType,
+  type WorkerTexts,
+} from './pyodide-protocol.js';
+import { matplotlibBackend, pythonRuntime } from './pyodide-runtime.js';
+
+interface Port {
+  post(message: FromWorker): void;
+  listen(handler: (message: ToWorker) => void): void;
+}
+
+// The slice of Pyodide's API the worker uses (its types come with Node's).
+interface PyProxyLike {
+  destroy(): void;
+}
+type PyFunction = PyProxyLike & ((...args: unknown[]) => unknown);
+interface Pyodide {
+  version: string;
+  runPython(code: string): unknown;
+  pyimport(name: string): PyProxyLike & Record<string, PyFunction>;
+  registerJsModule(name: string, module: object): void;
+  setInterruptBuffer(buffer: Int32Array): void;
+  loadPackagesFromImports(
+    code: string,
+    options: { messageCallback: (m: string) => void; errorCallback: (m: string) => void },
+  ): Promise<unknown>;
+  FS: { mkdirTree(path: string): void; writeFile(path: string, data: string): void };
+}
+type LoadPyodide = (options: object) => Promise<Pyodide>;
+
+const connect = async (): Promise<Port> => {
+  const scope = globalThis as unknown as {
+    WorkerGlobalScope?: unknown;
+    postMessage(message: unknown): void;
+    addEventListener(type: 'message', listener: (event: { data: unknown }) => void): void;
+  };
+  if (scope.WorkerGlobalScope !== undefined) {
+    return {
+      post: (message) => scope.postMessage(message),
+      listen: (handler) => scope.addEventListener('message', (event) => handler(event.data as ToWorker)),
+    };
+  }
+  // Node: a variable specifier keeps bundlers from following it in browser builds.
+  const threads = 'node:worker_threads';
+  const { parentPort } = (await import(/* @vite-ignore */ threads)) as {
+    parentPort: { postMessage(m: unknown): void; on(e: 'message', h: (m: unknown) => void): void } | null;
+  };
+  if (!parentPort) throw new Error('pyodide-worker must run in a worker thread');
+  return {
+    post: (message) => parentPort.postMessage(message),
+    listen: (handler) => parentPort.on('message', (message) => handler(message as ToWorker)),
+  };
+};
+
+const port = await connect();
+const decoder = new TextDecoder();
+
+let pyodide: Pyodide | undefined;
+// The `_candyce` module, kept for the life of the worker.
+let runtime: (PyProxyLike & Record<string, PyFunction>) | undefined;
+let control: Int32Array | undefined;
+let controlBuffer: SharedArrayBuffer | undefined;
+let texts: WorkerTexts = { inputNeedsIsolation: '', inputNotAvailable: '' };
+let packageIndexURL: string | undefined;
+let runId = -1;
+let allowStdin = false;
+
+const iopub = (msgType: WorkerIOPubType, content: { [key: string]: unknown }) => {
+  if (runId >= 0) port.post({ type: 'iopub', id: runId, msgType, content });
+};
+
+// Consumes a pending signal: a flush request is dropped (the buffer was
+// flushed before waiting), any other signal is returned as an interrupt.
+const takeSignal = (): number => {
+  if (!control) return 0;
+  const signal = Atomics.load(control, Slot.signal);
+  if (signal === 0) return 0;
+  if (signal === SIGFLUSH) {
+    Atomics.compareExchange(control, Slot.signal, SIGFLUSH, 0);
+    return 0;
+  }
+  Atomics.store(control, Slot.signal, 0);
+  return signal;
+};
+
+// What Python calls (module `_candyce_host`). Calls block the worker: that is
+// how input() waits for an answer without returning to the event loop.
+const host = {
+  get signals() {
+    return control !== undefined;
+  },
+  stream(name: string, text: string) {
+    iopub('stream', { name, text });
+  },
+  publish(msgType: WorkerIOPubType, json: string) {
+    iopub(msgType, JSON.parse(json) as { [key: string]: unknown });
+  },
+  stdin_problem(): string {
+    if (!allowStdin) return texts.inputNotAvailable;
+    if (!control) return texts.inputNeedsIsolation;
+    return '';
+  },
+  input(prompt: string, password: boolean): string | undefined {
+    if (!control || !controlBuffer) return undefined;
+    Atomics.store(control, Slot.inputReady, 0);
+    port.post({ type: 'input', id: runId, prompt, password });
+    for (;;) {
+      Atomics.wait(control, Slot.inputReady, 0, 100);
+      if (Atomics.load(control, Slot.inputReady) === 1) {
+        const length = Atomics.load(control, Slot.inputLength);
+        // TextDecoder refuses views of shared memory: copy first.
+        const bytes = new Uint8Array(length);
+        bytes.set(new Uint8Array(controlBuffer, inputOffset, length));
+        Atomics.store(control, Slot.inputReady, 0);
+        return decoder.decode(bytes);
+      }
+      if (takeSignal() === SIGINT) return undefined;
+    }
+  },
+  sleep(seconds: number): boolean {
+    if (!control) return true;
+    const end = performance.now() + seconds * 1000;
+    for (;;) {
+      const left = end - performance.now();
+      if (left <= 0) return true;
+      Atomics.wait(control, Slot.signal, 0, left);
+      if (takeSignal() === SIGINT) return false;
+    }
+  },
+};
+
+const isFatal = (error: unknown): boolean =>
+  (error as { pyodide_fatal_error?: boolean } | null)?.pyodide_fatal_error === true ||
+  String(error).includes('fatal error');
+
+const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
+  try {
+    texts = message.texts;
+    packageIndexURL = message.packageIndexURL;
+    if (message.control) {
+      controlBuffer = message.control;
+      control = new Int32Array(message.control, 0, 4);
+    }
+    const { loadPyodide } = (await import(/* @vite-ignore */ message.moduleURL)) as {
+      loadPyodide: LoadPyodide;
+    };
+    const options: { [key: string]: unknown } = {
+      indexURL: message.indexURL,
+      env: { HOME: '/home/pyodide', MPLBACKEND: 'module://_candyce_matplotlib' },
+      // Lines that C code writes to the process's stdout and stderr.
+      stdout: (line: string) => host.stream('stdout', `${line}\n`),
+      stderr: (line: string) => host.stream('stderr', `${line}\n`),
+    };
+    if (packageIndexURL) {
+      options.lockFileURL = new URL('pyodide-lock.json', packageIndexURL).href;
+      options.packageBaseUrl = packageIndexURL;
+    }
+    const py = await loadPyodide(options);
+    if (control) py.setInterruptBuffer(new Int32Array(message.control as SharedArrayBuffer, 0, 1));
+    py.registerJsModule('_candyce_host', host);
+    py.FS.mkdirTree('/lib/candyce');
+    py.FS.writeFile('/lib/candyce/_candyce.py', pythonRuntime);
+    py.FS.writeFile('/lib/candyce/_candyce_matplotlib.py', matplotlibBackend);
+    const version = py.runPython(
+      "import sys\nsys.path.insert(0, '/lib/candyce')\nimport _candyce\n'.'.join(map(str, sys.version_info[:3]))",
+    );
+    runtime = py.pyimport('_candyce');
+    pyodide = py;
+    port.post({ type: 'ready', pyodideVersion: py.version, pythonVersion: String(version) });
+  } catch (error) {
+    port.post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  }
+};
+
+const execute = async (message: Extract<ToWorker, { type: 'execute' }>) => {
+  runId = message.id;
+  allowStdin = message.allowStdin;
+  if (control) Atomics.store(control, Slot.signal, 0);
+  let content: { [key: string]: unknown };
+  try {
+    if (!pyodide || !runtime?.run) throw new Error('Pyodide is not loaded');
+    if (packageIndexURL) {
+      await pyodide.loadPackagesFromImports(message.code, {
+        messageCallback: () => {},
+        errorCallback: (m) => host.stream('stderr', `${m}\n`),
+      });
+    }
+    content = JSON.parse(String(await (runtime.run(message.code, message.count) as Promise<unknown>)));
+  } catch (error) {
+    if (isFatal(error)) {
+      port.post({ type: 'fatal', message: error instanceof Error ? error.message : String(error) });
+      return;
+    }
+    const evalue = error instanceof Error ? error.message : String(error);
+    content = { status: 'error', ename: 'InternalError', evalue, traceback: [evalue] };
+    iopub('error', content);
+  }
+  port.post({ type: 'reply', id: message.id, content });
+  runId = -1;
+};
+
+const call = (name: 'complete' | 'inspect', id: number, ...args: unknown[]) => {
+  let content: { [key: string]: unknown } = {};
+  try {
+    const fn = runtime?.[name];
+    if (fn) content = JSON.parse(String(fn(...args)));
+  } catch (error) {
+    if (isFatal(error)) return port.post({ type: 'fatal', message: String(error) });
+  }
+  port.post({ type: 'reply', id, content });
+};
+
+// One message at a time, in order: a completion asked during a run waits for it.
+let queue: Promise<void> = Promise.resolve();
+port.listen((message) => {
+  queue = queue.then(async () => {
+    switch (message.type) {
+      case 'init':
+        return init(message);
+      case 'execute':
+        return execute(message);
+      case 'complete':
+        return call('complete', message.id, message.code, message.cursorPos);
+      case 'inspect':
+        return call('inspect', message.id, message.code, message.cursorPos, message.detailLevel);
+    }
+  });
+});

@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Stack, sourcesOf, startStack, statusOf } from './helpers/stack.js';
+
+// Offline first: a person who loses the network keeps editing; when the
+// network is back, both copies converge and nothing is lost.
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack();
+});
+
+afterAll(async () => {
+  if (stack?.errors.length) console.log(stack.errors.join('\n'));
+  await stack?.close();
+});
+
+const poll = { timeout: 20_000, interval: 100 };
+
+describe('offline editing', () => {
+  it('keeps edits made offline, says they are unsent, and converges when back online', async () => {
+    const alice = await stack.open('offline-room', { name: 'Alice', role: 'teacher' });
+    const bob = await stack.open('offline-room', { name: 'Bob' });
+    await expect.poll(() => statusOf(bob), poll).toBe('online');
+    await alice.getByRole('button', { name: '+ Code' }).first().click();
+    await alice.locator('candyce-cell .cm-content').first().waitFor();
+    await alice.keyboard.type('x = 1');
+    await expect.poll(() => sourcesOf(bob), poll).toEqual(['x = 1']);
+
+    await bob.context().setOffline(true);
+    await expect.poll(() => statusOf(bob), poll).toBe('offline');
+    const cell = bob.locator('candyce-cell').first();
+    await cell.locator('.cm-content').click();
+    await bob.keyboard.press('Control+End');
+    await bob.keyboard.type('\ny = 2');
+    await expect.poll(() => bob.locator('.status').getAttribute('data-unsent'), poll).toBe('true');
+    expect(await bob.locator('.status').textContent()).toContain('Hors ligne');
+    // Meanwhile Alice goes on, online.
+    await alice.keyboard.press('Escape');
+    await alice.keyboard.press('b');
+    await alice.locator('candyce-cell').nth(1).locator('.cm-content').waitFor();
+    await alice.keyboard.type('z = 3');
+    await expect.poll(() => sourcesOf(alice), poll).toEqual(['x = 1', 'z = 3']);
+
+    await bob.context().setOffline(false);
+    await expect.poll(() => statusOf(bob), poll).toBe('online');
+    const expected = ['x = 1\ny = 2', 'z = 3'];
+    await expect.poll(() => sourcesOf(bob), poll).toEqual(expected);
+    await expect.poll(() => sourcesOf(alice), poll).toEqual(expected);
+    expect(await bob.locator('.status').getAttribute('data-unsent')).toBe('false');
+  });
+
+  it('opens and edits a notebook with no network, from this browser’s copy', async () => {
+    const page = await stack.open('offline-reopen', { name: 'Chloé', role: 'teacher' });
+    await expect.poll(() => statusOf(page), poll).toBe('online');
+    await page.getByRole('button', { name: '+ Code' }).first().click();
+    await page.locator('candyce-cell .cm-content').first().waitFor();
+    await page.keyboard.type('gardé = True');
+    await expect.poll(() => sourcesOf(page), poll).toEqual(['gardé = True']);
+    // Reload while the server is unreachable: the notebook comes from IndexedDB.
+    const url = page.url();
+    await stack.server.close();
+    await page.goto('about:blank');
+    await page.goto(url);
+    await page.locator('candyce-notebook header').waitFor();
+    await expect.poll(() => sourcesOf(page), poll).toEqual(['gardé = True']);
+    await expect.poll(() => statusOf(page), poll).toBe('offline');
+    await stack.restartServer();
+    await expect.poll(() => statusOf(page), poll).toBe('online');
+  });
+});
