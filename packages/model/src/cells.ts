@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import { type EditOptions, resolveEdit } from './edit-options.js';
 import { CellLockedError, CellNotFoundError } from './errors.js';
-import { newCellId } from './ids.js';
+import { isValidCellId, newCellId } from './ids.js';
 import type { Cell, CellType } from './ipynb-types.js';
 import { cloneJSON, type JSONValue } from './json.js';
 import { assertCanDelete, assertCanEdit } from './locks.js';
@@ -63,6 +63,12 @@ const checkIndex = (index: number, max: number, what: string): void => {
   }
 };
 
+const checkId = (id: string | undefined): void => {
+  if (id !== undefined && !isValidCellId(id)) {
+    throw new RangeError(`Cell id ${JSON.stringify(id)} is not 1 to 64 characters among a-z, A-Z, 0-9, - and _`);
+  }
+};
+
 /**
  * Inserts a new cell at `index` (0 to the number of cells) and returns its id.
  * A given id is kept if no other cell has it; otherwise a new one is made.
@@ -71,6 +77,7 @@ export function insertCell(doc: Y.Doc, index: number, cell: NewCell, options?: E
   const { origin } = resolveEdit(options);
   return transact(doc, origin, () => {
     checkIndex(index, cellCount(doc), 'Index');
+    checkId(cell.id);
     const id = cell.id !== undefined && indexOfCell(doc, cell.id) < 0 ? cell.id : newCellId();
     const full: Cell = {
       id,
@@ -96,6 +103,7 @@ export function pasteCell(doc: Y.Doc, index: number, cell: Cell, options?: EditO
   const { origin } = resolveEdit(options);
   return transact(doc, origin, () => {
     checkIndex(index, cellCount(doc), 'Index');
+    checkId(cell.id);
     const copy = cloneJSON(cell);
     copy.id = indexOfCell(doc, cell.id) < 0 ? cell.id : newCellId();
     cellsOf(doc).insert(index, [cellToY(copy)]);

@@ -10,7 +10,8 @@ import { cellsOf, cellToY, metaOf } from './ydoc.js';
  * kept (never recreated), so connected peers and undo managers see one change.
  * Input is checked first: a value that is not an nbformat 4 notebook throws a
  * `NotebookFormatError` naming the path and the problem, and `doc` is left
- * untouched. nbformat 4.0 to 4.4 notebooks are upgraded to 4.5 (cell ids added).
+ * untouched. nbformat 4.0 to 4.4 notebooks are upgraded to 4.5 (cell ids added);
+ * see `parseIpynb` for what is normalised, dropped or refused.
  */
 export function importIpynb(doc: Y.Doc, notebook: unknown, origin: NotebookOrigin = serverOrigin): void {
   const nb = parseIpynb(notebook);
@@ -25,7 +26,7 @@ export function importIpynb(doc: Y.Doc, notebook: unknown, origin: NotebookOrigi
       meta.set('metadata', md);
     }
     const ymd = md as Y.Map<JSONValue>;
-    for (const key of Array.from(ymd.keys())) if (!(key in nb.metadata)) ymd.delete(key);
+    for (const key of Array.from(ymd.keys())) if (!Object.hasOwn(nb.metadata, key)) ymd.delete(key);
     for (const [key, value] of Object.entries(nb.metadata)) ymd.set(key, cloneJSON(value));
     const ycells = cellsOf(doc);
     if (ycells.length > 0) ycells.delete(0, ycells.length);

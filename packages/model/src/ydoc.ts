@@ -1,4 +1,5 @@
 import * as Y from 'yjs';
+import { isJSONMime } from './ipynb-parse.js';
 import type { Cell, CellType, MimeBundle, Output } from './ipynb-types.js';
 import { cloneJSON, isPlainObject, type JSONObject, type JSONValue } from './json.js';
 
@@ -56,9 +57,15 @@ export const outputsOf = (cell: YCell): Y.Array<unknown> | undefined => {
   return o instanceof Y.Array ? o : undefined;
 };
 
-/** Casts a number read back from Yjs (possibly a float) to an execution count. */
-export const toCount = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isFinite(value) ? Math.max(0, Math.round(value)) : null;
+/**
+ * Casts a number read back from Yjs (possibly a float) to an execution count:
+ * a non-negative safe integer, or null for anything else.
+ */
+export const toCount = (value: unknown): number | null => {
+  if (typeof value !== 'number' || !Number.isFinite(value)) return null;
+  const count = Math.max(0, Math.round(value));
+  return Number.isSafeInteger(count) ? count : null;
+};
 
 /** Builds the Y.Map of one output; a stream's text is a Y.Text so that it can grow. */
 export const outputToY = (output: Output): Y.Map<unknown> => {
@@ -71,15 +78,42 @@ export const outputToY = (output: Output): Y.Map<unknown> => {
   return m;
 };
 
+/** Reads a stored value as plain JSON, deep-copied so that callers never alias the document's state. */
 const jsonOf = (value: unknown): JSONValue => {
   if (value instanceof Y.Text) return value.toString();
-  if (value instanceof Y.AbstractType) return value.toJSON() as JSONValue;
+  if (value instanceof Y.AbstractType) return cloneJSON(value.toJSON() as JSONValue);
   return cloneJSON(value as JSONValue);
+};
+
+const joinLines = (v: JSONValue | undefined): string | undefined => {
+  if (typeof v === 'string') return v;
+  if (Array.isArray(v) && v.every((line) => typeof line === 'string')) return v.join('');
+  return undefined;
+};
+
+/**
+ * Reads a stored MIME bundle in its normalised form: JSON types as they are,
+ * text joined into one string (writers may have stored lists of lines); an
+ * entry that is neither, which no .ipynb file could hold, is left out.
+ */
+const bundleOf = (value: JSONValue | undefined): MimeBundle => {
+  const out: MimeBundle = {};
+  if (!isPlainObject(value)) return out;
+  for (const [mime, content] of Object.entries(value as JSONObject)) {
+    if (isJSONMime(mime)) {
+      out[mime] = content;
+      continue;
+    }
+    const text = joinLines(content);
+    if (text !== undefined) out[mime] = text;
+  }
+  return out;
 };
 
 /**
  * Reads an output stored either as a Y.Map or as a plain JSON object (as some
- * writers do) and returns it as plain JSON with joined strings.
+ * writers do) and returns it as plain JSON with joined strings, copied from
+ * the document.
  */
 export const outputFromY = (stored: unknown): Output => {
   const entries: [string, unknown][] =
@@ -90,29 +124,29 @@ export const outputFromY = (stored: unknown): Output => {
         : [];
   const out: Record<string, JSONValue> = {};
   for (const [key, value] of entries) out[key] = jsonOf(value);
-  const join = (v: JSONValue | undefined): string =>
-    Array.isArray(v) ? v.join('') : typeof v === 'string' ? v : v == null ? '' : String(v);
+  const str = (v: JSONValue | undefined, otherwise: string): string =>
+    typeof v === 'string' ? v : v == null ? otherwise : String(v);
   switch (out.output_type) {
     case 'stream':
-      return { output_type: 'stream', name: String(out.name ?? 'stdout'), text: join(out.text) };
+      return { output_type: 'stream', name: str(out.name, 'stdout'), text: joinLines(out.text) ?? '' };
     case 'error':
       return {
         output_type: 'error',
-        ename: String(out.ename ?? ''),
-        evalue: String(out.evalue ?? ''),
-        traceback: Array.isArray(out.traceback) ? out.traceback.map(String) : [],
+        ename: str(out.ename, ''),
+        evalue: str(out.evalue, ''),
+        traceback: Array.isArray(out.traceback) ? out.traceback.map((line) => str(line, '')) : [],
       };
     case 'execute_result':
       return {
         output_type: 'execute_result',
-        data: (isPlainObject(out.data) ? out.data : {}) as MimeBundle,
+        data: bundleOf(out.data),
         metadata: (isPlainObject(out.metadata) ? out.metadata : {}) as JSONObject,
         execution_count: toCount(out.execution_count),
       };
     default: {
       const o: Output = {
         output_type: 'display_data',
-        data: (isPlainObject(out.data) ? out.data : {}) as MimeBundle,
+        data: bundleOf(out.data),
         metadata: (isPlainObject(out.metadata) ? out.metadata : {}) as JSONObject,
       };
       if (isPlainObject(out.transient)) o.transient = out.transient as JSONObject;
@@ -154,7 +188,7 @@ export const cellFromY = (cell: YCell): Cell => {
     id: cellIdOf(cell),
     cell_type: type,
     source: source instanceof Y.Text ? source.toString() : typeof source === 'string' ? source : '',
-    metadata: (md instanceof Y.Map ? md.toJSON() : isPlainObject(md) ? cloneJSON(md) : {}) as JSONObject,
+    metadata: (md instanceof Y.Map || isPlainObject(md) ? jsonOf(md) : {}) as JSONObject,
   };
   if (type === 'code') {
     const outputs = cell.get('outputs');
@@ -163,8 +197,15 @@ export const cellFromY = (cell: YCell): Cell => {
     out.outputs = list.map(outputFromY);
     out.execution_count = toCount(cell.get('execution_count'));
   } else {
-    const att = cell.get('attachments');
-    if (isPlainObject(att)) out.attachments = cloneJSON(att) as Cell['attachments'];
+    const stored = cell.get('attachments');
+    const att = stored instanceof Y.Map || isPlainObject(stored) ? jsonOf(stored) : undefined;
+    if (isPlainObject(att)) {
+      const attachments: NonNullable<Cell['attachments']> = {};
+      for (const [name, bundle] of Object.entries(att)) {
+        if (isPlainObject(bundle)) attachments[name] = bundleOf(bundle as JSONObject);
+      }
+      out.attachments = attachments;
+    }
   }
   return out;
 };

@@ -1,6 +1,7 @@
-import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import {
+  appendOutput,
   CellNotFoundError,
   cellIds,
   copyCell,
@@ -10,14 +11,13 @@ import {
   importIpynb,
   insertCell,
   pasteCell,
-  readCell,
   ReadOnlyError,
+  readCell,
   setCellMetadata,
   setCellSource,
   setCellType,
   setNotebookMetadata,
   sourceOf,
-  appendOutput,
 } from '../src/index.js';
 
 const teacher = { role: 'teacher' as const };
@@ -35,7 +35,12 @@ describe('cell operations', () => {
     const b = insertCell(doc, 0, { cell_type: 'markdown', source: '# Titre' });
     expect(a).toBe('first');
     expect(cellIds(doc)).toEqual([b, 'first']);
-    expect(readCell(doc, 'first')).toMatchObject({ cell_type: 'code', source: 'x = 1', outputs: [], execution_count: null });
+    expect(readCell(doc, 'first')).toMatchObject({
+      cell_type: 'code',
+      source: 'x = 1',
+      outputs: [],
+      execution_count: null,
+    });
   });
 
   it('gives a new id when the requested one is taken', () => {
@@ -87,7 +92,12 @@ describe('cell operations', () => {
     appendOutput(doc, 'a', { output_type: 'stream', name: 'stdout', text: 'x' });
     const text = sourceOf(getCell(doc, 'a'));
     setCellType(doc, 'a', 'markdown');
-    expect(readCell(doc, 'a')).toEqual({ id: 'a', cell_type: 'markdown', source: '# titre', metadata: { k: 1 } });
+    expect(readCell(doc, 'a')).toEqual({
+      id: 'a',
+      cell_type: 'markdown',
+      source: '# titre',
+      metadata: { k: 1 },
+    });
     expect(sourceOf(getCell(doc, 'a'))).toBe(text);
     setCellType(doc, 'a', 'code');
     expect(readCell(doc, 'a')).toMatchObject({ cell_type: 'code', outputs: [], execution_count: null });
@@ -127,5 +137,18 @@ describe('cell operations', () => {
     expect(() => setCellSource(doc, 'a', 'x', viewer)).toThrow(ReadOnlyError);
     expect(() => setNotebookMetadata(doc, 'x', 1, viewer)).toThrow(ReadOnlyError);
     expect(Y.encodeStateAsUpdate(doc)).toEqual(before);
+  });
+});
+
+describe('cell ids', () => {
+  it('refuses an id that nbformat would reject', () => {
+    const doc = blank();
+    expect(() => insertCell(doc, 0, { cell_type: 'code', id: 'a b' })).toThrow(
+      /Cell id "a b" is not 1 to 64/,
+    );
+    expect(() => pasteCell(doc, 0, { id: '', cell_type: 'raw', source: '', metadata: {} })).toThrow(
+      RangeError,
+    );
+    expect(cellIds(doc)).toEqual([]);
   });
 });

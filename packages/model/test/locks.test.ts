@@ -1,5 +1,5 @@
-import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import {
   CellLockedError,
   canDeleteCell,
@@ -16,7 +16,15 @@ import {
   setCellType,
 } from '../src/index.js';
 
-const nbgrader = { grade: true, grade_id: 'q1', locked: true, points: 2, schema_version: 3, solution: false, checksum: 'abc' };
+const nbgrader = {
+  grade: true,
+  grade_id: 'q1',
+  locked: true,
+  points: 2,
+  schema_version: 3,
+  solution: false,
+  checksum: 'abc',
+};
 
 const docWith = (metadata: Record<string, unknown>): Y.Doc => {
   const doc = new Y.Doc();

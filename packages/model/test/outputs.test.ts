@@ -1,5 +1,5 @@
-import * as Y from 'yjs';
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import {
   appendOutput,
   appendStreamText,
@@ -7,11 +7,11 @@ import {
   getCell,
   importIpynb,
   insertCell,
+  type NotebookChange,
   observeNotebook,
   readOutputs,
   setExecutionCount,
   setExecutionState,
-  type NotebookChange,
 } from '../src/index.js';
 
 const doc1 = (): Y.Doc => {
