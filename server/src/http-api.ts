@@ -1,9 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { exportIpynb, importIpynb, NotebookFormatError } from '@candyce/model';
+import { cellTypeOf, exportIpynb, findCell, importIpynb, NotebookFormatError } from '@candyce/model';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
 import { RoomDeleted } from './close-codes.js';
 import type { Limits } from './config.js';
+import type { ExecutionService } from './execution.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { roomNameProblem } from './room-name.js';
@@ -17,6 +18,10 @@ export interface HttpContext {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly connectionCount: () => number;
+  /** Server-side execution, when a kernel gateway is configured (JUPYTER_URL). */
+  readonly execution?: ExecutionService;
+  /** Serves the built web app; answers false for paths that are not its files or pages. */
+  readonly serveStatic?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
 }
 
 /** An error that becomes a JSON response `{ error }` with this status. */
@@ -48,7 +53,7 @@ const json = (
 const placeholder = `<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>Candyce</title>
 <body><h1>Candyce sync server</h1>
-<p>The notebook editor is served here once the web app is built (it arrives with the editor).
+<p>The web app is not built: run <code>npm run build</code> (or <code>npm start</code>), or set <code>STATIC_DIR</code>.
 The WebSocket endpoint is <code>/sync/&lt;room&gt;</code>; the HTTP API is under <code>/api/notebooks/</code>.</p>
 </body></html>
 `;
@@ -112,6 +117,7 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     res.end(text);
     return;
   }
+  if (!path.startsWith('/api/') && ctx.serveStatic && (await ctx.serveStatic(req, res, path))) return;
   if (path === '/' || path === '/index.html') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(placeholder);
@@ -131,10 +137,7 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   if (match[2]) {
     if (req.method !== 'POST') throw new HttpError(405, 'Use POST to execute a cell', {});
     if (!canWrite(identity)) throw new HttpError(403, 'Forbidden: viewers cannot execute cells');
-    throw new HttpError(
-      501,
-      'Server-side execution is not available yet: run cells in the browser (pyodide)',
-    );
+    return executeCell(ctx, room, req, res);
   }
   switch (req.method) {
     case 'GET':
@@ -145,6 +148,7 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     case 'DELETE':
       if (identity.role !== 'teacher') throw new HttpError(403, 'Forbidden: only teachers delete notebooks');
       if (!(await ctx.rooms.delete(room, RoomDeleted))) throw new HttpError(404, `No notebook named ${room}`);
+      ctx.execution?.stop(room);
       ctx.logger.info({ room, user: identity.sub }, 'room deleted');
       json(res, 200, { room, deleted: true });
       return;
@@ -163,6 +167,39 @@ const authorize = async (ctx: HttpContext, req: IncomingMessage, room: string): 
   }
   if (!canAccessRoom(identity, room)) throw new HttpError(403, 'Forbidden: this room is not in your token');
   return identity;
+};
+
+const executeCell = async (ctx: HttpContext, name: string, req: IncomingMessage, res: ServerResponse) => {
+  if (!ctx.execution) {
+    throw new HttpError(
+      501,
+      'Server-side execution is not configured: set JUPYTER_URL (and JUPYTER_TOKEN) on the server, or run cells in the browser (pyodide)',
+    );
+  }
+  const body = await readBody(req, 64 * 1024);
+  let cellId: unknown;
+  try {
+    cellId = (JSON.parse(body.toString('utf8')) as { cell_id?: unknown } | null)?.cell_id;
+  } catch (err) {
+    throw new HttpError(400, `Body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (typeof cellId !== 'string' || cellId === '') {
+    throw new HttpError(400, 'Body must be {"cell_id": "<id of a code cell>"}');
+  }
+  if (!(await ctx.rooms.peek(name)) && !(await ctx.rooms.exists(name))) {
+    throw new HttpError(404, `No notebook named ${name}`);
+  }
+  const room = await ctx.rooms.acquire(name);
+  try {
+    const cell = findCell(room.doc, cellId);
+    if (!cell) throw new HttpError(404, `No cell with id ${JSON.stringify(cellId)} in ${name}`);
+    if (cellTypeOf(cell) !== 'code')
+      throw new HttpError(400, `Cell ${cellId} is a ${cellTypeOf(cell)} cell, not code`);
+    const run = await ctx.execution.run(name, room.doc, cellId);
+    json(res, 200, { cell_id: cellId, status: run.status, execution_count: run.executionCount });
+  } finally {
+    ctx.rooms.release(room);
+  }
 };
 
 const getNotebook = async (ctx: HttpContext, name: string, res: ServerResponse): Promise<void> => {

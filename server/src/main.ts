@@ -1,5 +1,8 @@
 // Entry point of `npm start`: reads the environment, starts the server and
 // shuts it down cleanly on SIGTERM and SIGINT.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { jupyterGateway } from '@candyce/kernels';
 import { limitsFromEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
@@ -13,7 +16,22 @@ const main = async (): Promise<void> => {
     throw new RangeError(`PORT=${process.env.PORT} is not a port number`);
   const host = process.env.HOST || '127.0.0.1';
   const dataDir = process.env.DATA_DIR || './data';
+  // The web app built by `npm run build`, beside this package in the repository.
+  const builtApp = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
+  const staticDir = process.env.STATIC_DIR || (existsSync(builtApp) ? builtApp : undefined);
+  if (!staticDir)
+    logger.warn('the web app is not built: only the API and sync are served (run npm run build)');
+  const jupyterUrl = process.env.JUPYTER_URL || undefined;
   const server = createServer({
+    staticDir,
+    ...(jupyterUrl
+      ? {
+          execution: {
+            gateway: jupyterGateway({ url: jupyterUrl, token: process.env.JUPYTER_TOKEN || undefined }),
+            idleShutdownMs: Number(process.env.KERNEL_IDLE_SHUTDOWN_MS) || undefined,
+          },
+        }
+      : {}),
     port,
     host,
     dataDir,
@@ -24,7 +42,10 @@ const main = async (): Promise<void> => {
     processMetrics: true,
   });
   const listening = await server.listen();
-  logger.info({ port: listening, host, dataDir, auth: Boolean(process.env.CANDYCE_SECRET) }, 'listening');
+  logger.info(
+    { port: listening, host, dataDir, staticDir, auth: Boolean(process.env.CANDYCE_SECRET) },
+    `listening on http://${host}:${listening}/`,
+  );
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -6,12 +6,14 @@ import { AuthError, type Authenticator, canAccessRoom, createAuthenticator } fro
 import * as closeCodes from './close-codes.js';
 import { defaultLimits, defaultTimings, type Limits, type Timings } from './config.js';
 import { Connection } from './connection.js';
+import { type ExecutionOptions, ExecutionService } from './execution.js';
 import { createHttpHandler } from './http-api.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
+import { createStaticHandler } from './static-files.js';
 import type { NotebookStore } from './store.js';
 
 /** Options of {@link createServer}; every one has a default. */
@@ -31,6 +33,10 @@ export interface ServerOptions {
   logger?: Logger;
   /** Adds process metrics (CPU, memory, event loop) to /metrics. Default false. */
   processMetrics?: boolean;
+  /** Directory of the built web app (apps/web/dist) to serve at `/` and `/n/<room>`; none by default. */
+  staticDir?: string;
+  /** Server-side execution (`POST /api/notebooks/<room>/execute`); without it that endpoint answers 501. */
+  execution?: ExecutionOptions;
 }
 
 /** A running (or ready to run) Candyce server. */
@@ -61,6 +67,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const limits: Limits = { ...defaultLimits, ...options.limits };
   const timings: Timings = { ...defaultTimings, ...options.timings };
   const metrics = createMetrics(options.processMetrics ?? false);
+  const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
   const auth: Authenticator = createAuthenticator(options.secret);
   const rooms = new RoomManager({ store, timings, metrics, logger });
@@ -69,7 +76,16 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   let port = 0;
 
   const http: HttpServer = createHttpServer(
-    createHttpHandler({ auth, rooms, limits, metrics, logger, connectionCount: () => connections.size }),
+    createHttpHandler({
+      auth,
+      rooms,
+      limits,
+      metrics,
+      logger,
+      connectionCount: () => connections.size,
+      ...(execution ? { execution } : {}),
+      ...(options.staticDir ? { serveStatic: createStaticHandler(options.staticDir) } : {}),
+    }),
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
 
@@ -193,6 +209,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
       // Sockets first, so no edit arrives after the last flush; clients reconnect on 1012.
       for (const c of [...connections]) c.close(closeCodes.ServiceRestart);
+      await execution?.close();
       await rooms.closeAll();
       http.closeAllConnections();
       for (const ws of wss.clients) ws.terminate();

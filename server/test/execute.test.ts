@@ -1,0 +1,95 @@
+import { jupyterGateway } from '@candyce/kernels';
+import { readOutputs } from '@candyce/model';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startJupyterServer,
+  type TestJupyterServer,
+} from '../../packages/kernels/test/helpers/jupyter-server.js';
+import { connect, secret, startServer, synced, token, waitFor } from './helpers.js';
+
+const notebook = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+  cells: [
+    {
+      id: 'hello',
+      cell_type: 'code',
+      metadata: {},
+      source: "print('bonjour')\n6 * 7",
+      outputs: [],
+      execution_count: null,
+    },
+    { id: 'text', cell_type: 'markdown', metadata: {}, source: '# Titre' },
+  ],
+};
+
+const post = (http: string, room: string, body: unknown, auth?: string) =>
+  fetch(`${http}/api/notebooks/${room}/execute`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(auth ? { authorization: `Bearer ${auth}` } : {}) },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+
+describe('server-side execution', () => {
+  let jupyter: TestJupyterServer;
+  beforeAll(async () => {
+    jupyter = await startJupyterServer();
+  }, 120_000);
+  afterAll(async () => {
+    await jupyter?.stop();
+  });
+
+  it('runs a cell on the room kernel and a stock client sees the outputs in the shared doc', async () => {
+    const { http, ws } = await startServer({
+      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+    });
+    await fetch(`${http}/api/notebooks/classe`, { method: 'PUT', body: JSON.stringify(notebook) });
+    const pupil = connect(ws, 'classe');
+    await synced(pupil);
+    const res = await post(http, 'classe', { cell_id: 'hello' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ cell_id: 'hello', status: 'ok', execution_count: 1 });
+    await waitFor(() => readOutputs(pupil.doc, 'hello').length === 2, 'the outputs to reach the client');
+    expect(readOutputs(pupil.doc, 'hello')).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'bonjour\n' },
+      { output_type: 'execute_result', execution_count: 1, data: { 'text/plain': '42' }, metadata: {} },
+    ]);
+    // The kernel keeps its state between runs of the room: the second run counts 2.
+    expect(await (await post(http, 'classe', { cell_id: 'hello' })).json()).toMatchObject({
+      execution_count: 2,
+    });
+  }, 120_000);
+
+  it('answers bad requests with a clear 4xx and runs nothing', async () => {
+    const { http } = await startServer({
+      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+    });
+    await fetch(`${http}/api/notebooks/classe`, { method: 'PUT', body: JSON.stringify(notebook) });
+    const cases: [unknown, number, RegExp][] = [
+      ['{not json', 400, /not valid JSON/],
+      [{}, 400, /cell_id/],
+      [{ cell_id: 'nope' }, 404, /No cell with id "nope"/],
+      [{ cell_id: 'text' }, 400, /markdown cell, not code/],
+    ];
+    for (const [body, status, message] of cases) {
+      const res = await post(http, 'classe', body);
+      expect(res.status).toBe(status);
+      expect(((await res.json()) as { error: string }).error).toMatch(message);
+    }
+    expect((await post(http, 'absent', { cell_id: 'hello' })).status).toBe(404);
+  });
+
+  it('refuses viewers and says when execution is not configured', async () => {
+    const secured = await startServer({
+      secret,
+      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+    });
+    const viewer = await token({ role: 'viewer', name: 'Val' });
+    expect((await post(secured.http, 'classe', { cell_id: 'hello' }, viewer)).status).toBe(403);
+    const plain = await startServer();
+    const res = await post(plain.http, 'classe', { cell_id: 'hello' });
+    expect(res.status).toBe(501);
+    expect(((await res.json()) as { error: string }).error).toMatch(/JUPYTER_URL/);
+  });
+});
