@@ -50,7 +50,10 @@ if (!isRoot || !hasApt || process.env.CANDYCE_NO_PROVISION) {
 console.log(`provision: installing ${names.join(', ')} with apt-get`);
 const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
 execFileSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
-execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], { stdio: 'inherit', env });
+execFileSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...names], {
+  stdio: 'inherit',
+  env,
+});
 const still = missing.filter((r) => !ok(r.check));
 if (still.length > 0) {
   console.error(`provision: still unusable after install: ${still.map((r) => r.apt).join(', ')}`);

@@ -1,10 +1,11 @@
-import * as Y from 'yjs';
+import type * as Y from 'yjs';
 import { type EditOptions, resolveEdit } from './edit-options.js';
 import { CellLockedError, CellNotFoundError } from './errors.js';
 import { isValidCellId, newCellId } from './ids.js';
 import type { Cell, CellType } from './ipynb-types.js';
 import { cloneJSON, type JSONValue } from './json.js';
 import { assertCanDelete, assertCanEdit } from './locks.js';
+import { retypeCell } from './move.js';
 import { transact } from './origin.js';
 import {
   cellFromY,
@@ -12,7 +13,6 @@ import {
   cellMetadataOf,
   cellsOf,
   cellToY,
-  cellTypeOf,
   notebookMetadataOf,
   sourceOf,
   type YCell,
@@ -65,7 +65,9 @@ const checkIndex = (index: number, max: number, what: string): void => {
 
 const checkId = (id: string | undefined): void => {
   if (id !== undefined && !isValidCellId(id)) {
-    throw new RangeError(`Cell id ${JSON.stringify(id)} is not 1 to 64 characters among a-z, A-Z, 0-9, - and _`);
+    throw new RangeError(
+      `Cell id ${JSON.stringify(id)} is not 1 to 64 characters among a-z, A-Z, 0-9, - and _`,
+    );
   }
 };
 
@@ -143,33 +145,17 @@ export function setCellSource(doc: Y.Doc, id: string, source: string, options?: 
 }
 
 /**
- * Changes the type of the cell `id`, keeping its source, metadata and id, as
- * JupyterLab does: the cell is replaced by a new one at the same place. Outputs
- * are dropped when it stops being a code cell; attachments when it becomes one.
+ * Changes the type of the cell `id`, keeping its source, metadata and id. The
+ * cell is replaced by a new one at the same place, as JupyterLab does (a
+ * JupyterLab client in the room builds its view of a cell once, from its
+ * type); concurrent edits and undo histories follow it as they do for moves.
+ * Outputs are dropped when it stops being a code cell, attachments when it
+ * becomes one.
  */
 export function setCellType(doc: Y.Doc, id: string, type: CellType, options?: EditOptions): void {
-  const { origin, role } = resolveEdit(options);
-  transact(doc, origin, () => {
-    const index = indexOfCell(doc, id);
-    if (index < 0) throw new CellNotFoundError(id);
-    const cells = cellsOf(doc);
-    const cell = cells.get(index);
-    assertCanEdit(cell, role);
-    if (cellTypeOf(cell) === type) return;
-    // In place: the cell map stays, so its source Y.Text (and anyone typing in
-    // it, and the undo history) is kept. Only the type-specific keys change.
-    cell.set('cell_type', type);
-    if (type === 'code') {
-      cell.delete('attachments');
-      cell.set('outputs', new Y.Array());
-      cell.set('execution_count', null);
-      cell.set('execution_state', 'idle');
-    } else {
-      cell.delete('outputs');
-      cell.delete('execution_count');
-      cell.delete('execution_state');
-    }
-  });
+  const { role } = resolveEdit(options);
+  assertCanEdit(getCell(doc, id), role);
+  retypeCell(doc, id, type, options);
 }
 
 /** Sets (or with `undefined`, deletes) one metadata key of the cell `id`. */

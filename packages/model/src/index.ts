@@ -53,7 +53,15 @@ export {
   cellLockOf,
   type Role,
 } from './locks.js';
-export { isMoveTransaction, MOVES, type MoveRecord, moveCell, movesOf } from './move.js';
+export {
+  isMoveTransaction,
+  type LineageRecord,
+  MOVES,
+  type MoveRecord,
+  moveCell,
+  movesOf,
+  retypeCell,
+} from './move.js';
 export { type NotebookChange, observeNotebook } from './observe.js';
 export {
   isNotebookOrigin,

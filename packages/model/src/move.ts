@@ -1,17 +1,23 @@
 import * as Y from 'yjs';
-import { indexOfCell } from './cells.js';
 import { type EditOptions, resolveEdit } from './edit-options.js';
 import { CellNotFoundError } from './errors.js';
+import type { CellType, Output } from './ipynb-types.js';
+import type { JSONValue } from './json.js';
 import { transact } from './origin.js';
-import { cellIdOf, cellsOf, type YCell } from './ydoc.js';
+import { cellFromY, cellIdOf, cellsOf, cellTypeOf, outputToY, type YCell } from './ydoc.js';
 
 // Yjs 13 arrays cannot move an element, and the schema fixes cells as Y.Maps
 // in a Y.Array, so a move deletes the cell and inserts a clone, as jupyter_ydoc
-// does. Unlike jupyter_ydoc, the mover leaves a move record: which map became
-// which, what the mover saw of the source text, and the mover's state vector.
-// With it, a peer that typed in the cell concurrently replays its own lost
-// edits into the clone (see repair.ts), and undo histories are linked from the
-// old cell to the clone (see linkMove below).
+// does. Unlike jupyter_ydoc, the mover leaves a move record in the root map
+// `moves`: which map became which, what the mover saw of the source text and
+// which characters of the clone copy it, and the mover's state vector. The
+// maps that stand for one cell over time form its lineage; through the
+// records, every character of a clone maps back to the character that was
+// typed (its canonical id, see canonIndex). With that, a peer that typed in
+// the cell concurrently replays its own lost edits into the clone, and two
+// clones made at once are merged into one (see repair.ts); undo histories
+// are linked from the old cell to the clone (see linkMove). A type change can
+// be made the same way (retypeCell), which is what JupyterLab clients expect.
 
 /** The name of the root map that holds move records. */
 export const MOVES = 'moves';
@@ -21,9 +27,16 @@ export const MOVES = 'moves';
  * and new cell maps (`client:clock`), `view` what the mover saw of the old
  * source (triples of client, clock and length of the visible runs, in order),
  * `target` the runs of the clone's source that copy them one for one, and
- * `sv` the mover's state vector at the time.
+ * `sv` the mover's state vector at the time. `root` names the first cell of
+ * the lineage (the cell that was never a clone), `gone` the characters (by
+ * canonical id, see {@link canonIndex}) that the lineage had deleted before
+ * the move, and `span` the clocks `[start, end)` of what the mover wrote in
+ * the move itself. Records written before `root`, `gone` and `span` existed
+ * lack them; readers fall back to walking `from` links. `retype` marks the
+ * clone that replaced a cell to change its type.
  */
 export interface MoveRecord {
+  kind?: 'move';
   cell: string;
   from: string;
   to: string;
@@ -31,10 +44,52 @@ export interface MoveRecord {
   view: number[];
   sv: Uint8Array;
   at: number;
+  root?: string;
+  gone?: number[];
+  span?: number[];
+  /** True when the clone replaced the cell to change its type, in place (see `retypeCell`). */
+  retype?: boolean;
 }
 
-/** Returns the map of move records, keyed by the id of the clone (`to`). */
-export const movesOf = (doc: Y.Doc): Y.Map<MoveRecord> => doc.getMap<MoveRecord>(MOVES);
+/**
+ * Left by a peer that deleted one of two live clones of a cell (two peers
+ * moved it at once): `from` is the deleted clone, `to` the one kept. Keyed
+ * `drop:<from>`.
+ */
+export interface DropRecord {
+  kind: 'drop';
+  cell: string;
+  from: string;
+  to: string;
+  root: string;
+  at: number;
+}
+
+/**
+ * Left by a peer that replayed its own characters into a clone that lacked
+ * them: `runs` are quintuples of client, clock and length of the inserted
+ * characters, then the client and clock of the character they stand for.
+ * Keyed `replay:<client>:<clock>`.
+ */
+export interface ReplayRecord {
+  kind: 'replay';
+  cell: string;
+  runs: number[];
+  at: number;
+}
+
+/** What the root map `moves` holds. */
+export type LineageRecord = MoveRecord | DropRecord | ReplayRecord;
+
+/** Returns true when `record` is a move record (records written before kinds existed are moves). */
+export const isMoveRecord = (record: LineageRecord | undefined): record is MoveRecord =>
+  record !== undefined && (record.kind === undefined || record.kind === 'move');
+
+/**
+ * Returns the map of lineage records: move records keyed by the id of the
+ * clone (`to`), drop and replay records keyed by their kind and an id.
+ */
+export const movesOf = (doc: Y.Doc): Y.Map<LineageRecord> => doc.getMap<LineageRecord>(MOVES);
 
 /** Formats a Yjs id as `client:clock`. */
 export const idKey = (id: Y.ID): string => `${id.client}:${id.clock}`;
@@ -131,17 +186,26 @@ const link = (from: Y.Item | undefined | null, to: Y.Item | undefined | null): v
 };
 
 /**
- * Links the old cell of a move to its clone the way Yjs links an item to its
- * redone copy, so that an undo manager's earlier steps (typing, metadata,
- * inserting the cell) apply to the clone. The old cell's items are kept from
- * garbage collection for that. Must run before the move's transaction ends.
+ * Links an old cell to the cell that replaces it (a move's clone, or the clone
+ * kept when two were made) the way Yjs links an item to its redone copy, so
+ * that an undo manager's earlier steps (typing, metadata, inserting the cell)
+ * apply to the new cell. `charTo` gives, for the first character of each run
+ * of the old source, the character that stands for it in the new one (the
+ * rest of the run must follow it contiguously); without it, only the cell,
+ * its source and its metadata entries are linked. The old cell's items are
+ * kept from garbage collection for that. Must run before the transaction
+ * that deleted the old cell ends.
  */
-export const linkMove = (oldCell: YCell, clone: YCell, record: MoveRecord): void => {
+export const linkCells = (
+  oldCell: YCell,
+  clone: YCell,
+  charTo?: (client: number, clock: number) => Y.ID | undefined,
+): void => {
   link(oldCell._item, clone._item);
   link(entryItem(oldCell, 'source'), entryItem(clone, 'source'));
   link(entryItem(oldCell, 'metadata'), entryItem(clone, 'metadata'));
   const oldMeta = rawGet(oldCell, 'metadata');
-  const newMeta = clone.get('metadata');
+  const newMeta = rawGet(clone, 'metadata');
   if (oldMeta instanceof Y.Map && newMeta instanceof Y.Map) {
     oldMeta._map.forEach((item, key) => {
       link(item, entryItem(newMeta, key));
@@ -149,14 +213,21 @@ export const linkMove = (oldCell: YCell, clone: YCell, record: MoveRecord): void
     });
   }
   const source = rawGet(oldCell, 'source');
-  if (!(source instanceof Y.Text)) return;
-  const offsetOf = viewLookup(record.view);
+  if (!(source instanceof Y.Text) || !charTo) return;
   for (let item = source._start; item !== null; item = item.right) {
     item.keep = true;
-    const offset = offsetOf(item.id.client, item.id.clock);
-    const to = offset === undefined ? undefined : idAt(record.target, offset);
+    const to = charTo(item.id.client, item.id.clock);
     if (to) item.redone = to;
   }
+};
+
+/** Links the old cell of a move to its clone (see {@link linkCells}), character by character through `record`. */
+export const linkMove = (oldCell: YCell, clone: YCell, record: MoveRecord): void => {
+  const offsetOf = viewLookup(record.view);
+  linkCells(oldCell, clone, (client, clock) => {
+    const offset = offsetOf(client, clock);
+    return offset === undefined ? undefined : idAt(record.target, offset);
+  });
 };
 
 /**
@@ -186,6 +257,323 @@ export const viewLookup = (view: number[]): ((client: number, clock: number) => 
   };
 };
 
+/** Returns the runs (triples of client, clock, length) that cover `ids`, sorted and merged. */
+export const runsOfIds = (ids: Iterable<Y.ID>): number[] => {
+  const sorted = Array.from(ids).sort((a, b) => a.client - b.client || a.clock - b.clock);
+  const runs: number[] = [];
+  for (const id of sorted) {
+    const n = runs.length;
+    if (n > 0 && runs[n - 3] === id.client && runs[n - 2]! + runs[n - 1]! >= id.clock) {
+      runs[n - 1] = Math.max(runs[n - 1]!, id.clock - runs[n - 2]! + 1);
+    } else runs.push(id.client, id.clock, 1);
+  }
+  return runs;
+};
+
+/** Returns a membership test for the ids covered by `runs` (triples of client, clock, length). */
+export const idSetOf = (runs: number[] | undefined): ((client: number, clock: number) => boolean) => {
+  const byClient = new Map<number, [number, number][]>();
+  for (let i = 0; runs && i + 2 < runs.length; i += 3) {
+    let list = byClient.get(runs[i]!);
+    if (!list) {
+      list = [];
+      byClient.set(runs[i]!, list);
+    }
+    list.push([runs[i + 1]!, runs[i + 1]! + runs[i + 2]!]);
+  }
+  for (const list of byClient.values()) list.sort((a, b) => a[0] - b[0]);
+  return (client, clock) => {
+    const list = byClient.get(client);
+    if (!list) return false;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [start, end] = list[mid]!;
+      if (clock < start) hi = mid - 1;
+      else if (clock >= end) lo = mid + 1;
+      else return true;
+    }
+    return false;
+  };
+};
+
+/** A growing set of Yjs ids, kept as sorted runs per client. */
+export interface IdSet {
+  add(client: number, clock: number): void;
+  has(client: number, clock: number): boolean;
+  readonly size: number;
+}
+
+/** Returns an empty {@link IdSet}. */
+export const createIdSet = (): IdSet => {
+  // Per client, sorted disjoint runs as a flat list of [start, end) pairs.
+  const byClient = new Map<number, number[]>();
+  let size = 0;
+  // Returns the index (even) of the first run that ends at or after `clock`.
+  const seek = (runs: number[], clock: number): number => {
+    let lo = 0;
+    let hi = runs.length / 2;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (runs[mid * 2 + 1]! < clock) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo * 2;
+  };
+  return {
+    add(client, clock) {
+      let runs = byClient.get(client);
+      if (!runs) {
+        runs = [];
+        byClient.set(client, runs);
+      }
+      const i = seek(runs, clock);
+      if (i < runs.length && runs[i]! <= clock && clock < runs[i + 1]!) return;
+      size++;
+      if (i < runs.length && runs[i + 1] === clock) {
+        // Extends the run that ends here, and joins the next one if it starts right after.
+        runs[i + 1] = clock + 1;
+        if (i + 2 < runs.length && runs[i + 2] === clock + 1) runs.splice(i + 1, 2);
+      } else if (i < runs.length && runs[i] === clock + 1) runs[i] = clock;
+      else runs.splice(i, 0, clock, clock + 1);
+    },
+    has(client, clock) {
+      const runs = byClient.get(client);
+      if (!runs) return false;
+      const i = seek(runs, clock + 1);
+      return i < runs.length && runs[i]! <= clock && clock < runs[i + 1]!;
+    },
+    get size() {
+      return size;
+    },
+  };
+};
+
+/**
+ * Maps every character of a cell's source to its canonical id: the character
+ * that was typed, which a move's clone or a replay only copies. Two sources
+ * that hold the same canonical character hold the same typed character.
+ */
+export interface CanonIndex {
+  /** Returns the canonical id of the character `client:clock` (its own id when it copies nothing). */
+  of(client: number, clock: number): Y.ID;
+  /** Adds the runs of a replay record written after the index was built. */
+  addReplay(runs: number[]): void;
+}
+
+interface CopyRun {
+  start: number;
+  end: number;
+  /** Returns the id of the character that the character at `clock` copies. */
+  source: (clock: number) => Y.ID | undefined;
+}
+
+// Returns the id at `offset` of runs, with a prefix table built on first use.
+const runIndexer = (runs: number[]): ((offset: number) => Y.ID | undefined) => {
+  let starts: number[] | undefined;
+  return (offset) => {
+    if (!starts) {
+      starts = [];
+      let total = 0;
+      for (let i = 0; i + 2 < runs.length; i += 3) {
+        starts.push(total);
+        total += runs[i + 2]!;
+      }
+    }
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    const i = lo * 3;
+    const rest = offset - (starts[lo] ?? 0);
+    if (i + 2 >= runs.length || rest < 0 || rest >= runs[i + 2]!) return undefined;
+    return Y.createID(runs[i]!, runs[i + 1]! + rest);
+  };
+};
+
+/** Builds the canonical index of a document from its lineage records. */
+export const canonIndex = (moves: Y.Map<LineageRecord>): CanonIndex => {
+  const byClient = new Map<number, CopyRun[]>();
+  let sorted = true;
+  const add = (client: number, start: number, len: number, source: CopyRun['source']) => {
+    let list = byClient.get(client);
+    if (!list) {
+      list = [];
+      byClient.set(client, list);
+    }
+    list.push({ start, end: start + len, source });
+    sorted = false;
+  };
+  const addReplay = (runs: number[]) => {
+    for (let i = 0; i + 4 < runs.length; i += 5) {
+      const [client, clock, len, toClient, toClock] = runs.slice(i, i + 5) as [
+        number,
+        number,
+        number,
+        number,
+        number,
+      ];
+      add(client, clock, len, (k) => Y.createID(toClient, toClock + k - clock));
+    }
+  };
+  moves.forEach((record) => {
+    if (isMoveRecord(record)) {
+      const viewAt = runIndexer(record.view);
+      let offset = 0;
+      for (let i = 0; i + 2 < record.target.length; i += 3) {
+        const base = offset;
+        const clock = record.target[i + 1]!;
+        add(record.target[i]!, clock, record.target[i + 2]!, (k) => viewAt(base + k - clock));
+        offset += record.target[i + 2]!;
+      }
+    } else if (record.kind === 'replay') addReplay(record.runs);
+  });
+  const find = (client: number, clock: number): CopyRun | undefined => {
+    const list = byClient.get(client);
+    if (!list) return undefined;
+    if (!sorted) {
+      for (const l of byClient.values()) l.sort((a, b) => a.start - b.start);
+      sorted = true;
+    }
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const run = list[mid]!;
+      if (clock < run.start) hi = mid - 1;
+      else if (clock >= run.end) lo = mid + 1;
+      else return run;
+    }
+    return undefined;
+  };
+  return {
+    of: (client, clock) => {
+      let id = Y.createID(client, clock);
+      // Chains are as long as the moves of one cell; the bound only guards against a corrupt cycle.
+      for (let depth = 0; depth < 10_000; depth++) {
+        const next = find(id.client, id.clock)?.source(id.clock);
+        if (!next) return id;
+        id = next;
+      }
+      return id;
+    },
+    addReplay,
+  };
+};
+
+/** Returns the key of the first cell of the lineage of the cell map keyed `key` (itself when it is no clone). */
+export const rootOf = (moves: Y.Map<LineageRecord>, key: string): string => {
+  const seen = new Set<string>();
+  let current = key;
+  for (;;) {
+    const record = moves.get(current);
+    if (!isMoveRecord(record) || seen.has(current)) return current;
+    if (record.root) return record.root;
+    seen.add(current);
+    current = record.from;
+  }
+};
+
+/** Returns the characters (as canonical ids) that a cell's source holds as deleted, with those its lineage lost before. */
+const goneOf = (moves: Y.Map<LineageRecord>, canon: CanonIndex, cell: YCell): number[] => {
+  const ids: Y.ID[] = [];
+  const inherited = cell._item ? moves.get(idKey(cell._item.id)) : undefined;
+  const runs = isMoveRecord(inherited) ? (inherited.gone ?? []) : [];
+  for (let i = 0; i + 2 < runs.length; i += 3)
+    for (let k = 0; k < runs[i + 2]!; k++) ids.push(Y.createID(runs[i]!, runs[i + 1]! + k));
+  const source = cell.get('source');
+  if (source instanceof Y.Text) {
+    for (let item = source._start; item !== null; item = item.right) {
+      if (
+        !item.deleted ||
+        !(item.content instanceof Y.ContentDeleted || item.content instanceof Y.ContentString)
+      )
+        continue;
+      for (let k = 0; k < item.length; k++) ids.push(canon.of(item.id.client, item.id.clock + k));
+    }
+  }
+  return runsOfIds(ids);
+};
+
+// The index of the first cell with `id`, or -1 (as cells.ts's indexOfCell,
+// which this module does not import so that cells.ts can use it).
+const indexOfCell = (doc: Y.Doc, id: string): number => {
+  const cells = cellsOf(doc);
+  for (let i = 0; i < cells.length; i++) if (cellIdOf(cells.get(i)) === id) return i;
+  return -1;
+};
+
+// Keys that only code cells have, and keys only markdown and raw cells have.
+const codeKeys = new Set(['outputs', 'execution_count', 'execution_state']);
+const textKeys = new Set(['attachments']);
+
+/**
+ * Replaces the cell at `from` by a clone at `to`, of type `type` when given
+ * (dropping what the new type cannot hold, as JupyterLab does), and leaves the
+ * move record that lets peers replay their concurrent edits into the clone.
+ * Runs inside the caller's transaction.
+ */
+const replaceCell = (tr: Y.Transaction, from: number, to: number, type?: CellType): YCell => {
+  const doc = tr.doc;
+  const cells = cellsOf(doc);
+  tr.meta.set(MOVES, true);
+  const old = cells.get(from);
+  const cellId = cellIdOf(old);
+  const source = old.get('source');
+  const view = source instanceof Y.Text ? runsOf(source) : [];
+  const texts = source instanceof Y.Text ? runTexts(source) : [];
+  const sv = Y.encodeStateVector(doc);
+  const moves = movesOf(doc);
+  const oldKey = idKey(old._item!.id);
+  // What the lineage deleted so far: a peer whose concurrent view still has
+  // one of these characters must not bring it back into the clone.
+  const gone = goneOf(moves, canonIndex(moves), old);
+  const start = Y.getState(doc.store, doc.clientID);
+  const clone = new Y.Map<unknown>();
+  const dropped = type === undefined ? undefined : type === 'code' ? textKeys : codeKeys;
+  old.forEach((value, key) => {
+    if (dropped?.has(key)) return;
+    clone.set(key, key === 'source' ? new Y.Text() : cloneYValue(value));
+  });
+  if (type === 'code') {
+    // Read from the old cell: reading the clone before it is in the document is refused.
+    if (!(old.get('outputs') instanceof Y.Array)) clone.set('outputs', new Y.Array());
+    if (!old.has('execution_count')) clone.set('execution_count', null);
+    clone.set('execution_state', 'idle');
+  }
+  cells.delete(from, 1);
+  cells.insert(to, [clone]);
+  // The clone's source copies the old runs one for one, inserted from the
+  // last so that Yjs does not merge them: each old run then maps onto one
+  // whole item of the clone, which is what undo's redo links need.
+  const cloneText = clone.get('source');
+  if (cloneText instanceof Y.Text) for (let i = texts.length - 1; i >= 0; i--) cloneText.insert(0, texts[i]!);
+  const record: MoveRecord = {
+    cell: cellId,
+    from: oldKey,
+    to: idKey(clone._item!.id),
+    view,
+    target: cloneText instanceof Y.Text ? runsOf(cloneText) : [],
+    sv,
+    at: Date.now(),
+    root: rootOf(moves, oldKey),
+    gone,
+    span: [start, Y.getState(doc.store, doc.clientID)],
+  };
+  if (type !== undefined) record.retype = true;
+  // The new type is written after the span: it is an edit, not a copy, so that
+  // if this clone is dropped for a concurrent move's, the type is replayed there.
+  if (type !== undefined) clone.set('cell_type', type);
+  moves.set(record.to, record);
+  if (moves.size > maxRecords) pruneMoves(moves);
+  if (keepsMoveHistory(doc)) linkMove(old, clone, record);
+  return clone;
+};
+
 /**
  * Moves the cell `id` so that it ends at index `to` (0 to the number of cells
  * minus one). The cell keeps its id, metadata, outputs and attachments; the
@@ -203,73 +591,97 @@ export function moveCell(doc: Y.Doc, id: string, to: number, options?: EditOptio
       throw new RangeError(`Target index ${to} is out of range for a notebook of ${cells.length} cells`);
     }
     if (from === to) return;
-    tr.meta.set(MOVES, true);
-    tr.meta.set('candyce:move', { cellId: id, from, to });
-    const old = cells.get(from);
-    const cellId = cellIdOf(old);
-    const source = old.get('source');
-    const view = source instanceof Y.Text ? runsOf(source) : [];
-    const texts = source instanceof Y.Text ? runTexts(source) : [];
-    const sv = Y.encodeStateVector(doc);
-    const clone = new Y.Map<unknown>();
-    old.forEach((value, key) => {
-      clone.set(key, key === 'source' ? new Y.Text() : cloneYValue(value));
-    });
-    cells.delete(from, 1);
-    cells.insert(to, [clone]);
-    // The clone's source copies the old runs one for one, inserted from the
-    // last so that Yjs does not merge them: each old run then maps onto one
-    // whole item of the clone, which is what undo's redo links need.
-    const cloneText = clone.get('source');
-    if (cloneText instanceof Y.Text)
-      for (let i = texts.length - 1; i >= 0; i--) cloneText.insert(0, texts[i]!);
-    const record: MoveRecord = {
-      cell: cellId,
-      from: idKey(old._item!.id),
-      to: idKey(clone._item!.id),
-      view,
-      target: cloneText instanceof Y.Text ? runsOf(cloneText) : [],
-      sv,
-      at: Date.now(),
-    };
-    const moves = movesOf(doc);
-    moves.set(record.to, record);
-    if (moves.size > maxRecords) pruneMoves(moves);
-    if (keepsMoveHistory(doc)) linkMove(old, clone, record);
+    // What undo needs to put the cell back: the cell it followed (null when it
+    // was first), which stays right when others insert or delete cells above.
+    const after = from > 0 ? cellIdOf(cells.get(from - 1)) : null;
+    tr.meta.set('candyce:move', { cellId: id, from, to, after } satisfies MoveMeta);
+    replaceCell(tr, from, to);
   });
 }
 
-const pruneMoves = (moves: Y.Map<MoveRecord>): void => {
+/** What `retypeCell` tells about a type change in its transaction's meta (`candyce:retype`), for undo managers. */
+export interface RetypeMeta {
+  cellId: string;
+  /** The type before the change, and what the change dropped, to put back on undo. */
+  type: CellType;
+  outputs?: Output[];
+  executionCount?: number | null;
+  attachments?: JSONValue;
+}
+
+/** Returns what `retypeCell` said about the type change made in `tr`, if any. */
+export const retypeMetaOf = (tr: Y.Transaction): RetypeMeta | undefined =>
+  tr.meta.get('candyce:retype') as RetypeMeta | undefined;
+
+/**
+ * Changes the type of the cell `id` the way JupyterLab does, by replacing the
+ * cell with a new one of the new type at the same place (a JupyterLab client
+ * in the room builds its view of a cell once, from its type: it would not see
+ * the type of a cell change in place). The new cell keeps the id, source and
+ * metadata; outputs go when it stops being a code cell, attachments when it
+ * becomes one. As with a move, concurrent edits of others are replayed into
+ * the new cell and undo histories follow it. `restore` puts back what an
+ * earlier change dropped (used by undo). Locks are the caller's to check.
+ */
+export function retypeCell(
+  doc: Y.Doc,
+  id: string,
+  type: CellType,
+  options?: EditOptions,
+  restore: Omit<RetypeMeta, 'cellId' | 'type'> = {},
+): void {
+  const { origin } = resolveEdit(options);
+  transact(doc, origin, (tr) => {
+    const index = indexOfCell(doc, id);
+    if (index < 0) throw new CellNotFoundError(id);
+    const old = cellsOf(doc).get(index);
+    const was = cellTypeOf(old);
+    if (was === type) return;
+    const plain = cellFromY(old);
+    const meta: RetypeMeta = { cellId: id, type: was };
+    if (was === 'code' && type !== 'code') {
+      meta.outputs = plain.outputs ?? [];
+      meta.executionCount = plain.execution_count ?? null;
+    }
+    if (was !== 'code' && type === 'code' && plain.attachments !== undefined)
+      meta.attachments = plain.attachments;
+    tr.meta.set('candyce:retype', meta);
+    const clone = replaceCell(tr, index, index, type);
+    const outputs = clone.get('outputs');
+    if (restore.outputs && outputs instanceof Y.Array) outputs.push(restore.outputs.map(outputToY));
+    if (restore.executionCount !== undefined && type === 'code')
+      clone.set('execution_count', restore.executionCount);
+    if (restore.attachments !== undefined && type !== 'code') clone.set('attachments', restore.attachments);
+  });
+}
+
+const pruneMoves = (moves: Y.Map<LineageRecord>): void => {
   const records = Array.from(moves.entries()).sort(([, a], [, b]) => a.at - b.at);
   for (const [key] of records.slice(0, records.length - maxRecords)) moves.delete(key);
 };
 
+/** What `moveCell` tells about a move in its transaction's meta (`candyce:move`), for undo managers. */
+export interface MoveMeta {
+  cellId: string;
+  from: number;
+  to: number;
+  /** The id of the cell the moved cell followed before the move, or null when it was first. */
+  after: string | null;
+}
+
+/** Returns what `moveCell` said about the move made in `tr`, if it moved a cell. */
+export const moveMetaOf = (tr: Y.Transaction): MoveMeta | undefined =>
+  tr.meta.get('candyce:move') as MoveMeta | undefined;
+
 /** Returns true when the transaction moved cells (set by `moveCell`). */
 export const isMoveTransaction = (tr: Y.Transaction): boolean => tr.meta.get(MOVES) === true;
 
-/** Returns the live cell map whose Yjs item has the key `key`, following later moves; undefined when deleted. */
-export const liveCellByKey = (doc: Y.Doc, key: string): YCell | undefined => {
-  const moves = movesOf(doc);
-  const seen = new Set<string>();
-  let current = key;
-  for (;;) {
-    if (seen.has(current)) return undefined;
-    seen.add(current);
-    let item: Y.Item | Y.GC | undefined;
-    try {
-      item = Y.getItem(doc.store, parseIdKey(current)) as Y.Item | Y.GC;
-    } catch {
-      return undefined;
-    }
-    if (item instanceof Y.Item && !item.deleted && item.content instanceof Y.ContentType) {
-      return item.content.type as YCell;
-    }
-    // The clone was itself moved: follow the record whose `from` is this map.
-    let next: string | undefined;
-    moves.forEach((r, k) => {
-      if (r.from === current) next = k;
-    });
-    if (next === undefined) return undefined;
-    current = next;
-  }
+/** Returns the cell map whose Yjs item has the key `key`, deleted or not, while its content is readable. */
+export const cellByKey = (doc: Y.Doc, key: string): YCell | undefined => {
+  const id = parseIdKey(key);
+  if (Y.getState(doc.store, id.client) <= id.clock) return undefined;
+  const item = Y.getItem(doc.store, id);
+  return item instanceof Y.Item && item.content instanceof Y.ContentType
+    ? (item.content.type as YCell)
+    : undefined;
 };

@@ -1,10 +1,26 @@
 import * as Y from 'yjs';
-import { indexOfCell } from './cells.js';
-import { isMoveTransaction, keepMoveHistory, moveCell } from './move.js';
+import { indexOfCell, readCell } from './cells.js';
+import {
+  isMoveTransaction,
+  keepMoveHistory,
+  moveCell,
+  moveMetaOf,
+  type RetypeMeta,
+  retypeCell,
+  retypeMetaOf,
+} from './move.js';
 import type { NotebookOrigin } from './origin.js';
-import { cellsOf, metaOf } from './ydoc.js';
+import { cellIdOf, cellsOf, metaOf } from './ydoc.js';
 
-type Step = { kind: 'yjs'; item: unknown } | { kind: 'move'; cellId: string; from: number; to: number };
+// A move step says where to put the cell back: after the cell it followed
+// (`after`, null for the top), so that cells others inserted or deleted above
+// meanwhile do not shift it; `from`, its index then, serves when that cell is
+// gone. A retype step (a type change made by replacing the cell, see
+// `retypeCell`) carries the type to go back to and what the change dropped.
+type Step =
+  | { kind: 'yjs'; item: unknown }
+  | { kind: 'move'; cellId: string; from: number; after: string | null }
+  | ({ kind: 'retype' } & RetypeMeta);
 
 /** Options of {@link createUndoManager}. */
 export interface UndoOptions {
@@ -71,10 +87,12 @@ export function createUndoManager(
 
   const onMove = (tr: Y.Transaction) => {
     if (replaying || !isMoveTransaction(tr) || !tracked.has(tr.origin)) return;
-    const move = tr.meta.get('candyce:move') as { cellId: string; from: number; to: number } | undefined;
-    if (!move) return;
+    const move = moveMetaOf(tr);
+    const retype = retypeMetaOf(tr);
+    if (!move && !retype) return;
     yum.stopCapturing();
-    undoStack.push({ kind: 'move', ...move });
+    if (move) undoStack.push({ kind: 'move', cellId: move.cellId, from: move.from, after: move.after });
+    else if (retype) undoStack.push({ kind: 'retype', ...retype });
     redoStack.length = 0;
     changed();
   };
@@ -84,13 +102,49 @@ export function createUndoManager(
   const replay = (step: Step, direction: 'undo' | 'redo'): Step | null => {
     replaying = true;
     try {
+      if (step.kind === 'retype') {
+        if (indexOfCell(doc, step.cellId) < 0) return null;
+        const now = readCell(doc, step.cellId);
+        if (now.cell_type === step.type) return null;
+        const reverse: { kind: 'retype' } & RetypeMeta = {
+          kind: 'retype',
+          cellId: step.cellId,
+          type: now.cell_type,
+        };
+        if (now.cell_type === 'code' && step.type !== 'code') {
+          reverse.outputs = now.outputs ?? [];
+          reverse.executionCount = now.execution_count ?? null;
+        }
+        if (now.cell_type !== 'code' && step.type === 'code' && now.attachments !== undefined) {
+          reverse.attachments = now.attachments;
+        }
+        const { outputs, executionCount, attachments } = step;
+        retypeCell(
+          doc,
+          step.cellId,
+          step.type,
+          { origin, role: 'teacher' },
+          { outputs, executionCount, attachments },
+        );
+        return reverse;
+      }
       if (step.kind === 'move') {
+        const cells = cellsOf(doc);
         const index = indexOfCell(doc, step.cellId);
         if (index < 0) return null;
-        const target = Math.min(step.from, cellsOf(doc).length - 1);
+        const anchor = step.after === null ? -1 : indexOfCell(doc, step.after);
+        const target =
+          step.after === null
+            ? 0
+            : anchor < 0
+              ? Math.min(step.from, cells.length - 1)
+              : anchor < index
+                ? anchor + 1
+                : anchor;
         if (index === target) return null;
+        const after = index > 0 ? cellIdOf(cells.get(index - 1)) : null;
         moveCell(doc, step.cellId, target, { origin, role: 'teacher' });
-        return { kind: 'move', cellId: step.cellId, from: index, to: target };
+        return { kind: 'move', cellId: step.cellId, from: index, after };
       }
       const stack = direction === 'undo' ? yum.undoStack : yum.redoStack;
       const other = direction === 'undo' ? yum.redoStack : yum.undoStack;

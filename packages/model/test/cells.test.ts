@@ -17,7 +17,6 @@ import {
   setCellSource,
   setCellType,
   setNotebookMetadata,
-  sourceOf,
 } from '../src/index.js';
 
 const teacher = { role: 'teacher' as const };
@@ -86,19 +85,22 @@ describe('cell operations', () => {
     expect(readCell(to, 'r').source).toBe('raw text');
   });
 
-  it('changes a cell type in place, keeping source, metadata, id and the Y.Text', () => {
+  it('changes a cell type keeping source, metadata, id and place, as a new cell map', () => {
     const doc = blank();
-    insertCell(doc, 0, { cell_type: 'code', id: 'a', source: '# titre', metadata: { k: 1 } });
+    insertCell(doc, 0, { cell_type: 'raw', id: 'z' });
+    insertCell(doc, 1, { cell_type: 'code', id: 'a', source: '# titre', metadata: { k: 1 } });
     appendOutput(doc, 'a', { output_type: 'stream', name: 'stdout', text: 'x' });
-    const text = sourceOf(getCell(doc, 'a'));
+    const before = getCell(doc, 'a');
     setCellType(doc, 'a', 'markdown');
+    expect(cellIds(doc)).toEqual(['z', 'a']);
     expect(readCell(doc, 'a')).toEqual({
       id: 'a',
       cell_type: 'markdown',
       source: '# titre',
       metadata: { k: 1 },
     });
-    expect(sourceOf(getCell(doc, 'a'))).toBe(text);
+    // Replaced, as JupyterLab does, so that JupyterLab clients in the room see the new type.
+    expect(getCell(doc, 'a')).not.toBe(before);
     setCellType(doc, 'a', 'code');
     expect(readCell(doc, 'a')).toMatchObject({ cell_type: 'code', outputs: [], execution_count: null });
   });

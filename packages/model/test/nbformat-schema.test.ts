@@ -42,7 +42,7 @@ const docOf = (nb: unknown): Y.Doc => {
  */
 const carelessDoc = (): Y.Doc => {
   const doc = docOf(fixtures.find((f) => f.json.nbformat_minor === 3)!.json);
-  const code = insertCell(doc, 0, { cell_type: 'code', id: 'not a valid id!', source: 'x' });
+  const code = insertCell(doc, 0, { cell_type: 'code', id: 'careless', source: 'x' });
   setCellMetadata(doc, code, 'tags', ['a', 'a', 'b,c'], { role: 'teacher' });
   setCellMetadata(doc, code, 'collapsed', 'yes', { role: 'teacher' });
   setCellMetadata(doc, code, 'scrolled', 1, { role: 'teacher' });
@@ -57,7 +57,11 @@ const carelessDoc = (): Y.Doc => {
   const cell = cellsOf(doc).get(0);
   doc.transact(() => {
     // A second cell with the same id, as two peers pasting at once can make.
-    cellsOf(doc).insert(1, [cellToY({ id: code, cell_type: 'markdown', source: 'same id', metadata: {} })]);
+    // Both with an id nbformat refuses, as a raw Yjs writer can leave it (insertCell refuses it).
+    cell.set('id', 'not a valid id!');
+    cellsOf(doc).insert(1, [
+      cellToY({ id: 'not a valid id!', cell_type: 'markdown', source: 'same id', metadata: {} }),
+    ]);
     cell.set('execution_count', -2.5);
     outputsOf(cell)!.push([
       { output_type: 'display_data', data: { 'text/plain': 42, 'text/html': ['<b>', 'x</b>'] }, metadata: 3 },
