@@ -43,8 +43,16 @@ const main = async (): Promise<void> => {
   });
   const listening = await server.listen();
   logger.info(
-    { port: listening, host, dataDir, staticDir, auth: Boolean(process.env.CANDYCE_SECRET) },
-    `listening on http://${host}:${listening}/`,
+    {
+      port: listening,
+      host,
+      url: `http://${host}:${listening}/`,
+      dataDir,
+      staticDir,
+      auth: Boolean(process.env.CANDYCE_SECRET),
+      execution: jupyterUrl ? 'jupyter' : 'browser only',
+    },
+    'listening',
   );
 
   let stopping = false;

@@ -116,14 +116,14 @@ describe('HTTP API', () => {
     expect((await fetch(`${http}/api/notebooks/big`)).status).toBe(404);
   });
 
-  it('answers 501 with a clear message to execution requests', async () => {
+  it('answers 501 to execution requests when no Jupyter server is configured', async () => {
     const { http } = await startServer();
     const res = await fetch(`${http}/api/notebooks/room/execute`, {
       method: 'POST',
       body: '{"cell_id":"a"}',
     });
     expect(res.status).toBe(501);
-    expect(((await res.json()) as { error: string }).error).toMatch(/not available yet/);
+    expect(((await res.json()) as { error: string }).error).toMatch(/not configured: set JUPYTER_URL/);
   });
 
   it('serves health, metrics and a page at /', async () => {
