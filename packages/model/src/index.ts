@@ -43,6 +43,12 @@ export type {
   StreamOutput,
 } from './ipynb-types.js';
 export type { JSONObject, JSONValue } from './json.js';
+export {
+  type LineageRecord,
+  MOVES,
+  type MoveRecord,
+  movesOf,
+} from './lineage.js';
 export { findLockViolation, type LockViolation } from './lock-guard.js';
 export {
   assertCanDelete,
@@ -55,11 +61,7 @@ export {
 } from './locks.js';
 export {
   isMoveTransaction,
-  type LineageRecord,
-  MOVES,
-  type MoveRecord,
   moveCell,
-  movesOf,
   retypeCell,
 } from './move.js';
 export { type NotebookChange, observeNotebook } from './observe.js';

@@ -4,7 +4,6 @@ import type { Output } from './ipynb-types.js';
 import {
   type CanonIndex,
   canonIndex,
-  cellByKey,
   createIdSet,
   type DropRecord,
   type IdSet,
@@ -20,7 +19,8 @@ import {
   rawGet,
   rootOf,
   runsOfIds,
-} from './move.js';
+} from './lineage.js';
+import { cellByKey } from './move.js';
 import { localOrigin, type NotebookOrigin } from './origin.js';
 import { cellIdOf, cellsOf, outputFromY, outputToY, type YCell } from './ydoc.js';
 

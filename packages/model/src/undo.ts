@@ -1,8 +1,8 @@
 import * as Y from 'yjs';
 import { indexOfCell, readCell } from './cells.js';
+import { keepMoveHistory } from './lineage.js';
 import {
   isMoveTransaction,
-  keepMoveHistory,
   moveCell,
   moveMetaOf,
   type RetypeMeta,
