@@ -61,6 +61,14 @@ export class ExecutionService {
       .then((runs) => runs[0] ?? { cellId, status: 'skipped', executionCount: null });
   }
 
+  /** Cancels the queued runs of the room `name` and interrupts the running one; false when it has no kernel. */
+  async interrupt(name: string): Promise<boolean> {
+    const entry = this.rooms.get(name);
+    if (!entry) return false;
+    await entry.queue.interrupt();
+    return true;
+  }
+
   /** Cancels queued runs and shuts down the kernel of the room `name` (room deleted or unloaded). */
   stop(name: string): void {
     const entry = this.rooms.get(name);

@@ -123,7 +123,7 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     res.end(placeholder);
     return;
   }
-  const match = /^\/api\/notebooks\/([^/]*)(\/execute)?$/.exec(path);
+  const match = /^\/api\/notebooks\/([^/]*)(\/execute|\/interrupt)?$/.exec(path);
   if (!match) throw new HttpError(404, `No route for ${req.method} ${path}`);
   let room: string;
   try {
@@ -135,8 +135,15 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   if (problem) throw new HttpError(400, problem);
   const identity = await authorize(ctx, req, room);
   if (match[2]) {
-    if (req.method !== 'POST') throw new HttpError(405, 'Use POST to execute a cell', {});
+    if (req.method !== 'POST') throw new HttpError(405, `Use POST on ${match[2]}`, {});
     if (!canWrite(identity)) throw new HttpError(403, 'Forbidden: viewers cannot execute cells');
+    if (match[2] === '/interrupt') {
+      if (!ctx.execution) {
+        throw new HttpError(501, 'Server-side execution is not configured: set JUPYTER_URL on the server');
+      }
+      json(res, 200, { room, interrupted: await ctx.execution.interrupt(room) });
+      return;
+    }
     return executeCell(ctx, room, req, res);
   }
   switch (req.method) {

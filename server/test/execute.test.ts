@@ -1,5 +1,5 @@
 import { jupyterGateway } from '@candyce/kernels';
-import { readOutputs } from '@candyce/model';
+import { getCell, readOutputs } from '@candyce/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startJupyterServer,
@@ -59,6 +59,43 @@ describe('server-side execution', () => {
     expect(await (await post(http, 'classe', { cell_id: 'hello' })).json()).toMatchObject({
       execution_count: 2,
     });
+  }, 120_000);
+
+  it('interrupts a running cell of the room on POST /interrupt', async () => {
+    const { http, ws } = await startServer({
+      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+    });
+    const looping = {
+      ...notebook,
+      cells: [
+        {
+          id: 'loop',
+          cell_type: 'code',
+          metadata: {},
+          source: 'while True:\n    pass',
+          outputs: [],
+          execution_count: null,
+        },
+      ],
+    };
+    await fetch(`${http}/api/notebooks/boucle`, { method: 'PUT', body: JSON.stringify(looping) });
+    const pupil = connect(ws, 'boucle');
+    await synced(pupil);
+    const running = post(http, 'boucle', { cell_id: 'loop' });
+    await waitFor(
+      () => getCell(pupil.doc, 'loop').get('execution_state') === 'running',
+      'the cell to be running for the client',
+    );
+    const res = await fetch(`${http}/api/notebooks/boucle/interrupt`, { method: 'POST' });
+    expect(await res.json()).toEqual({ room: 'boucle', interrupted: true });
+    expect(await (await running).json()).toMatchObject({ cell_id: 'loop', status: 'aborted' });
+    await waitFor(
+      () =>
+        readOutputs(pupil.doc, 'loop').some(
+          (o) => o.output_type === 'error' && o.ename === 'KeyboardInterrupt',
+        ),
+      'KeyboardInterrupt in the cell',
+    );
   }, 120_000);
 
   it('answers bad requests with a clear 4xx and runs nothing', async () => {
