@@ -72,7 +72,7 @@ describe('server-side execution', () => {
           id: 'loop',
           cell_type: 'code',
           metadata: {},
-          source: 'while True:\n    pass',
+          source: "print('start', flush=True)\nwhile True:\n    pass",
           outputs: [],
           execution_count: null,
         },
@@ -82,19 +82,23 @@ describe('server-side execution', () => {
     const pupil = connect(ws, 'boucle');
     await synced(pupil);
     const running = post(http, 'boucle', { cell_id: 'loop' });
+    // Interrupt once the kernel runs the loop (before that, the run is merely cancelled).
     await waitFor(
-      () => getCell(pupil.doc, 'loop').get('execution_state') === 'running',
-      'the cell to be running for the client',
+      () =>
+        readOutputs(pupil.doc, 'loop').some((o) => o.output_type === 'stream' && o.text.includes('start')),
+      'the loop to start on the kernel',
+      60_000,
     );
+    expect(getCell(pupil.doc, 'loop').get('execution_state')).toBe('running');
     const res = await fetch(`${http}/api/notebooks/boucle/interrupt`, { method: 'POST' });
     expect(await res.json()).toEqual({ room: 'boucle', interrupted: true });
-    expect(await (await running).json()).toMatchObject({ cell_id: 'loop', status: 'aborted' });
+    expect(await (await running).json()).toMatchObject({ cell_id: 'loop', status: 'error' });
     await waitFor(
       () =>
         readOutputs(pupil.doc, 'loop').some(
           (o) => o.output_type === 'error' && o.ename === 'KeyboardInterrupt',
         ),
-      'KeyboardInterrupt in the cell',
+      `KeyboardInterrupt in the cell: ${JSON.stringify(readOutputs(pupil.doc, 'loop'))}`,
     );
   }, 120_000);
 
