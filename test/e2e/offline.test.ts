@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, sourcesOf, startStack, statusOf } from './helpers/stack.js';
+import { type Stack, savedLocally, sourcesOf, startStack, statusOf } from './helpers/stack.js';
 
 // Offline first: a person who loses the network keeps editing; when the
 // network is back, both copies converge and nothing is lost.
@@ -7,7 +7,9 @@ import { type Stack, sourcesOf, startStack, statusOf } from './helpers/stack.js'
 let stack: Stack;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // The one stack that serves the page from a separate static server: the second test
+  // reloads the page while the sync server is down, and the page must still load.
+  stack = await startStack({ separateStatic: true });
 });
 
 afterAll(async () => {
@@ -57,6 +59,7 @@ describe('offline editing', () => {
     await page.locator('candyce-cell .cm-content').first().waitFor();
     await page.keyboard.type('gardé = True');
     await expect.poll(() => sourcesOf(page), poll).toEqual(['gardé = True']);
+    await savedLocally(page);
     // Reload while the server is unreachable: the notebook comes from IndexedDB.
     const url = page.url();
     await stack.server.close();

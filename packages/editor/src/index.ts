@@ -4,6 +4,14 @@
 import { defineElements } from './define.js';
 
 export { CandyceCell, type CellActivateDetail, type CellCommandDetail } from './cells/candyce-cell.js';
+export {
+  type CodeLanguage,
+  codeLanguageOf,
+  type LanguageKey,
+  languageKeyOf,
+  notebookLanguageOf,
+} from './cells/code-language.js';
+export type { PendingInput } from './cells/input-prompt.js';
 export type { NotebookSession } from './context.js';
 export { sessionContext } from './context.js';
 export { defineElements } from './define.js';
@@ -25,9 +33,19 @@ export { type MarkdownContext, type RenderedMarkdown, renderMarkdown } from './r
 export { loadMath, type MathRenderer } from './render/math.js';
 export { htmlNeedsScript, mimeOrder, pickMime } from './render/mime.js';
 export { createSanitizer, type Sanitizer, sanitizer } from './render/sanitize.js';
-export { type CellRunner, type KernelKind, noRunner, type RunRequest } from './run/cell-runner.js';
+export {
+  type CellRunner,
+  type InputHandler,
+  type InputRequest,
+  type KernelKind,
+  noRunner,
+  RunError,
+  type RunRefusal,
+  type RunRequest,
+  type RunState,
+} from './run/cell-runner.js';
 export { createRunner, kernelKindOf, type RunnerOptions } from './run/create-runner.js';
-export { httpBaseOf, serverRunner } from './run/server-runner.js';
+export { httpBaseOf, refusalOf, serverRunner } from './run/server-runner.js';
 export { type ConnectionState, type ConnectionStatus, closeCode } from './sync/connection-state.js';
 export { ProviderController, type RoomAddress } from './sync/provider-controller.js';
 

@@ -18,6 +18,13 @@ const press = (keys: (string | KeyPress)[]): (NotebookCommand | null)[] => {
 };
 
 describe('command mode keys', () => {
+  it('interrupts with I pressed twice, and forgets a single I after another key', () => {
+    expect(press(['i', 'i'])).toEqual([null, 'interrupt']);
+    expect(press(['i', 'j', 'i'])).toEqual([null, 'select-next', null]);
+    expect(press(['d', 'i', 'd'])).toEqual([null, null, null]);
+    expect(press([{ key: 'I', shiftKey: true }, 'i'])).toEqual([null, null]);
+  });
+
   it('map Jupyter’s single keys', () => {
     expect(
       press(['a', 'b', 'm', 'y', 'r', 'c', 'x', 'v', 'z', 'Enter', 'ArrowUp', 'ArrowDown', 'k', 'j']),

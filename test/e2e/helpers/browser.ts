@@ -35,7 +35,12 @@ export const watchErrors = (page: Page, sink: string[]): void => {
   page.on('pageerror', (err) => sink.push(`pageerror: ${err.message}`));
   page.on('console', (msg) => {
     // Refused reconnections are expected while a test keeps the server down.
-    if (msg.type() === 'error' && !msg.text().includes('WebSocket connection to'))
+    // So are the 501 answers of a server that runs no code (a test checks the message shown).
+    if (
+      msg.type() === 'error' &&
+      !msg.text().includes('WebSocket connection to') &&
+      !msg.text().includes('status of 501')
+    )
       sink.push(`console: ${msg.text()}`);
   });
 };

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CandyceServer, createLogger, createServer } from '@candyce/server';
+import { type CandyceServer, createLogger, createServer, type ServerOptions } from '@candyce/server';
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildWebApp } from '../../../apps/web/build.mjs';
 import { launchBrowser, type TestBrowser, watchErrors } from './browser.js';
@@ -14,17 +14,37 @@ export interface Visitor {
   lang?: 'fr' | 'en';
   kernel?: string;
   readonly?: boolean;
+  /** A Candyce JWT, given in the page's fragment (`#token=`) as a host platform does. */
+  token?: string;
+}
+
+/** How a test wants its stack. */
+export interface StackOptions {
+  /**
+   * Serve the web app from a separate static server instead of the Candyce
+   * server. Only for tests that load the page while the sync server is down
+   * (offline reload): the product path is the Candyce server serving the app.
+   */
+  separateStatic?: boolean;
+  /** Token secret of the server (`CANDYCE_SECRET`). */
+  secret?: string;
+  /** Server-side execution (a Jupyter gateway). */
+  execution?: ServerOptions['execution'];
 }
 
 /**
- * Everything an end-to-end test needs: the web app built into a temp dir and
- * served statically, a real @candyce/server on a free port with LevelDB in a
- * temp dir, and headless Chromium.
+ * Everything an end-to-end test needs: the web app built into a temp dir, a
+ * real @candyce/server on a free port with LevelDB in a temp dir that serves
+ * that app itself (COOP/COEP headers, `/pyodide/`, `/kernels/`), and headless
+ * Chromium.
  */
 export interface Stack {
   browser: TestBrowser;
   server: CandyceServer;
-  web: StaticServer;
+  /** Where the pages are loaded from (the Candyce server, or the separate static server). */
+  web: { url: string };
+  /** The HTTP base URL of the Candyce server (`http://127.0.0.1:<port>`). */
+  http(): string;
   /** The sync URL of the server (`ws://127.0.0.1:<port>/sync`). */
   sync(): string;
   /** Opens the notebook page of `room` in a new browser context, as `visitor`; resolves once the notebook shows. */
@@ -37,14 +57,23 @@ export interface Stack {
 }
 
 /** Starts a {@link Stack}. */
-export const startStack = async (): Promise<Stack> => {
+export const startStack = async (options: StackOptions = {}): Promise<Stack> => {
   const dir = await mkdtemp(join(tmpdir(), 'candyce-e2e-'));
   const dist = join(dir, 'web');
   await buildWebApp(dist, { quiet: true });
-  const web = await startStaticServer(dist);
+  const statics: StaticServer | null = options.separateStatic ? await startStaticServer(dist) : null;
   const dataDir = join(dir, 'data');
-  let server = createServer({ port: 0, dataDir, logger: createLogger('silent') });
+  const serverOptions = (port: number): ServerOptions => ({
+    port,
+    dataDir,
+    logger: createLogger('silent'),
+    ...(statics ? {} : { staticDir: dist }),
+    ...(options.secret ? { secret: options.secret } : {}),
+    ...(options.execution ? { execution: options.execution } : {}),
+  });
+  let server = createServer(serverOptions(0));
   const port = await server.listen();
+  const http = `http://127.0.0.1:${port}`;
   const browser = await launchBrowser();
   const errors: string[] = [];
   const contexts: BrowserContext[] = [];
@@ -53,8 +82,9 @@ export const startStack = async (): Promise<Stack> => {
     get server() {
       return server;
     },
-    web,
+    web: { url: statics?.url ?? http },
     errors,
+    http: () => http,
     sync: () => `ws://127.0.0.1:${port}/sync`,
     async open(room, visitor, context) {
       const ctx = context ?? (await browser.newContext());
@@ -62,27 +92,29 @@ export const startStack = async (): Promise<Stack> => {
       const page = await ctx.newPage();
       watchErrors(page, errors);
       const q = new URLSearchParams({
-        server: stack.sync(),
         name: visitor.name,
         role: visitor.role ?? 'student',
         lang: visitor.lang ?? 'fr',
         kernel: visitor.kernel ?? 'none',
       });
+      // Served by the Candyce server, the page finds its sync endpoint itself.
+      if (statics) q.set('server', stack.sync());
       if (visitor.readonly) q.set('readonly', '');
-      await page.goto(`${web.url}/n/${encodeURIComponent(room)}?${q}`);
+      const hash = visitor.token ? `#token=${encodeURIComponent(visitor.token)}` : '';
+      await page.goto(`${stack.web.url}/n/${encodeURIComponent(room)}?${q}${hash}`);
       await page.locator('candyce-notebook header').waitFor();
       return page;
     },
     async restartServer() {
       await server.close();
-      server = createServer({ port, dataDir, logger: createLogger('silent') });
+      server = createServer(serverOptions(port));
       await server.listen();
     },
     async close() {
       for (const ctx of contexts) await ctx.close().catch(() => undefined);
       await browser.close();
       await server.close();
-      await web.close();
+      await statics?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
@@ -92,9 +124,15 @@ export const startStack = async (): Promise<Stack> => {
 /** Returns the notebook of `page` as .ipynb JSON, read from its shared document. */
 export const notebookOf = (
   page: Page,
-): Promise<{ cells: { cell_type: string; source: string | string[]; id: string }[] }> =>
+): Promise<{ cells: { cell_type: string; source: string | string[]; id: string; outputs?: unknown[] }[] }> =>
   page.evaluate(() =>
     (document.querySelector('candyce-notebook') as unknown as { exportNotebook(): never }).exportNotebook(),
+  );
+
+/** Resolves once the IndexedDB copy of `page`'s notebook holds every change made so far. */
+export const savedLocally = (page: Page): Promise<void> =>
+  page.evaluate(() =>
+    (document.querySelector('candyce-notebook') as unknown as { whenSaved(): Promise<void> }).whenSaved(),
   );
 
 /** Returns the sources of the cells of `page`, joined. */
@@ -105,16 +143,27 @@ export const sourcesOf = async (page: Page): Promise<string[]> =>
 export const statusOf = (page: Page): Promise<string | null> =>
   page.locator('candyce-notebook .status').getAttribute('data-status');
 
+/** Sends `method` with `body` to the notebook API of `room`; throws unless the server says OK. */
+export const callNotebookApi = async (
+  stack: Stack,
+  method: 'PUT' | 'DELETE' | 'GET',
+  room: string,
+  body?: unknown,
+  token?: string,
+): Promise<unknown> => {
+  const url = `${stack.http()}/api/notebooks/${encodeURIComponent(room)}`;
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(url, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  if (!response.ok) throw new Error(`${method} ${url} answered ${response.status}: ${await response.text()}`);
+  return response.json();
+};
+
 /** Creates or replaces the room `room` with `notebook`, through the server's HTTP API. */
 export const putNotebook = async (stack: Stack, room: string, notebook: unknown): Promise<void> => {
-  const url = `${stack
-    .sync()
-    .replace(/^ws/, 'http')
-    .replace(/\/sync$/, '')}/api/notebooks/${encodeURIComponent(room)}`;
-  const response = await fetch(url, {
-    method: 'PUT',
-    body: JSON.stringify(notebook),
-    headers: { 'content-type': 'application/json' },
-  });
-  if (!response.ok) throw new Error(`PUT ${url} answered ${response.status}: ${await response.text()}`);
+  await callNotebookApi(stack, 'PUT', room, notebook);
 };

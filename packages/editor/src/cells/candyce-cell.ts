@@ -10,11 +10,21 @@ import { loadMath, type MathRenderer } from '../render/math.js';
 import { type OutputContext, renderOutput } from '../render/outputs.js';
 import { type CellViewModel, readCellView } from './cell-view-model.js';
 import { CodeEditorController } from './code-editor-controller.js';
+import type { CodeLanguage } from './code-language.js';
+import { inputPromptView, type PendingInput } from './input-prompt.js';
 
 /** Detail of the `candyce-cell-command` event: a command asked from a cell (keys or its toolbar). */
 export interface CellCommandDetail {
   cellId: string;
-  command: NotebookCommand | 'lock' | 'unlock' | 'duplicate' | 'insert-markdown-below' | `type-${CellType}`;
+  command:
+    | NotebookCommand
+    | 'lock'
+    | 'unlock'
+    | 'duplicate'
+    | 'insert-markdown-below'
+    | 'run-all'
+    | 'run-below'
+    | `type-${CellType}`;
 }
 
 /** Detail of the `candyce-cell-activate` event: the user went into a cell. */
@@ -41,6 +51,9 @@ export class CandyceCell extends LitElement {
     editing: { type: Boolean, reflect: true },
     version: { type: Number },
     people: { attribute: false },
+    queued: { type: Boolean, reflect: true },
+    input: { attribute: false },
+    language: { attribute: false },
   };
 
   declare cell: YCell;
@@ -53,6 +66,12 @@ export class CandyceCell extends LitElement {
   declare version: number;
   /** The other people whose cursor is in this cell. */
   declare people: readonly Person[];
+  /** True while the cell waits its turn to run (in anyone's queue). */
+  declare queued: boolean;
+  /** The `input()` of this cell's code waiting for this user's answer, or null. */
+  declare input: PendingInput | null;
+  /** The notebook's language (from its kernelspec), for the highlighting of code cells. */
+  declare language: CodeLanguage;
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly editor = new CodeEditorController(this, () => this.editorBinding());
@@ -67,6 +86,16 @@ export class CandyceCell extends LitElement {
     this.editing = false;
     this.version = 0;
     this.people = [];
+    this.queued = false;
+    this.input = null;
+    this.language = 'python';
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    // A new question of input() takes the keyboard focus: the code waits for it.
+    if (changed.has('input') && this.input) {
+      this.querySelector<HTMLInputElement>('.input-prompt input')?.focus();
+    }
   }
 
   protected override createRenderRoot(): HTMLElement {
@@ -97,6 +126,7 @@ export class CandyceCell extends LitElement {
       text: sourceOf(this.cell),
       awareness: session.awareness,
       type: view.type,
+      language: this.language,
       readOnly: !view.editable,
       label: session.t('cell.source', { n: this.index + 1 }),
       trackOrigin: (origin: unknown) => session.undo.trackOrigin(origin),
@@ -172,10 +202,13 @@ export class CandyceCell extends LitElement {
   }
 
   private renderGutter(session: NotebookSession, view: CellViewModel): TemplateResult {
-    const prompt = view.type !== 'code' ? '' : view.running ? '[*]' : `[${view.executionCount ?? ' '}]`;
+    const waiting = view.type === 'code' && !view.running && this.queued;
+    const prompt =
+      view.type !== 'code' ? '' : view.running || waiting ? '[*]' : `[${view.executionCount ?? ' '}]`;
     return html`<div class="gutter" part="gutter">
-      <span class="prompt ${view.running ? 'running' : ''}" aria-hidden="true">${prompt}</span>
+      <span class="prompt ${view.running ? 'running' : ''} ${waiting ? 'queued' : ''}" aria-hidden="true">${prompt}</span>
       ${view.running ? html`<span class="spinner" role="img" aria-label=${session.t('cell.running')}></span>` : nothing}
+      ${waiting ? html`<span class="waiting" role="img" aria-label=${session.t('cell.waiting')} title=${session.t('cell.waiting')}>⏳</span>` : nothing}
       ${
         view.locked
           ? html`<span class="lock" part="lock" role="img" aria-label=${session.t('cell.locked')} title=${session.t('cell.locked')}
@@ -238,7 +271,7 @@ export class CandyceCell extends LitElement {
     const here = this.people.filter((p) => !p.self);
     const border = here[0]?.color;
     return html`<div
-      class="cell ${view.type} ${view.running ? 'is-running' : ''} ${view.locked ? 'is-locked' : ''} ${here.length ? 'has-people' : ''}"
+      class="cell ${view.type} ${view.running ? 'is-running' : ''} ${this.queued && !view.running ? 'is-queued' : ''} ${view.locked ? 'is-locked' : ''} ${here.length ? 'has-people' : ''}"
       part="cell ${view.type}-cell"
       style=${border ? `--person-color:${border}` : ''}
       aria-busy=${view.running ? 'true' : 'false'}
@@ -268,6 +301,7 @@ export class CandyceCell extends LitElement {
             : this.renderMarkdownCell(session, view)
         }
         ${this.renderOutputs(session, view)}
+        ${this.input && view.type === 'code' ? inputPromptView(session.t, this.input) : nothing}
       </div>
       ${this.renderToolbar(session, view)}
     </div>`;

@@ -6,12 +6,14 @@ import { YSyncConfig, yRemoteSelections, yRemoteSelectionsTheme, ySync, ySyncFac
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { NotebookCommand } from '../keys/commands.js';
+import { type CodeLanguage, languageKeyOf } from './code-language.js';
 import {
   baseExtensions,
   createCompartments,
   type EditorCompartments,
   languageFor,
-  loadMarkdownLanguage,
+  languageReady,
+  loadLanguage,
   notebookKeys,
   readOnlyFor,
 } from './editor-extensions.js';
@@ -23,6 +25,8 @@ export interface CodeEditorBinding {
   text: Y.Text;
   awareness: Awareness;
   type: CellType;
+  /** The notebook's language, highlighted in code cells. */
+  language: CodeLanguage;
   readOnly: boolean;
   label: string;
   /** Registers the binding's transaction origin with the user's undo history. */
@@ -42,7 +46,7 @@ export class CodeEditorController implements ReactiveController {
   view: EditorView | null = null;
   private bound: { text: Y.Text; awareness: Awareness } | null = null;
   private compartments: EditorCompartments = createCompartments();
-  private applied: { type: CellType; readOnly: boolean; label: string } | null = null;
+  private applied: { type: CellType; language: CodeLanguage; readOnly: boolean; label: string } | null = null;
   private observer: IntersectionObserver | null = null;
   private wanted = false;
 
@@ -112,6 +116,9 @@ export class CodeEditorController implements ReactiveController {
 
   private create(binding: CodeEditorBinding): void {
     const container = binding.container!;
+    // A container out of the page has no selection to read: the view waits for the next render.
+    const root = container.getRootNode();
+    if (!(root instanceof ShadowRoot || root instanceof Document)) return;
     const sync = new YSyncConfig(binding.text, binding.awareness);
     binding.trackOrigin(sync);
     this.compartments = createCompartments();
@@ -120,7 +127,7 @@ export class CodeEditorController implements ReactiveController {
       extensions: [
         notebookKeys((command) => this.binding()?.onCommand(command) ?? false),
         baseExtensions(),
-        this.compartments.language.of(languageFor(binding.type)),
+        this.compartments.language.of(languageFor(binding.type, binding.language)),
         this.compartments.readOnly.of([
           readOnlyFor(binding.readOnly),
           EditorView.contentAttributes.of({ 'aria-label': binding.label }),
@@ -137,40 +144,41 @@ export class CodeEditorController implements ReactiveController {
       ],
     });
     container.replaceChildren();
-    this.view = new EditorView({ state, parent: container, root: container.getRootNode() as ShadowRoot });
+    this.view = new EditorView({ state, parent: container, root });
     this.bound = { text: binding.text, awareness: binding.awareness };
-    this.applied = { type: binding.type, readOnly: binding.readOnly, label: binding.label };
+    this.applied = {
+      type: binding.type,
+      language: binding.language,
+      readOnly: binding.readOnly,
+      label: binding.label,
+    };
     // The host renders again to drop the plain-text preview that stood in for the editor.
     this.host.requestUpdate();
-    if (binding.type === 'markdown') {
-      const view = this.view;
-      loadMarkdownLanguage().then(
-        () => {
-          if (this.view === view && this.applied?.type === 'markdown') {
-            view.dispatch({ effects: this.compartments.language.reconfigure(languageFor('markdown')) });
-          }
-        },
-        () => undefined,
-      );
-    }
+    this.whenLanguageLoaded(binding);
+  }
+
+  /** Loads the cell's language if it is a separate chunk, then highlights with it (plain text if it fails). */
+  private whenLanguageLoaded(binding: CodeEditorBinding): void {
+    const key = languageKeyOf(binding.type, binding.language);
+    if (languageReady(key)) return;
+    const view = this.view;
+    void loadLanguage(key).then(() => {
+      const applied = this.applied;
+      if (this.view !== view || !view || !applied) return;
+      if (languageKeyOf(applied.type, applied.language) !== key) return;
+      view.dispatch({
+        effects: this.compartments.language.reconfigure(languageFor(applied.type, applied.language)),
+      });
+    });
   }
 
   private reconfigure(binding: CodeEditorBinding): void {
     const view = this.view!;
     const applied = this.applied!;
     const effects = [];
-    if (applied.type !== binding.type) {
-      effects.push(this.compartments.language.reconfigure(languageFor(binding.type)));
-      if (binding.type === 'markdown') {
-        loadMarkdownLanguage().then(
-          () => {
-            if (this.view === view && this.applied?.type === 'markdown') {
-              view.dispatch({ effects: this.compartments.language.reconfigure(languageFor('markdown')) });
-            }
-          },
-          () => undefined,
-        );
-      }
+    const languageChanged = applied.type !== binding.type || applied.language !== binding.language;
+    if (languageChanged) {
+      effects.push(this.compartments.language.reconfigure(languageFor(binding.type, binding.language)));
     }
     if (applied.readOnly !== binding.readOnly || applied.label !== binding.label) {
       effects.push(
@@ -181,7 +189,13 @@ export class CodeEditorController implements ReactiveController {
       );
     }
     if (effects.length > 0) view.dispatch({ effects });
-    this.applied = { type: binding.type, readOnly: binding.readOnly, label: binding.label };
+    this.applied = {
+      type: binding.type,
+      language: binding.language,
+      readOnly: binding.readOnly,
+      label: binding.label,
+    };
+    if (languageChanged) this.whenLanguageLoaded(binding);
   }
 
   private destroy(): void {

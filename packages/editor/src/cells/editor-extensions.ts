@@ -12,30 +12,56 @@ import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, type Extension, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, highlightSpecialChars, keymap } from '@codemirror/view';
 import { editModeKey, type NotebookCommand } from '../keys/commands.js';
+import { type CodeLanguage, type LanguageKey, languageKeyOf } from './code-language.js';
 import { notebookHighlightStyle } from './highlight-style.js';
 
-let markdownLanguage: Extension | null = null;
-let markdownLoading: Promise<Extension> | null = null;
+// Languages other than Python are separate chunks, loaded when an editor needs them: Markdown
+// brings HTML, CSS and JavaScript for embedded code, which most notebooks never edit.
+const loaders: Record<'javascript' | 'typescript' | 'markdown', () => Promise<Extension>> = {
+  markdown: () => import('@codemirror/lang-markdown').then((m) => m.markdown()),
+  javascript: () => import('@codemirror/lang-javascript').then((m) => m.javascript()),
+  typescript: () => import('@codemirror/lang-javascript').then((m) => m.javascript({ typescript: true })),
+};
+const loaded = new Map<LanguageKey, Extension>();
+const loading = new Map<LanguageKey, Promise<Extension>>();
 
 /**
- * Loads the Markdown language (a separate chunk: it brings HTML, CSS and
- * JavaScript highlighting for embedded code, which most notebooks never edit).
+ * Loads the language `key` if it lives in its own chunk; resolves to its
+ * extension, or to none (plain text) when it cannot be loaded.
  */
-export const loadMarkdownLanguage = (): Promise<Extension> => {
-  markdownLoading ??= import('@codemirror/lang-markdown').then((m) => {
-    markdownLanguage = m.markdown();
-    return markdownLanguage;
-  });
-  return markdownLoading;
+export const loadLanguage = (key: LanguageKey): Promise<Extension> => {
+  if (key === null || key === 'python') return Promise.resolve(languageOfKey(key));
+  let promise = loading.get(key);
+  if (!promise) {
+    promise = loaders[key]().then(
+      (extension) => {
+        loaded.set(key, extension);
+        return extension;
+      },
+      () => [],
+    );
+    loading.set(key, promise);
+  }
+  return promise;
 };
 
+/** True when the language `key` is ready (or needs no loading). */
+export const languageReady = (key: LanguageKey): boolean =>
+  key === null || key === 'python' || loaded.has(key);
+
+/** Loads the Markdown language (see {@link loadLanguage}). */
+export const loadMarkdownLanguage = (): Promise<Extension> => loadLanguage('markdown');
+
+const languageOfKey = (key: LanguageKey): Extension =>
+  key === 'python' ? python() : key === null ? [] : (loaded.get(key) ?? []);
+
 /**
- * Returns the language extension of a cell type: Python for code, Markdown
- * for text (none until its chunk is loaded, see {@link loadMarkdownLanguage}),
- * none for raw.
+ * Returns the language extension of a cell: the notebook's language for code
+ * (Python by default; none until a separately loaded language is ready, see
+ * {@link loadLanguage}), Markdown for text, none for raw.
  */
-export const languageFor = (type: CellType): Extension =>
-  type === 'code' ? python() : type === 'markdown' ? (markdownLanguage ?? []) : [];
+export const languageFor = (type: CellType, language: CodeLanguage = 'python'): Extension =>
+  languageOfKey(languageKeyOf(type, language));
 
 /** Returns the extension that makes an editor read-only (viewers, locked cells) or writable. */
 export const readOnlyFor = (readOnly: boolean): Extension => [

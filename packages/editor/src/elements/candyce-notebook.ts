@@ -15,6 +15,8 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { repeat } from 'lit/directives/repeat.js';
 import type * as Y from 'yjs';
 import type { CandyceCell, CellActivateDetail, CellCommandDetail } from '../cells/candyce-cell.js';
+import { notebookLanguageOf } from '../cells/code-language.js';
+import type { PendingInput } from '../cells/input-prompt.js';
 import { type NotebookSession, sessionContext } from '../context.js';
 import { type Lang, resolveLang, translator } from '../i18n/translate.js';
 import { type CommandKeyState, commandModeKey, initialKeyState } from '../keys/commands.js';
@@ -24,6 +26,7 @@ import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/id
 import { type Person, peopleKey, readPeople } from '../presence/people.js';
 import { stripAnsi } from '../render/ansi.js';
 import { sanitizer } from '../render/sanitize.js';
+import { type InputRequest, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
@@ -85,6 +88,8 @@ export class CandyceNotebook extends LitElement {
     following: { state: true },
     message: { state: true },
     showHelp: { state: true },
+    runError: { state: true },
+    localRun: { state: true },
   };
 
   declare server: string;
@@ -106,6 +111,10 @@ export class CandyceNotebook extends LitElement {
   declare private following: number | null;
   declare private message: string;
   declare private showHelp: boolean;
+  /** Why the last run was refused, shown until dismissed (empty: nothing to show). */
+  declare private runError: string;
+  /** What this browser's runner is doing. */
+  declare private localRun: RunState;
 
   private readonly provider = new ProviderController(
     this,
@@ -121,6 +130,16 @@ export class CandyceNotebook extends LitElement {
   private keyState: CommandKeyState = initialKeyState;
   private running = new Set<string>();
   private names = new Map<number, string>();
+  /** Cells waiting their turn in anyone's queue (read from the awareness). */
+  private queuedCells: ReadonlySet<string> = new Set();
+  /** Questions of `input()` waiting for this user's answer, by cell. */
+  private inputs = new Map<string, PendingInput>();
+  private inputCount = 0;
+  private stopRunState: (() => void) | null = null;
+  private emptyFocused: Y.Doc | null = null;
+  private scrollTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The last cell of the followed person's view that this view scrolled to. */
+  private followedView: string | null = null;
 
   constructor() {
     super();
@@ -141,6 +160,8 @@ export class CandyceNotebook extends LitElement {
     this.following = null;
     this.message = '';
     this.showHelp = false;
+    this.runError = '';
+    this.localRun = { running: null, queued: [] };
   }
 
   /** The shared document of the open room (null before the element is connected). */
@@ -162,6 +183,14 @@ export class CandyceNotebook extends LitElement {
   importNotebook(notebook: unknown): void {
     if (this.effectiveReadonly) throw new Error('This notebook is read-only: it cannot be replaced');
     importIpynb(this.requireDoc(), notebook, this.session?.origin);
+  }
+
+  /**
+   * Resolves once this browser's offline copy (IndexedDB) holds every change
+   * made so far: what a host page awaits before it navigates away.
+   */
+  whenSaved(): Promise<void> {
+    return this.provider.saved();
   }
 
   /** Stops syncing (edits are kept in this browser and sent on `connect`). */
@@ -244,6 +273,7 @@ export class CandyceNotebook extends LitElement {
       const sameDoc = this.session?.doc === room.doc;
       if (!sameDoc) this.session?.undo.destroy();
       const origin = sameDoc && this.session ? this.session.origin : localOrigin(identity.id);
+      this.stopRunState?.();
       this.session?.runner.dispose?.();
       this.session = {
         doc: room.doc,
@@ -264,8 +294,16 @@ export class CandyceNotebook extends LitElement {
           lang,
           pyodideIndexURL: this.pyodideIndex,
           pyodideWorkerURL: this.pyodideWorker,
+          input: (request) => this.askInput(request),
         }),
       };
+      const awareness = room.awareness;
+      this.stopRunState =
+        this.session.runner.onChange?.((state) => {
+          this.localRun = state;
+          // Others see which cells wait in this browser's queue (the running one is in the document).
+          awareness.setLocalStateField('queued', [...state.queued]);
+        }) ?? null;
       this.sessionKey = key;
       this.sessionProvider.setValue(this.session);
       room.awareness.setLocalStateField('user', {
@@ -319,6 +357,7 @@ export class CandyceNotebook extends LitElement {
         this.announce(session.t('announce.joined', { name: p.name }));
       this.names.set(p.clientId, p.name);
     }
+    this.readQueued(session.awareness);
     const byCell = new Map<string, Person[]>();
     for (const p of people) {
       if (p.cell && !p.self) byCell.set(p.cell, [...(byCell.get(p.cell) ?? []), p]);
@@ -340,7 +379,108 @@ export class CandyceNotebook extends LitElement {
       const followed = people.find((p) => p.clientId === this.following);
       if (!followed) this.following = null;
       else if (followed.cell && followed.cell !== this.activeId) this.select(followed.cell, false, false);
+      else this.followView(session.awareness, followed.cell);
     }
+  }
+
+  /**
+   * Scrolls to the cell at the top of the followed person's view, when it
+   * changed, keeping the cell they are in visible (their page may lay cells
+   * out taller or shorter than this one).
+   */
+  private followView(awareness: NotebookSession['awareness'], cell: string | null): void {
+    const state = this.following === null ? undefined : awareness.getStates().get(this.following);
+    const view = (state as { view?: unknown } | undefined)?.view;
+    if (typeof view !== 'string' || view === this.followedView) return;
+    this.followedView = view;
+    this.cellElement(view)?.scrollIntoView({ block: 'start' });
+    if (cell) this.cellElement(cell)?.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Publishes the cell at the top of this person's view (throttled), so that followers scroll along. */
+  private onScroll = (): void => {
+    if (this.scrollTimer !== null) return;
+    this.scrollTimer = setTimeout(() => {
+      this.scrollTimer = null;
+      const cells = this.renderRoot.querySelectorAll<CandyceCell>('candyce-cell');
+      let top: string | null = null;
+      for (const cell of cells) {
+        if (cell.getBoundingClientRect().bottom > 0) {
+          top = cell.dataset.cellId ?? null;
+          break;
+        }
+      }
+      const awareness = this.session?.awareness;
+      if (awareness && top !== (awareness.getLocalState() as { view?: unknown } | null)?.view)
+        awareness.setLocalStateField('view', top);
+    }, 150);
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('scroll', this.onScroll, { passive: true });
+  }
+
+  private readQueued(awareness: NotebookSession['awareness']): void {
+    const queued = new Set<string>();
+    awareness.getStates().forEach((state) => {
+      const list = (state as { queued?: unknown }).queued;
+      if (!Array.isArray(list)) return;
+      for (const id of list.slice(0, 1000)) if (typeof id === 'string') queued.add(id);
+    });
+    const prev = this.queuedCells;
+    if (queued.size !== prev.size || [...queued].some((id) => !prev.has(id))) {
+      this.queuedCells = queued;
+      this.requestUpdate();
+    }
+  }
+
+  /** Shows the question of an `input()` in its cell; resolves with the answer, rejects when cancelled. */
+  private askInput(request: InputRequest): Promise<string> {
+    const cellId = request.cellId ?? this.localRun.running ?? this.activeId ?? '';
+    return new Promise<string>((resolve, reject) => {
+      const done = () => {
+        if (this.inputs.get(cellId) === pending) this.inputs.delete(cellId);
+        request.signal.removeEventListener('abort', onAbort);
+        this.requestUpdate();
+      };
+      const onAbort = () => {
+        done();
+        reject(new Error('The run ended before an answer'));
+      };
+      const pending: PendingInput = {
+        id: ++this.inputCount,
+        prompt: request.prompt,
+        password: request.password,
+        answer: (value) => {
+          done();
+          resolve(value);
+          this.cellElement(cellId)?.focus({ preventScroll: true });
+        },
+        cancel: () => {
+          done();
+          reject(new Error('Cancelled by the user'));
+          this.cellElement(cellId)?.focus({ preventScroll: true });
+        },
+      };
+      if (request.signal.aborted) {
+        reject(new Error('The run ended before an answer'));
+        return;
+      }
+      request.signal.addEventListener('abort', onAbort);
+      this.inputs.set(cellId, pending);
+      this.requestUpdate();
+    });
+  }
+
+  /** Shows, visibly and in the user's language, why a run was refused. */
+  private runFailed(error: unknown): void {
+    const t = this.session?.t;
+    if (!t) return;
+    this.runError =
+      error instanceof RunError
+        ? t(`run.error.${error.refusal}`, { detail: error.detail })
+        : t('run.error.failed', { detail: error instanceof Error ? error.message : String(error) });
   }
 
   private announceFinished(change: NotebookChange): void {
@@ -384,8 +524,14 @@ export class CandyceNotebook extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
+    window.removeEventListener('scroll', this.onScroll);
+    if (this.scrollTimer !== null) clearTimeout(this.scrollTimer);
+    this.scrollTimer = null;
     this.stopObserving?.();
     this.stopObserving = null;
+    this.stopRunState?.();
+    this.stopRunState = null;
+    for (const pending of [...this.inputs.values()]) pending.cancel();
     this.session?.undo.destroy();
     this.session?.runner.dispose?.();
     this.session = undefined;
@@ -401,7 +547,11 @@ export class CandyceNotebook extends LitElement {
     this.activeId = id;
     this.editing = id !== null && editing;
     this.session?.awareness.setLocalStateField('cell', id);
-    if (!id) return;
+    if (!id) {
+      // The last cell is gone: the empty notebook takes the focus, so that A and B add one.
+      if (focus) this.updateComplete.then(() => this.focusEmpty());
+      return;
+    }
     this.updateComplete.then(async () => {
       const el = this.cellElement(id);
       if (!el) return;
@@ -426,6 +576,7 @@ export class CandyceNotebook extends LitElement {
         activeId: this.activeId,
         select: (id, editing) => this.select(id, editing),
         announce: (m) => this.announce(m),
+        runFailed: (err) => this.runFailed(err),
       },
       command,
       cellId,
@@ -497,6 +648,13 @@ export class CandyceNotebook extends LitElement {
                 <button type="button" title=${t('toolbar.addMarkdown.title')} @click=${() => this.addMarkdown()}>${t('toolbar.addMarkdown')}</button>
                 <button type="button" title=${session.runner.available ? t('toolbar.run.title') : t('kernel.unavailable')}
                   ?disabled=${!session.runner.available} @click=${() => this.exec('run-and-advance', null)}>▶ ${t('toolbar.run')}</button>
+                <button type="button" class="run-all" title=${session.runner.available ? t('toolbar.runAll.title') : t('kernel.unavailable')}
+                  ?disabled=${!session.runner.available} @click=${() => this.exec('run-all', null)}>${t('toolbar.runAll')}</button>
+                <button type="button" class="run-below" title=${session.runner.available ? t('toolbar.runBelow.title') : t('kernel.unavailable')}
+                  ?disabled=${!session.runner.available} @click=${() => this.exec('run-below', null)}>${t('toolbar.runBelow')}</button>
+                <button type="button" class="interrupt" title=${t('toolbar.interrupt.title')}
+                  ?disabled=${!session.runner.interrupt || (this.localRun.running === null && this.localRun.queued.length === 0)}
+                  @click=${() => this.exec('interrupt', null)}><span aria-hidden="true">■ </span>${t('toolbar.interrupt')}</button>
                 <span class="sep" aria-hidden="true"></span>
                 <button type="button" title=${t('toolbar.undo.title')} @click=${() => this.exec('undo', null)}>${t('toolbar.undo')}</button>
                 <button type="button" title=${t('toolbar.redo.title')} @click=${() => this.exec('redo', null)}>${t('toolbar.redo')}</button>
@@ -511,15 +669,28 @@ export class CandyceNotebook extends LitElement {
           following: this.following,
           onFollow: (id) => {
             this.following = id;
+            this.followedView = null;
             if (id !== null) this.readAwareness([], []);
           },
         })}
       </div>
+      ${
+        this.runError
+          ? html`<div class="notice error run-error" role="alert">
+              <span>${this.runError}</span>
+              <button type="button" aria-label=${t('run.error.dismiss')} title=${t('run.error.dismiss')} @click=${() => {
+                this.runError = '';
+              }}>✕</button>
+            </div>`
+          : nothing
+      }
       ${followed ? html`<p class="notice" role="status">${t('presence.following', { name: followed.name })}</p>` : nothing}
       ${
         state.status === 'stale'
-          ? html`<div class="notice warning" role="alert">
-              <span>${t('stale.explain')}</span>
+          ? html`<div class="notice warning stale-dialog" role="alertdialog" aria-labelledby="candyce-stale-title"
+              aria-describedby="candyce-stale-explain">
+              <h3 id="candyce-stale-title">${t('status.stale')}</h3>
+              <span id="candyce-stale-explain">${t('stale.explain')}</span>
               <button type="button" @click=${() => this.downloadIpynb()}>${t('stale.download')}</button>
               <button type="button" class="primary" @click=${() => this.provider.discardLocalCopy()}>${t('stale.reload')}</button>
             </div>`
@@ -545,8 +716,9 @@ export class CandyceNotebook extends LitElement {
     if (!this.provider.loaded) return html`<p class="empty">${t('notebook.loading')}</p>`;
     const cells = cellsOf(session.doc).toArray();
     if (cells.length === 0) {
-      return html`<div class="empty">
+      return html`<div class="empty" tabindex=${session.readonly ? nothing : '0'} aria-describedby="candyce-empty-hint">
         <p>${t('notebook.empty')}</p>
+        ${session.readonly ? nothing : html`<p class="hint" id="candyce-empty-hint">${t('notebook.emptyHint')}</p>`}
         ${
           session.readonly
             ? nothing
@@ -559,6 +731,7 @@ export class CandyceNotebook extends LitElement {
     }
     const ids = cells.map(cellIdOf);
     const active = this.activeId && ids.includes(this.activeId) ? this.activeId : ids[0]!;
+    const language = notebookLanguageOf(session.doc);
     return html`${repeat(
       cells,
       (_cell, i) => ids[i],
@@ -568,10 +741,27 @@ export class CandyceNotebook extends LitElement {
         .total=${cells.length}
         .version=${this.versions.get(ids[i]!) ?? 0}
         .people=${this.peopleByCell.get(ids[i]!) ?? noPeople}
+        .queued=${this.queuedCells.has(ids[i]!)}
+        .input=${this.inputs.get(ids[i]!) ?? null}
+        .language=${language}
         ?active=${ids[i] === active}
         ?editing=${ids[i] === active && this.editing}
       ></candyce-cell>`,
     )}`;
+  }
+
+  private focusEmpty(): void {
+    this.renderRoot.querySelector<HTMLElement>('.cells > .empty[tabindex]')?.focus();
+  }
+
+  protected override updated(): void {
+    // A new empty notebook takes the focus (when the page has not given it elsewhere): A and B add a first cell.
+    const doc = this.doc;
+    if (!doc || this.emptyFocused === doc || !this.provider.loaded) return;
+    this.emptyFocused = doc;
+    const focused = document.activeElement;
+    if (cellsOf(doc).length === 0 && (!focused || focused === document.body || focused === this))
+      this.focusEmpty();
   }
 
   protected override render(): TemplateResult | typeof nothing {
@@ -582,6 +772,8 @@ export class CandyceNotebook extends LitElement {
       lang=${session.lang}
       @pointerdown=${this.onOwnAction}
       @keydown=${this.onOwnAction}
+      @wheel=${this.onOwnAction}
+      @touchstart=${this.onOwnAction}
     >
       ${this.renderHeader(session)}
       <div

@@ -23,6 +23,7 @@ export type NotebookCommand =
   | 'select-last'
   | 'move-up'
   | 'move-down'
+  | 'interrupt'
   | 'help';
 
 /** The parts of a keyboard event that choose a command. */
@@ -34,13 +35,14 @@ export interface KeyPress {
   altKey?: boolean;
 }
 
-/** The state of command mode between key presses: whether the first D of D D was pressed. */
+/** The state of command mode between key presses: whether the first D of D D (or I of I I) was pressed. */
 export interface CommandKeyState {
   pendingDelete: boolean;
+  pendingInterrupt?: boolean;
 }
 
 /** The state before any key press. */
-export const initialKeyState: CommandKeyState = { pendingDelete: false };
+export const initialKeyState: CommandKeyState = { pendingDelete: false, pendingInterrupt: false };
 
 const plainKeys: Record<string, NotebookCommand> = {
   Enter: 'edit',
@@ -64,8 +66,8 @@ const plainKeys: Record<string, NotebookCommand> = {
 
 /**
  * Returns the command that a key press means in command mode (Jupyter's keys),
- * with the state for the next press. D must be pressed twice to delete; any
- * other key in between cancels it. Keys with Ctrl or Meta are left to the
+ * with the state for the next press. D must be pressed twice to delete, and
+ * I twice to interrupt; any other key in between cancels it. Keys with Ctrl or Meta are left to the
  * browser (copy, find, reload), except Ctrl/Cmd+Enter.
  */
 export function commandModeKey(
@@ -89,7 +91,11 @@ export function commandModeKey(
   const key = press.key.length === 1 ? press.key.toLowerCase() : press.key;
   if (key === 'd') {
     if (state.pendingDelete) return { command: 'delete', state: initialKeyState };
-    return { command: null, state: { pendingDelete: true } };
+    return { command: null, state: { pendingDelete: true, pendingInterrupt: false } };
+  }
+  if (key === 'i' && !press.shiftKey) {
+    if (state.pendingInterrupt) return { command: 'interrupt', state: initialKeyState };
+    return { command: null, state: { pendingDelete: false, pendingInterrupt: true } };
   }
   if (key === 'v' && press.shiftKey) return { command: 'paste-above', state: initialKeyState };
   if (key === 'z' && press.shiftKey) return { command: 'redo', state: initialKeyState };

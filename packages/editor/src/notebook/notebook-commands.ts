@@ -1,8 +1,10 @@
 import {
   CellLockedError,
   cellIds,
+  cellTypeOf,
   copyCell,
   deleteCell,
+  findCell,
   getCell,
   insertCell,
   moveCell,
@@ -26,6 +28,8 @@ export interface CommandTarget {
   select(id: string | null, editing: boolean): void;
   /** Says `message` in the live region. */
   announce(message: string): void;
+  /** Shows why a run was refused (no kernel on the server, no rights, no network), visibly. */
+  runFailed(error: unknown): void;
 }
 
 /** A command of the notebook: keys, toolbars and cells ask for these. */
@@ -183,6 +187,21 @@ export function runCommand(target: CommandTarget, command: Command, cellId: stri
         }
         return;
       }
+      case 'run-all':
+      case 'run-below': {
+        const from = command === 'run-all' ? 0 : Math.max(index, 0);
+        const code = ids.slice(from).filter((c) => {
+          const cell = findCell(doc, c);
+          return cell !== undefined && cellTypeOf(cell) === 'code';
+        });
+        if (code.length > 0 && canRun(target)) {
+          session.runner.runCells(doc, code).catch((err: unknown) => target.runFailed(err));
+        }
+        return;
+      }
+      case 'interrupt':
+        session.runner.interrupt?.();
+        return;
       case 'help':
         return;
     }
@@ -193,19 +212,22 @@ export function runCommand(target: CommandTarget, command: Command, cellId: stri
   }
 }
 
-const runCode = (target: CommandTarget, cellId: string, code: string): void => {
+/** Returns true when this user may run code here; says why not otherwise. */
+const canRun = (target: CommandTarget): boolean => {
   const { session } = target;
   if (session.readonly) {
     target.announce(session.t('announce.readonly'));
-    return;
+    return false;
   }
   if (!session.runner.available) {
     target.announce(session.t('announce.noKernel'));
-    return;
+    return false;
   }
-  session.runner.run({ doc: session.doc, cellId, code }).catch((err: unknown) => {
-    target.announce(
-      session.t('announce.runFailed', { reason: err instanceof Error ? err.message : String(err) }),
-    );
-  });
+  return true;
+};
+
+const runCode = (target: CommandTarget, cellId: string, code: string): void => {
+  const { session } = target;
+  if (!canRun(target)) return;
+  session.runner.run({ doc: session.doc, cellId, code }).catch((err: unknown) => target.runFailed(err));
 };

@@ -11,27 +11,83 @@ export interface RunRequest {
   code: string;
 }
 
+/** What this browser's runner is doing: the cell it runs and those waiting their turn. */
+export interface RunState {
+  running: string | null;
+  queued: readonly string[];
+}
+
+/** An `input()` of running code that waits for an answer from this user. */
+export interface InputRequest {
+  /** The cell whose code asks (null when the runner cannot tell). */
+  cellId: string | null;
+  /** What the code printed as its question (`input("Nom ? ")`), possibly empty. */
+  prompt: string;
+  /** True for `getpass()`: the answer is not shown. */
+  password: boolean;
+  /** Aborted when the run ended (interrupted, failed) before an answer came. */
+  signal: AbortSignal;
+}
+
+/**
+ * Asks the user the question of an `input()`; resolves with the answer, or
+ * rejects when the user cancels (the run is then interrupted).
+ */
+export type InputHandler = (request: InputRequest) => Promise<string>;
+
+/** Why a run was refused, so that the editor can say it in the user's language. */
+export type RunRefusal =
+  | 'not-configured'
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not-found'
+  | 'unreachable'
+  | 'failed';
+
+/** A run refused before any output could be written (no kernel on the server, no rights, no network). */
+export class RunError extends Error {
+  override readonly name = 'RunError';
+  constructor(
+    /** What went wrong, as a key the editor translates. */
+    readonly refusal: RunRefusal,
+    /** The detail the server or the network gave, in English, for developers. */
+    readonly detail: string,
+    /** The HTTP status, when there was one. */
+    readonly status?: number,
+  ) {
+    super(`Run refused (${refusal}${status ? `, HTTP ${status}` : ''}): ${detail}`);
+  }
+}
+
 /**
  * Runs code cells. Outputs never come back through this interface: whoever
  * runs the cell writes them into the shared document (the @candyce/kernels
- * doc writer), so that every collaborator sees them, live. The editor shows
- * only what is in the document, and never makes an output up.
+ * doc writer), so that every collaborator sees them. The editor shows only
+ * what is in the document, and never makes an output up.
  */
 export interface CellRunner {
   readonly kind: KernelKind;
   /** False when this notebook cannot run code (no kernel); the Run buttons say so. */
   readonly available: boolean;
-  /** Starts running a cell; resolves when the kernel has accepted (not finished) it, rejects with a reason to show. */
+  /** Queues one cell; resolves when it is queued or ran, rejects with a reason to show (often a {@link RunError}). */
   run(request: RunRequest): Promise<void>;
-  /** Interrupts the running cell, when the kernel can. */
+  /** Queues cells in the given order ("run all", "run below"); stops at the first error, as Jupyter does. */
+  runCells(doc: Y.Doc, cellIds: readonly string[]): Promise<void>;
+  /** Cancels the queued cells and interrupts the running one, when the kernel can. */
   interrupt?(): void;
+  /** Calls `listener` whenever the running or queued cells of this browser change; returns a function that stops it. */
+  onChange?(listener: (state: RunState) => void): () => void;
   /** Releases the kernel. */
   dispose?(): void;
 }
+
+const refuse = () =>
+  Promise.reject(new RunError('not-configured', 'No kernel: this notebook cannot run code'));
 
 /** A runner for notebooks without a kernel: nothing runs, and the editor says so. */
 export const noRunner: CellRunner = {
   kind: 'none',
   available: false,
-  run: () => Promise.reject(new Error('No kernel: this notebook cannot run code')),
+  run: refuse,
+  runCells: refuse,
 };

@@ -1,4 +1,4 @@
-import { type CellRunner, type KernelKind, noRunner } from './cell-runner.js';
+import { type CellRunner, type InputHandler, type KernelKind, noRunner } from './cell-runner.js';
 import { pyodideRunner } from './pyodide-runner.js';
 import { serverRunner } from './server-runner.js';
 
@@ -13,6 +13,8 @@ export interface RunnerOptions {
   pyodideIndexURL?: string;
   /** Where the kernel worker is served (default `/kernels/pyodide-worker.js`). */
   pyodideWorkerURL?: string;
+  /** Asks the user the question of an `input()` (Pyodide). */
+  input?: InputHandler;
 }
 
 /** Returns the kernel kind an attribute value names (`pyodide` when missing or unknown). */
@@ -33,6 +35,7 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
       indexURL: options.pyodideIndexURL || '/pyodide/',
       workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
       lang: options.lang,
+      ...(options.input ? { input: options.input } : {}),
     });
   }
   return noRunner;

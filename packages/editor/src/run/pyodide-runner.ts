@@ -1,14 +1,16 @@
 import type { ExecutionQueue, KernelSession } from '@candyce/kernels';
 import type * as Y from 'yjs';
-import type { CellRunner } from './cell-runner.js';
+import type { CellRunner, InputHandler, RunState } from './cell-runner.js';
 
-/** Where the Pyodide kernel's files are served from. */
+/** Where the Pyodide kernel's files are served from, and who answers `input()`. */
 export interface PyodideRunnerOptions {
   /** The directory of `pyodide.mjs`, `pyodide.asm.wasm`, `python_stdlib.zip` (default `/pyodide/`). */
   indexURL: string;
   /** The module worker script of @candyce/kernels (default `/kernels/pyodide-worker.js`). */
   workerURL: string;
   lang: 'fr' | 'en';
+  /** Asks the user the question of an `input()`; without it, `input()` raises an error that says so. */
+  input?: InputHandler;
 }
 
 /**
@@ -23,6 +25,8 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
   let kernel: Promise<KernelSession> | null = null;
   let queues = new WeakMap<Y.Doc, Promise<ExecutionQueue>>();
   const all: Promise<ExecutionQueue>[] = [];
+  const listeners = new Set<(state: RunState) => void>();
+  let state: RunState = { running: null, queued: [] };
 
   const session = (): Promise<KernelSession> => {
     kernel ??= load().then((k) =>
@@ -41,9 +45,28 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
   const queueOf = (doc: Y.Doc): Promise<ExecutionQueue> => {
     let queue = queues.get(doc);
     if (!queue) {
-      queue = Promise.all([load(), session()]).then(([k, s]) =>
-        k.createExecutionQueue(doc, s, { texts: options.lang === 'fr' ? k.frenchTexts : k.englishTexts }),
-      );
+      queue = Promise.all([load(), session()]).then(([k, s]) => {
+        const ask = options.input;
+        const created: ExecutionQueue = k.createExecutionQueue(doc, s, {
+          texts: options.lang === 'fr' ? k.frenchTexts : k.englishTexts,
+          ...(ask
+            ? {
+                input: (request, signal) =>
+                  ask({
+                    cellId: created.running(),
+                    prompt: request.prompt,
+                    password: request.password,
+                    signal,
+                  }),
+              }
+            : {}),
+        });
+        created.onChange(() => {
+          state = { running: created.running(), queued: created.queued() };
+          for (const listener of listeners) listener(state);
+        });
+        return created;
+      });
       queues.set(doc, queue);
       all.push(queue);
     }
@@ -57,12 +80,21 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
       // Resolves once queued: the run itself shows in the document as it goes.
       void (await queueOf(doc)).run(cellId);
     },
+    async runCells(doc, cellIds) {
+      void (await queueOf(doc)).run(cellIds);
+    },
     interrupt() {
       for (const q of all) void q.then((queue) => queue.interrupt());
+    },
+    onChange(listener) {
+      listeners.add(listener);
+      listener(state);
+      return () => listeners.delete(listener);
     },
     dispose() {
       for (const q of all) void q.then((queue) => queue.dispose());
       all.length = 0;
+      listeners.clear();
       queues = new WeakMap();
       const k = kernel;
       kernel = null;

@@ -218,6 +218,19 @@ export const notebookStyles = css`
     background: #fff8c5;
     border-color: #d4a72c;
   }
+  .notice.error {
+    background: #ffebe9;
+    border-color: #ff8182;
+    color: #82071e;
+  }
+  .notice.error span {
+    flex: 1;
+  }
+  .stale-dialog h3 {
+    margin: 0 0 4px;
+    font-size: 1em;
+    width: 100%;
+  }
 
   /* Cells. */
   .cells {
@@ -232,6 +245,14 @@ export const notebookStyles = css`
     display: grid;
     gap: 12px;
     justify-items: center;
+  }
+  .empty:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+    border-radius: 8px;
+  }
+  .empty .hint {
+    margin: 0;
   }
   candyce-cell {
     display: block;
@@ -270,6 +291,36 @@ export const notebookStyles = css`
     padding: 8px 8px 0 0;
     font-family: var(--candyce-code-font, ui-monospace, 'DejaVu Sans Mono', monospace);
     font-size: 13px;
+    color: var(--_muted);
+  }
+  .prompt.queued {
+    color: #9a6700;
+  }
+  .waiting {
+    font-size: 12px;
+  }
+  .input-prompt {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 6px 8px;
+    margin: 6px 0 2px 8px;
+    font-family: var(--candyce-code-font, ui-monospace, 'DejaVu Sans Mono', monospace);
+  }
+  .input-prompt input {
+    flex: 1;
+    min-width: 12em;
+    min-height: 30px;
+    padding: 2px 8px;
+    font: inherit;
+    border: 1px solid var(--_accent);
+    border-radius: 4px;
+  }
+  .input-prompt .hint {
+    width: 100%;
+    margin: 0;
+    font-family: var(--candyce-font, system-ui, sans-serif);
+    font-size: 12px;
     color: var(--_muted);
   }
   .prompt.running {

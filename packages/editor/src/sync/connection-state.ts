@@ -15,8 +15,10 @@ export interface ConnectionState {
   status: ConnectionStatus;
   /** True when this browser holds edits that the server has not received yet. */
   unsent: boolean;
-  /** Why the server refused, when `status` is `denied`. */
+  /** Why the server refused, when `status` is `denied` (the server's words, in English). */
   reason?: string;
+  /** The close code of the refusal, when `status` is `denied` (see {@link closeCode}). */
+  code?: number;
 }
 
 /** Close codes of @candyce/server that the editor acts on (see server/src/close-codes.ts). */
@@ -30,5 +32,5 @@ export const closeCode = {
 /** Returns the state after the server closed the connection for good with `code`. */
 export const stateAfterClose = (code: number, reason: string, unsent: boolean): ConnectionState => {
   if (code === closeCode.staleEpoch || code === closeCode.roomDeleted) return { status: 'stale', unsent };
-  return { status: 'denied', unsent, reason: reason || String(code) };
+  return { status: 'denied', unsent, reason: reason || String(code), code };
 };

@@ -40,6 +40,12 @@ export class ProviderController implements ReactiveController {
   private persistence: IndexeddbPersistence | null = null;
   private stopWatching: (() => void) | null = null;
   private opened: RoomAddress | null = null;
+  /**
+   * This browser's copy as it was before the server was heard from: what a
+   * stale room (deleted and re-created) restores, since the server's new
+   * version may arrive before it closes the connection.
+   */
+  private localCopy: Uint8Array | null = null;
   private readonly onOffline = () => this.provider?.disconnect();
   private readonly onOnline = () => this.provider?.connect();
 
@@ -93,6 +99,24 @@ export class ProviderController implements ReactiveController {
   }
 
   /**
+   * Resolves once this browser's IndexedDB copy holds every change made so
+   * far (each change is written in its own transaction; a later transaction
+   * on the same store completes after them). Leaving the page sooner may lose
+   * the last keystrokes from this copy (the server has them once sent).
+   */
+  async saved(): Promise<void> {
+    const persistence = this.persistence;
+    if (!persistence) return;
+    await persistence.whenSynced.catch(() => undefined);
+    const db = persistence.db;
+    if (!db) return;
+    await new Promise<void>((resolve) => {
+      const tx = db.transaction(['updates'], 'readwrite');
+      tx.oncomplete = tx.onabort = tx.onerror = () => resolve();
+    });
+  }
+
+  /**
    * Forgets this browser's copy of the room and opens the server's version:
    * what to do after the room was deleted and re-created (after offering to
    * download the local copy).
@@ -130,7 +154,7 @@ export class ProviderController implements ReactiveController {
     const doc = new Y.Doc();
     this.stopWatching = watchNotebook(doc);
     if (address.persist && address.room && typeof indexedDB !== 'undefined') {
-      const persistence = new IndexeddbPersistence(`candyce:${address.server}:${address.room}`, doc);
+      const persistence = new IndexeddbPersistence(persistenceName(address), doc);
       this.persistence = persistence;
       persistence.whenSynced.then(
         () => this.markLoaded(),
@@ -146,7 +170,14 @@ export class ProviderController implements ReactiveController {
     const provider = new WebsocketProvider(address.server, address.room, doc, {
       params: address.token ? { token: address.token } : {},
       maxBackoffTime: 5000,
+      connect: false,
     });
+    // This browser's copy is read before anything from the server, and kept aside.
+    const start = () => {
+      if (this.provider !== provider) return;
+      this.localCopy = Y.encodeStateAsUpdate(doc);
+      provider.connect();
+    };
     this.provider = provider;
     this.room = { doc, awareness: provider.awareness };
     this.state = { status: 'connecting', unsent: false };
@@ -175,9 +206,36 @@ export class ProviderController implements ReactiveController {
       }
     });
     provider.on('closed', ({ code, reason }) => {
-      this.setState(stateAfterClose(code, reason, this.state.unsent));
+      const state = stateAfterClose(code, reason, this.state.unsent);
+      this.setState(state);
       this.markLoaded();
+      if (state.status === 'stale') void this.restoreLocalCopy(address);
     });
+    if (this.persistence) this.persistence.whenSynced.then(start, start);
+    else start();
+  }
+
+  /**
+   * Shows (and keeps in IndexedDB) this browser's copy as it was before the
+   * connection: the server of a re-created room may have sent its new version
+   * before refusing the stale one, and the two must not look merged.
+   */
+  private async restoreLocalCopy(address: RoomAddress): Promise<void> {
+    const copy = this.localCopy;
+    if (!copy) return;
+    const persistence = this.persistence;
+    this.persistence = null;
+    this.close();
+    const doc = new Y.Doc();
+    this.stopWatching = watchNotebook(doc);
+    Y.applyUpdate(doc, copy);
+    this.room = { doc, awareness: new Awareness(doc) };
+    this.opened = { ...address };
+    this.host.requestUpdate();
+    if (persistence) {
+      await persistence.clearData();
+      if (this.room?.doc === doc) this.persistence = new IndexeddbPersistence(persistenceName(address), doc);
+    }
   }
 
   private close(): void {
@@ -193,5 +251,9 @@ export class ProviderController implements ReactiveController {
     }
     this.room = null;
     this.opened = null;
+    this.localCopy = null;
   }
 }
+
+/** The IndexedDB database of a room's copy in this browser. */
+const persistenceName = (address: RoomAddress): string => `candyce:${address.server}:${address.room}`;

@@ -1,6 +1,6 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Translate } from '../i18n/translate.js';
-import type { ConnectionState } from '../sync/connection-state.js';
+import { type ConnectionState, closeCode } from '../sync/connection-state.js';
 
 /** Returns the message of a connection state, in the user's language. */
 export const statusText = (t: Translate, state: ConnectionState): string => {
@@ -8,7 +8,11 @@ export const statusText = (t: Translate, state: ConnectionState): string => {
     case 'offline':
       return state.unsent ? t('status.offlineUnsent') : t('status.offline');
     case 'denied':
-      return t('status.denied', { reason: state.reason ?? '' });
+      return state.code === closeCode.unauthorized
+        ? t('status.denied.unauthorized')
+        : state.code === closeCode.forbidden
+          ? t('status.denied.forbidden')
+          : t('status.denied', { reason: state.reason ?? '' });
     default:
       return t(`status.${state.status}`);
   }

@@ -1,0 +1,42 @@
+import { html, type TemplateResult } from 'lit';
+import type { Translate } from '../i18n/translate.js';
+
+/** An `input()` of this cell's code waiting for this user's answer. */
+export interface PendingInput {
+  /** Unique in the page, for the ids of the prompt's elements. */
+  id: number;
+  /** The question the code printed (`input("Nom ? ")`), possibly empty. */
+  prompt: string;
+  /** True for `getpass()`: the answer is not shown. */
+  password: boolean;
+  /** Sends `value` to the code. */
+  answer(value: string): void;
+  /** Refuses to answer: the run is interrupted. */
+  cancel(): void;
+}
+
+/**
+ * Returns the inline prompt of an `input()`: a text field labelled with the
+ * question the code asked, Enter sends, Escape cancels (and interrupts).
+ */
+export const inputPromptView = (t: Translate, pending: PendingInput): TemplateResult => {
+  const field = `candyce-input-${pending.id}`;
+  return html`<form class="input-prompt" part="input-prompt"
+    @submit=${(e: SubmitEvent) => {
+      e.preventDefault();
+      const input = (e.currentTarget as HTMLFormElement).querySelector('input');
+      pending.answer(input?.value ?? '');
+    }}>
+    <label for=${field}>${pending.prompt.trim() || t('input.label')}</label>
+    <input id=${field} type=${pending.password ? 'password' : 'text'} autocomplete="off" spellcheck="false"
+      aria-describedby=${`${field}-hint`}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key !== 'Escape') return;
+        e.preventDefault();
+        e.stopPropagation();
+        pending.cancel();
+      }} />
+    <button type="submit">${t('input.send')}</button>
+    <p class="hint" id=${`${field}-hint`}>${t('input.hint')}</p>
+  </form>`;
+};

@@ -1,0 +1,81 @@
+import { jupyterGateway } from '@candyce/kernels';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  startJupyterServer,
+  type TestJupyterServer,
+} from '../../packages/kernels/test/helpers/jupyter-server.js';
+import { putNotebook, type Stack, startStack } from './helpers/stack.js';
+
+// kernel="server": the Candyce server runs cells on a real Jupyter Server
+// (Debian's jupyter-server and python3-ipykernel, started on a free port),
+// and writes the outputs into the room, where every browser sees them.
+
+let jupyter: TestJupyterServer;
+let stack: Stack;
+
+beforeAll(async () => {
+  jupyter = await startJupyterServer();
+  stack = await startStack({
+    execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+  });
+}, 120_000);
+
+afterAll(async () => {
+  if (stack?.errors.length) console.log(stack.errors.join('\n'));
+  await stack?.close();
+  await jupyter?.stop();
+});
+
+const poll = { timeout: 60_000, interval: 200 };
+const cell = (page: Page, id: string) => page.locator(`candyce-cell[data-cell-id="${id}"]`);
+const outputText = async (page: Page, id: string) =>
+  (
+    (await cell(page, id)
+      .locator('.outputs')
+      .textContent({ timeout: 1000 })
+      .catch(() => '')) ?? ''
+  ).trim();
+
+const notebook = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+  cells: [
+    {
+      id: 'hello',
+      cell_type: 'code',
+      metadata: {},
+      source: 'import sys\nprint("bonjour de", sys.executable.split("/")[-1])\n6 * 7',
+      outputs: [],
+      execution_count: null,
+    },
+    {
+      id: 'oops',
+      cell_type: 'code',
+      metadata: {},
+      source: '1 / 0',
+      outputs: [],
+      execution_count: null,
+    },
+  ],
+};
+
+describe('running code on the server’s Jupyter kernel', () => {
+  it('runs a cell asked in one browser; the outputs appear in the other', async () => {
+    await putNotebook(stack, 'jupyter-room', notebook);
+    const alice = await stack.open('jupyter-room', { name: 'Alice', role: 'teacher', kernel: 'server' });
+    const bob = await stack.open('jupyter-room', { name: 'Bob', kernel: 'server' });
+    for (const page of [alice, bob]) await page.locator('.status[data-status="online"]').waitFor();
+    await cell(alice, 'hello').click({ position: { x: 20, y: 10 } });
+    await alice.keyboard.press('Control+Enter');
+    await expect.poll(() => outputText(bob, 'hello'), poll).toContain('bonjour de python');
+    await expect.poll(() => outputText(bob, 'hello'), poll).toContain('42');
+    await expect.poll(() => cell(bob, 'hello').locator('.prompt').textContent(), poll).toBe('[1]');
+    // Run all goes on to the next cell, whose error (with its traceback) everyone sees.
+    await alice.getByRole('button', { name: 'Tout exécuter' }).click();
+    await expect.poll(() => outputText(bob, 'oops'), poll).toContain('ZeroDivisionError');
+    await expect.poll(() => cell(bob, 'hello').locator('.prompt').textContent(), poll).toBe('[2]');
+    expect(await alice.locator('.run-error').count()).toBe(0);
+  }, 120_000);
+});
