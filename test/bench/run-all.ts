@@ -1,0 +1,86 @@
+// Side-by-side benchmark of our server against the y-websocket reference
+// server (with and without y-leveldb) and Hocuspocus (with and without SQLite).
+//
+//   npm run bench         every scenario at full size (about 25 minutes on 2 cores)
+//   npm run bench:quick   every scenario at small size (CI smoke run: figures must exist, no threshold)
+//
+// BENCH_PEERS=candyce,hocuspocus limits the peers; BENCH_SCENARIOS=classroom,wire the scenarios;
+// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" goes to our server's node.
+// Writes test/bench/results/side-by-side.json (side-by-side-quick.json in quick mode) and, in full
+// mode, the figures of docs/BENCHMARKS.md. Exits 1 when a peer failed to start or a scenario has no figures.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { peers, root, versions } from './peers.js';
+import { machine, renderFigures, writeFiguresInto } from './report.js';
+import {
+  capacity,
+  classroom,
+  coldOpen,
+  fullSizes,
+  lecture,
+  log,
+  problems,
+  quickSizes,
+  storage,
+  wire,
+} from './scenarios.js';
+
+const quick = process.argv.includes('--quick');
+const sizes = quick ? quickSizes : fullSizes;
+const onlyPeers = process.env.BENCH_PEERS?.split(',');
+const onlyScenarios = process.env.BENCH_SCENARIOS?.split(',');
+const specs = peers.filter((p) => !onlyPeers || onlyPeers.includes(p.id));
+const wanted = (name: string) => !onlyScenarios || onlyScenarios.includes(name);
+
+const started = performance.now();
+const results = {
+  date: new Date().toISOString(),
+  mode: quick ? 'quick' : 'full',
+  durationSeconds: 0,
+  machine: machine(),
+  versions: versions(),
+  commands: quick ? 'npm run bench:quick' : 'npm run bench',
+  peerLabels: Object.fromEntries(specs.map((p) => [p.id, p.label])),
+  sizes,
+  scenarios: {} as Record<string, Record<string, unknown>>,
+  problems,
+};
+
+const scenarios: [string, () => Promise<Record<string, unknown>>][] = [
+  ['classroom', () => classroom(specs, sizes)],
+  ['lecture', () => lecture(specs, sizes)],
+  // Capacity against the peers without persistence, as the goal says (they run without our guarantees).
+  [
+    'capacity',
+    () =>
+      capacity(
+        specs.filter((p) => p.id === 'candyce' || !p.persistent),
+        sizes,
+      ),
+  ],
+  ['coldOpen', () => coldOpen(specs, sizes)],
+  ['storage', () => storage(specs, sizes)],
+  ['wire', () => wire(specs, sizes)],
+];
+
+for (const [name, run] of scenarios) {
+  if (!wanted(name)) continue;
+  const figures = await run();
+  results.scenarios[name] = figures;
+  if (Object.keys(figures).length === 0) problems.push(`${name}: no figures at all`);
+}
+results.durationSeconds = Math.round((performance.now() - started) / 1000);
+
+const dir = join(root, 'test/bench/results');
+await mkdir(dir, { recursive: true });
+const out = join(dir, quick ? 'side-by-side-quick.json' : 'side-by-side.json');
+await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+const figures = renderFigures(results);
+console.log(figures);
+if (!quick && !onlyPeers && !onlyScenarios) await writeFiguresInto(join(root, 'docs/BENCHMARKS.md'), figures);
+log(`written to ${out} in ${results.durationSeconds} s`);
+if (problems.length > 0) {
+  log(`${problems.length} problem(s):\n${problems.join('\n')}`);
+  process.exit(1);
+}
+process.exit(0);
