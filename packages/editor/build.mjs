@@ -4,7 +4,7 @@
 // when the JavaScript loaded at start exceeds the budget.
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -33,7 +33,10 @@ export async function bundle({ entry, outdir, name, quiet = false, hashed = fals
     logLevel: 'warning',
   });
   const outputs = result.metafile.outputs;
-  const entryFile = Object.keys(outputs).find((f) => outputs[f].entryPoint && f.endsWith('.js'));
+  // Dynamic imports are entry points of their own in the metafile: find ours by its source path.
+  const entryFile = Object.keys(outputs).find(
+    (f) => f.endsWith('.js') && outputs[f].entryPoint && resolve(outputs[f].entryPoint) === resolve(entry),
+  );
   // What loads at start: the entry and every chunk it imports statically, transitively.
   const initial = new Set();
   const visit = (file) => {

@@ -21,12 +21,18 @@ describe('the language of code cells', () => {
     expect(codeLanguageOf({ language_info: { name: 'JavaScript' } })).toBe('javascript');
   });
 
-  it('is plain text, with no error, for a language without a CodeMirror mode here', () => {
+  it('knows the languages of the usual Jupyter kernels that CodeMirror has modes for', () => {
     expect(codeLanguageOf({ kernelspec: { name: 'ir', language: 'R' }, language_info: { name: 'R' } })).toBe(
-      'plain',
+      'r',
     );
-    expect(codeLanguageOf({ kernelspec: { name: 'julia-1.10', language: 'julia' } })).toBe('plain');
-    expect(codeLanguageOf({ kernelspec: { name: 'ocaml-jupyter' } })).toBe('plain');
+    expect(codeLanguageOf({ kernelspec: { name: 'julia-1.10', language: 'julia' } })).toBe('julia');
+    expect(codeLanguageOf({ kernelspec: { name: 'ocaml-jupyter' } })).toBe('ocaml');
+    expect(codeLanguageOf({ kernelspec: { name: 'bash' } })).toBe('shell');
+  });
+
+  it('is plain text, with no error, for a language without a CodeMirror mode here', () => {
+    expect(codeLanguageOf({ kernelspec: { name: 'ihaskell', language: 'haskell' } })).toBe('plain');
+    expect(codeLanguageOf({ language_info: { name: 'brainfuck' } })).toBe('plain');
   });
 
   it('ignores metadata of the wrong shape', () => {
@@ -42,7 +48,7 @@ describe('the language of code cells', () => {
     expect(notebookLanguageOf(doc)).toBe('python');
     const metadata = new Y.Map<unknown>();
     doc.getMap('meta').set('metadata', metadata);
-    metadata.set('kernelspec', { name: 'ir', language: 'R' });
+    metadata.set('kernelspec', { name: 'ihaskell', language: 'haskell' });
     expect(notebookLanguageOf(doc)).toBe('plain');
     doc.getMap('meta').set('metadata', { language_info: { name: 'javascript' } });
     expect(notebookLanguageOf(doc)).toBe('javascript');

@@ -2,7 +2,16 @@ import type { CellType } from '@candyce/model';
 import * as Y from 'yjs';
 
 /** The languages whose highlighting code cells can have; `plain` is none. */
-export type CodeLanguage = 'python' | 'javascript' | 'typescript' | 'plain';
+export type CodeLanguage =
+  | 'python'
+  | 'javascript'
+  | 'typescript'
+  | 'r'
+  | 'julia'
+  | 'ocaml'
+  | 'shell'
+  | 'sql'
+  | 'plain';
 
 const byName: Record<string, CodeLanguage> = {
   python: 'python',
@@ -17,6 +26,15 @@ const byName: Record<string, CodeLanguage> = {
   nodejs: 'javascript',
   typescript: 'typescript',
   ts: 'typescript',
+  r: 'r',
+  ir: 'r',
+  julia: 'julia',
+  ocaml: 'ocaml',
+  'ocaml-jupyter': 'ocaml',
+  bash: 'shell',
+  sh: 'shell',
+  shell: 'shell',
+  sql: 'sql',
 };
 
 const record = (value: unknown): Record<string, unknown> | undefined => {
@@ -34,7 +52,7 @@ const known = (value: unknown): CodeLanguage | undefined =>
  * Jupyter does: `language_info.name`, else `kernelspec.language`, else the
  * kernelspec's name (`python3`). A notebook that names no language is
  * Python (the default kernel); a language CodeMirror has no mode for here
- * (R, Julia, OCaml…) is `plain`: no highlighting, and no error.
+ * (Haskell, Scheme…) is `plain`: no highlighting, and no error.
  */
 export const codeLanguageOf = (metadata: unknown): CodeLanguage => {
   const meta = record(metadata);
@@ -56,7 +74,7 @@ export const notebookLanguageOf = (doc: Y.Doc): CodeLanguage =>
   codeLanguageOf(doc.getMap('meta').get('metadata'));
 
 /** A language a cell's editor can highlight: the cell type's, or the notebook's for code. */
-export type LanguageKey = 'python' | 'javascript' | 'typescript' | 'markdown' | null;
+export type LanguageKey = Exclude<CodeLanguage, 'plain'> | 'markdown' | null;
 
 /** Returns the language an editor highlights: for code cells, the notebook's; Markdown for text; none for raw. */
 export const languageKeyOf = (type: CellType, language: CodeLanguage = 'python'): LanguageKey =>

@@ -7,7 +7,13 @@ import {
 } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, indentOnInput, indentUnit, syntaxHighlighting } from '@codemirror/language';
+import {
+  bracketMatching,
+  indentOnInput,
+  indentUnit,
+  StreamLanguage,
+  syntaxHighlighting,
+} from '@codemirror/language';
 import { highlightSelectionMatches, searchKeymap } from '@codemirror/search';
 import { Compartment, EditorState, type Extension, Prec } from '@codemirror/state';
 import { drawSelection, EditorView, highlightSpecialChars, keymap } from '@codemirror/view';
@@ -17,8 +23,16 @@ import { notebookHighlightStyle } from './highlight-style.js';
 
 // Languages other than Python are separate chunks, loaded when an editor needs them: Markdown
 // brings HTML, CSS and JavaScript for embedded code, which most notebooks never edit.
-const loaders: Record<'javascript' | 'typescript' | 'markdown', () => Promise<Extension>> = {
+// Kernels' languages that CodeMirror only has as legacy stream modes.
+const legacy = (load: () => Promise<Parameters<typeof StreamLanguage.define>[0]>) => () =>
+  load().then((mode) => StreamLanguage.define(mode));
+const loaders: Record<Exclude<NonNullable<LanguageKey>, 'python'>, () => Promise<Extension>> = {
   markdown: () => import('@codemirror/lang-markdown').then((m) => m.markdown()),
+  r: legacy(() => import('@codemirror/legacy-modes/mode/r').then((m) => m.r)),
+  julia: legacy(() => import('@codemirror/legacy-modes/mode/julia').then((m) => m.julia)),
+  ocaml: legacy(() => import('@codemirror/legacy-modes/mode/mllike').then((m) => m.oCaml)),
+  shell: legacy(() => import('@codemirror/legacy-modes/mode/shell').then((m) => m.shell)),
+  sql: legacy(() => import('@codemirror/legacy-modes/mode/sql').then((m) => m.standardSQL)),
   javascript: () => import('@codemirror/lang-javascript').then((m) => m.javascript()),
   typescript: () => import('@codemirror/lang-javascript').then((m) => m.javascript({ typescript: true })),
 };
