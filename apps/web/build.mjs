@@ -1,7 +1,8 @@
 // Builds the classroom web app into dist/: index.html (home and notebook
 // pages, routed in the browser), assets/app-<hash>.js with its lazy chunks,
 // and assets/app.css. The editor is bundled from its sources.
-import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +41,37 @@ async function addPyodide(dist) {
   });
 }
 
+/**
+ * Builds the service worker at the root of `dist` (its scope is the whole
+ * app) with the list of the shell's files to keep, so that a notebook opens
+ * with no network. The version changes with that list.
+ */
+async function addServiceWorker(dist) {
+  const files = [];
+  const walk = async (dir, prefix) => {
+    for (const entry of await readdir(join(dist, dir), { withFileTypes: true })) {
+      const path = `${prefix}/${entry.name}`;
+      if (entry.isDirectory()) await walk(join(dir, entry.name), path);
+      else if (!entry.name.endsWith('.map') && !entry.name.endsWith('.txt')) files.push(path);
+    }
+  };
+  await walk('assets', '/assets');
+  await walk('kernels', '/kernels');
+  files.sort();
+  const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12);
+  await esbuild.build({
+    entryPoints: [join(here, 'src/sw.ts')],
+    outfile: join(dist, 'sw.js'),
+    bundle: true,
+    format: 'iife',
+    target: 'es2022',
+    minify: true,
+    logLevel: 'warning',
+    // The list and version are constants of the worker, set here at build time.
+    define: { __CANDYCE_PRECACHE__: JSON.stringify(files), __CANDYCE_VERSION__: JSON.stringify(version) },
+  });
+}
+
 /** Builds the web app into `dist` and returns the bundle sizes. */
 export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } = {}) {
   await rm(dist, { recursive: true, force: true });
@@ -58,6 +90,7 @@ export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } =
   const page = (await readFile(join(here, 'src/index.html'), 'utf8')).replace('%APP%', entry);
   await writeFile(join(dist, 'index.html'), page);
   await addPyodide(dist);
+  await addServiceWorker(dist);
   if (!quiet) console.log(`web app: ${dist} (index.html, assets/${entry})`);
   return sizes;
 }

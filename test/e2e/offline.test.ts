@@ -7,9 +7,9 @@ import { type Stack, savedLocally, sourcesOf, startStack, statusOf } from './hel
 let stack: Stack;
 
 beforeAll(async () => {
-  // The one stack that serves the page from a separate static server: the second test
-  // reloads the page while the sync server is down, and the page must still load.
-  stack = await startStack({ separateStatic: true });
+  // The page comes from the Candyce server itself: when the second test stops
+  // that server, the page must still load, from the service worker's copy.
+  stack = await startStack();
 });
 
 afterAll(async () => {
@@ -60,7 +60,12 @@ describe('offline editing', () => {
     await page.keyboard.type('gardé = True');
     await expect.poll(() => sourcesOf(page), poll).toEqual(['gardé = True']);
     await savedLocally(page);
-    // Reload while the server is unreachable: the notebook comes from IndexedDB.
+    // The service worker has stored the app shell once it is active.
+    expect(await page.evaluate(() => navigator.serviceWorker.ready.then((r) => r.active !== null))).toBe(
+      true,
+    );
+    // Reload while the server (page, API and sync) is unreachable: the page
+    // comes from the service worker, the notebook from IndexedDB.
     const url = page.url();
     await stack.server.close();
     await page.goto('about:blank');

@@ -123,3 +123,10 @@ const show = () => {
 };
 
 show();
+
+// Keeps the app shell in this browser once visited, so that a notebook opens
+// with no network from its IndexedDB copy (see sw.ts). Needs a secure context
+// (https, or localhost).
+if ('serviceWorker' in navigator && window.isSecureContext) {
+  navigator.serviceWorker.register('/sw.js').catch(() => undefined);
+}

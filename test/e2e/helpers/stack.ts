@@ -5,7 +5,6 @@ import { type CandyceServer, createLogger, createServer, type ServerOptions } fr
 import type { BrowserContext, Page } from 'playwright-core';
 import { buildWebApp } from '../../../apps/web/build.mjs';
 import { launchBrowser, type TestBrowser, watchErrors } from './browser.js';
-import { type StaticServer, startStaticServer } from './static-server.js';
 
 /** Who opens a notebook page in a test. */
 export interface Visitor {
@@ -20,12 +19,6 @@ export interface Visitor {
 
 /** How a test wants its stack. */
 export interface StackOptions {
-  /**
-   * Serve the web app from a separate static server instead of the Candyce
-   * server. Only for tests that load the page while the sync server is down
-   * (offline reload): the product path is the Candyce server serving the app.
-   */
-  separateStatic?: boolean;
   /** Token secret of the server (`CANDYCE_SECRET`). */
   secret?: string;
   /** Server-side execution (a Jupyter gateway). */
@@ -61,13 +54,12 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
   const dir = await mkdtemp(join(tmpdir(), 'candyce-e2e-'));
   const dist = join(dir, 'web');
   await buildWebApp(dist, { quiet: true });
-  const statics: StaticServer | null = options.separateStatic ? await startStaticServer(dist) : null;
   const dataDir = join(dir, 'data');
   const serverOptions = (port: number): ServerOptions => ({
     port,
     dataDir,
     logger: createLogger('silent'),
-    ...(statics ? {} : { staticDir: dist }),
+    staticDir: dist,
     ...(options.secret ? { secret: options.secret } : {}),
     ...(options.execution ? { execution: options.execution } : {}),
   });
@@ -82,7 +74,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     get server() {
       return server;
     },
-    web: { url: statics?.url ?? http },
+    web: { url: http },
     errors,
     http: () => http,
     sync: () => `ws://127.0.0.1:${port}/sync`,
@@ -97,8 +89,6 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
         lang: visitor.lang ?? 'fr',
         kernel: visitor.kernel ?? 'none',
       });
-      // Served by the Candyce server, the page finds its sync endpoint itself.
-      if (statics) q.set('server', stack.sync());
       if (visitor.readonly) q.set('readonly', '');
       const hash = visitor.token ? `#token=${encodeURIComponent(visitor.token)}` : '';
       await page.goto(`${stack.web.url}/n/${encodeURIComponent(room)}?${q}${hash}`);
@@ -114,7 +104,6 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
       for (const ctx of contexts) await ctx.close().catch(() => undefined);
       await browser.close();
       await server.close();
-      await statics?.close();
       await rm(dir, { recursive: true, force: true });
     },
   };
