@@ -1,23 +1,13 @@
 import { createRequire } from 'node:module';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lesson } from './fixtures/notebooks.js';
-import { putNotebook, type Stack, sourcesOf, startStack, statusOf } from './helpers/stack.js';
+import { poll, putNotebook, sourcesOf, statusOf, useStack } from './helpers/stack.js';
 
 // axe-core in Chromium on the notebook page, and the keyboard alone.
 
 const require = createRequire(import.meta.url);
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
-
-const poll = { timeout: 15_000, interval: 100 };
+const stack = useStack();
 
 describe('accessibility', () => {
   it('has no serious or critical axe-core violation on the notebook page, in French and in English', async () => {

@@ -1,24 +1,14 @@
 import { SignJWT } from 'jose';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callNotebookApi, type Stack, startStack } from './helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { callNotebookApi, poll, useStack } from './helpers/stack.js';
 
 // A server started with a secret: pages open with a token minted the way a
 // host platform (Capytale) does, HS256 with the shared secret.
 
 const secret = 'e2e-secret-that-is-long-enough-for-hs256';
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack({ secret });
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
-
-const poll = { timeout: 15_000, interval: 100 };
+const stack = useStack({ secret });
 
 const mint = (claims: { sub: string; name: string; role: string; rooms: string[] }, exp: number) =>
   new SignJWT({ name: claims.name, role: claims.role, rooms: claims.rooms })

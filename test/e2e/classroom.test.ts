@@ -1,32 +1,22 @@
 import { readFile } from 'node:fs/promises';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   callNotebookApi,
+  poll,
   putNotebook,
-  type Stack,
   savedLocally,
   sourcesOf,
-  startStack,
   statusOf,
+  useStack,
 } from './helpers/stack.js';
 
 // The classroom around the cells: a new empty notebook that the keys fill,
 // follow mode (a pupil follows the teacher), and a room deleted and
 // re-created while a browser kept its copy.
 
-let stack: Stack;
+const stack = useStack();
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
-
-const poll = { timeout: 15_000, interval: 100 };
 const online = (page: Page) => page.locator('.status[data-status="online"]').waitFor();
 
 const notebookOf = (sources: string[]) => ({

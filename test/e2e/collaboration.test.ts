@@ -1,21 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, sourcesOf, startStack, statusOf } from './helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { poll, sourcesOf, statusOf, useStack } from './helpers/stack.js';
 
 // Two people on one room, each in their own browser context, through a real
 // server: what one does, the other sees.
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
-
-const poll = { timeout: 15_000, interval: 100 };
+const stack = useStack();
 
 describe('two people on one notebook', () => {
   it('shows text typed by one in the other, and keeps it across a server restart', async () => {

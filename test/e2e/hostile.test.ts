@@ -1,22 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostile } from './fixtures/notebooks.js';
-import { putNotebook, type Stack, startStack, statusOf } from './helpers/stack.js';
+import { poll, putNotebook, statusOf, useStack } from './helpers/stack.js';
 
 // Outputs, markdown, metadata and names are written by others: none of them
 // may run script in the page. Every payload tries to set window.__pwned.
 
-let stack: Stack;
+const stack = useStack();
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
-
-const poll = { timeout: 15_000, interval: 100 };
 const evilName = '<img src=x onerror="window.__pwned=1">';
 
 describe('a hostile notebook', () => {

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Stack, savedLocally, sourcesOf, startStack, statusOf } from './helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { savedLocally, sourcesOf, statusOf, useStack } from './helpers/stack.js';
 
 // Offline first: a person who loses the network keeps editing; when the
 // network is back, both copies converge and nothing is lost.
 
-let stack: Stack;
-
-beforeAll(async () => {
-  // The page comes from the Candyce server itself: when the second test stops
-  // that server, the page must still load, from the service worker's copy.
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
+// The page comes from the Candyce server itself: when the second test stops
+// that server, the page must still load, from the service worker's copy.
+const stack = useStack();
 
 const poll = { timeout: 20_000, interval: 100 };
 

@@ -1,22 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { putNotebook, type Stack, sourcesOf, startStack, statusOf } from './helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { poll, putNotebook, sourcesOf, statusOf, useStack } from './helpers/stack.js';
 
 // Who may change what: viewers change nothing; a locked cell refuses pupils
 // and accepts teachers. Refusals are checked after a later change that did
 // go through has arrived, so that no test waits for "nothing to happen".
 
-let stack: Stack;
-
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
-
-const poll = { timeout: 15_000, interval: 100 };
+const stack = useStack();
 
 const exercise = {
   nbformat: 4,

@@ -1,13 +1,13 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { putNotebook, type Stack, startStack, statusOf } from './helpers/stack.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { putNotebook, statusOf, useStack } from './helpers/stack.js';
 
 // Running cells with Python in the browser (Pyodide): outputs, execution
 // counts and the running indicator land in the shared document (the queue in
 // the awareness), so the other person sees them. Alice runs, Bob watches;
 // both pages stay open for the whole file, so Pyodide loads once.
 
-let stack: Stack;
+const stack = useStack();
 let alice: Page;
 let bob: Page;
 
@@ -46,16 +46,10 @@ const outputText = async (page: Page, id: string) =>
 const selectCell = (page: Page, id: string) => cell(page, id).click({ position: { x: 20, y: 10 } });
 
 beforeAll(async () => {
-  stack = await startStack();
   await putNotebook(stack, 'run-room', lesson);
   alice = await stack.open('run-room', { name: 'Alice', role: 'teacher', kernel: 'pyodide' });
   bob = await stack.open('run-room', { name: 'Bob', kernel: 'none' });
   for (const page of [alice, bob]) await page.locator('.status[data-status="online"]').waitFor();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
 });
 
 describe('running code with Pyodide', () => {

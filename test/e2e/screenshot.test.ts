@@ -1,25 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lesson } from './fixtures/notebooks.js';
-import { putNotebook, type Stack, startStack, statusOf } from './helpers/stack.js';
+import { poll, putNotebook, statusOf, useStack } from './helpers/stack.js';
 
 // A rendered lesson with a teacher and a pupil in it: the picture of the README.
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '../..');
-let stack: Stack;
 
-beforeAll(async () => {
-  stack = await startStack();
-});
-
-afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
-});
-
-const poll = { timeout: 15_000, interval: 100 };
+const stack = useStack();
 
 describe('a rendered notebook with two people', () => {
   it('shows the remote cursor with its name, math, outputs and the people, and saves a screenshot', async () => {

@@ -1,29 +1,24 @@
 import { jupyterGateway } from '@candyce/kernels';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   startJupyterServer,
   type TestJupyterServer,
 } from '../../packages/kernels/test/helpers/jupyter-server.js';
-import { putNotebook, type Stack, startStack } from './helpers/stack.js';
+import { putNotebook, useStack } from './helpers/stack.js';
 
 // kernel="server": the Candyce server runs cells on a real Jupyter Server
 // (Debian's jupyter-server and python3-ipykernel, started on a free port),
 // and writes the outputs into the room, where every browser sees them.
 
 let jupyter: TestJupyterServer;
-let stack: Stack;
 
-beforeAll(async () => {
+const stack = useStack(async () => {
   jupyter = await startJupyterServer();
-  stack = await startStack({
-    execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
-  });
-}, 120_000);
+  return { execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) } };
+});
 
 afterAll(async () => {
-  if (stack?.errors.length) console.log(stack.errors.join('\n'));
-  await stack?.close();
   await jupyter?.stop();
 });
 

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type CandyceServer, createLogger, createServer, type ServerOptions } from '@candyce/server';
 import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { buildWebApp } from '../../../apps/web/build.mjs';
 import { launchBrowser, type TestBrowser, watchErrors } from './browser.js';
 
@@ -155,4 +156,32 @@ export const callNotebookApi = async (
 /** Creates or replaces the room `room` with `notebook`, through the server's HTTP API. */
 export const putNotebook = async (stack: Stack, room: string, notebook: unknown): Promise<void> => {
   await callNotebookApi(stack, 'PUT', room, notebook);
+};
+
+/** How long end-to-end tests wait for a condition in the page, and how often they look. */
+export const poll = { timeout: 15_000, interval: 100 };
+
+/**
+ * Starts a {@link Stack} before the tests of the calling file and closes it
+ * after them, printing what the pages reported if anything. `options` may be
+ * a function, run first, for files that must start something else before the
+ * stack (a Jupyter Server). Returns the stack, usable inside tests and hooks.
+ */
+export const useStack = (options: StackOptions | (() => Promise<StackOptions>) = {}): Stack => {
+  let current: Stack | undefined;
+  beforeAll(async () => {
+    current = await startStack(typeof options === 'function' ? await options() : options);
+  }, 120_000);
+  afterAll(async () => {
+    if (current?.errors.length) console.log(current.errors.join('\n'));
+    await current?.close();
+  });
+  // The stack exists only once the hook has run: hand out a stand-in that forwards to it.
+  return new Proxy({} as Stack, {
+    get: (_target, key) => {
+      if (!current) throw new Error(`The end-to-end stack is not started yet (reading ${String(key)})`);
+      const value = Reflect.get(current, key, current);
+      return typeof value === 'function' ? value.bind(current) : value;
+    },
+  });
 };
