@@ -239,6 +239,11 @@ export class Connection implements RoomMember {
       this.ctx.metrics.errors.inc({ kind: 'viewer_write_dropped' });
       return;
     }
+    if (room.hooks?.canWrite && !room.hooks.canWrite(room, this.identity!)) {
+      // A writer made read-only for now (deadline, handed in, locked by the teacher): dropped like a viewer's.
+      this.ctx.metrics.errors.inc({ kind: 'read_only_write_dropped' });
+      return;
+    }
     if (room.closing || !this.checkEpoch(room, update)) return;
     if (this.identity!.role === 'student') {
       // Locks are enforced here too: a modified editor must not bypass them.

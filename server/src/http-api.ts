@@ -5,6 +5,7 @@ import { AuthError, canAccessRoom, canWrite } from './auth.js';
 import { RoomDeleted } from './close-codes.js';
 import type { Limits } from './config.js';
 import type { ExecutionService } from './execution.js';
+import { bearer, HttpError, json, readBody } from './http-util.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { roomNameProblem } from './room-name.js';
@@ -22,33 +23,13 @@ export interface HttpContext {
   readonly execution?: ExecutionService;
   /** Serves the built web app; answers false for paths that are not its files or pages. */
   readonly serveStatic?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
+  /**
+   * Further API routes (the classroom), tried before the notebook routes;
+   * each answers false for paths that are not its own. They may throw
+   * {@link HttpError} to answer with a JSON error.
+   */
+  readonly routes?: readonly ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[];
 }
-
-/** An error that becomes a JSON response `{ error }` with this status. */
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-    readonly extra: Record<string, unknown> = {},
-  ) {
-    super(message);
-  }
-}
-
-const json = (
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void => {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-};
 
 const placeholder = `<!doctype html>
 <html lang="en"><meta charset="utf-8"><title>Candyce</title>
@@ -57,32 +38,6 @@ const placeholder = `<!doctype html>
 The WebSocket endpoint is <code>/sync/&lt;room&gt;</code>; the HTTP API is under <code>/api/notebooks/</code>.</p>
 </body></html>
 `;
-
-const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        reject(new HttpError(413, `Body is larger than ${limit} bytes`));
-        // Drain the rest so the 413 response still reaches the client.
-        req.removeAllListeners('data');
-        req.resume();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-
-const bearer = (req: IncomingMessage): string | null => {
-  const header = req.headers.authorization;
-  if (!header) return null;
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  return match ? match[1]! : null;
-};
 
 /**
  * Returns the request handler of the HTTP API: `/api/notebooks/<room>`
@@ -123,6 +78,7 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     res.end(placeholder);
     return;
   }
+  for (const route of ctx.routes ?? []) if (await route(req, res, url)) return;
   const match = /^\/api\/notebooks\/([^/]*)(\/execute|\/interrupt)?$/.exec(path);
   if (!match) throw new HttpError(404, `No route for ${req.method} ${path}`);
   let room: string;

@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import type { CloseCode } from './close-codes.js';
 import { StorageFailure } from './close-codes.js';
 import type { Timings } from './config.js';
+import type { RoomHooks } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { encodeAwareness, encodeStep2, encodeUpdate } from './protocol.js';
@@ -16,6 +17,8 @@ export interface RoomContext {
   readonly timings: Timings;
   readonly metrics: Metrics;
   readonly logger: Logger;
+  /** Extension points (classroom); none by default. */
+  readonly hooks?: RoomHooks;
 }
 
 /** The side of a connection a room talks to. */
@@ -194,6 +197,11 @@ export class Room {
   /** Closes every member with `code`. */
   closeMembers(code: CloseCode): void {
     for (const member of [...this.members]) member.close(code);
+  }
+
+  /** The server's room hooks (see hooks.ts). */
+  get hooks(): RoomHooks | undefined {
+    return this.ctx.hooks;
   }
 
   /** Frees the document and awareness; the room must not be used afterwards. */

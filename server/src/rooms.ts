@@ -50,6 +50,7 @@ export class RoomManager {
           (room) => {
             this.ctx.metrics.roomsLoaded.inc();
             room.onFailure = (failed) => this.evict(failed);
+            this.ctx.hooks?.loaded?.(room);
           },
           () => this.loaded.delete(name),
         );
@@ -139,6 +140,7 @@ export class RoomManager {
       try {
         await work();
       } finally {
+        this.ctx.hooks?.unloading?.(room);
         if (this.loaded.has(room.name)) {
           const current = await this.loaded.get(room.name)!.catch(() => null);
           if (current === room) {
