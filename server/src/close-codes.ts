@@ -42,6 +42,16 @@ export const StorageFailure: CloseCode = {
 };
 /** The client does not read fast enough: its send buffer kept growing. It may reconnect. */
 export const SlowConsumer: CloseCode = { code: 4503, reason: 'Slow consumer: too much unsent data' };
+/** One presence (awareness) state is larger than any editor sends (64 KiB). */
+export const PresenceTooLarge: CloseCode = { code: 4413, reason: 'Presence state too large' };
+/**
+ * Updates waiting for history the server never received grew past the message
+ * size limit (a client sending updates with gaps): they are discarded.
+ */
+export const UnresolvedUpdates: CloseCode = {
+  code: 4413,
+  reason: 'Too large: updates waiting for missing history exceed the limit; reload to resync',
+};
 /** A single message was larger than the configured maximum (sent by the ws library itself). */
 export const MessageTooLarge: CloseCode = { code: 1009, reason: 'Max payload size exceeded' };
 /** The server is shutting down or restarting; clients reconnect. */

@@ -22,6 +22,17 @@ import { staleClient } from './stale-epoch.js';
 /** Awareness client ids one connection may introduce; further ones are ignored. */
 const maxAwarenessIdsPerConnection = 8;
 
+/** Characters of one presence state (name, colour, cursor): far above what an editor sends. */
+const maxAwarenessStateChars = 64 * 1024;
+
+/**
+ * Bytes of updates that Yjs keeps aside while their dependencies are missing.
+ * They count in no document size, so a client sending updates with gaps
+ * would otherwise grow the server's memory without end.
+ */
+const pendingBytes = (doc: Y.Doc): number =>
+  (doc.store.pendingStructs?.update.length ?? 0) + (doc.store.pendingDs?.length ?? 0);
+
 /** What a connection needs from its server. */
 export interface ConnectionContext {
   readonly limits: Limits;
@@ -272,6 +283,14 @@ export class Connection implements RoomMember {
       Y.applyUpdate(room.doc, update, this);
     } catch (err) {
       this.refuseMalformed(err);
+      return;
+    }
+    if (pendingBytes(room.doc) > this.ctx.limits.maxMessageBytes) {
+      // Nothing of it was applied, stored or broadcast; honest clients resend theirs when they resync.
+      room.doc.store.pendingStructs = null;
+      room.doc.store.pendingDs = null;
+      this.ctx.metrics.errors.inc({ kind: 'unresolved_updates' });
+      this.close(closeCodes.UnresolvedUpdates);
     }
   }
 
@@ -298,6 +317,11 @@ export class Connection implements RoomMember {
       for (const entry of entries) JSON.parse(entry.json);
     } catch (err) {
       this.refuseMalformed(err);
+      return;
+    }
+    if (entries.some((entry) => entry.json.length > maxAwarenessStateChars)) {
+      this.ctx.metrics.errors.inc({ kind: 'presence_too_large' });
+      this.close(closeCodes.PresenceTooLarge);
       return;
     }
     const owners = room.awarenessOwners;
