@@ -184,9 +184,16 @@ const putNotebook = async (
   res: ServerResponse,
 ): Promise<void> => {
   const body = await readBody(req, ctx.limits.maxDocumentBytes);
+  let text: string;
+  try {
+    // Fatal: a body that is not UTF-8 is refused, not imported with U+FFFD in place of its bytes.
+    text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+  } catch {
+    throw new HttpError(400, 'Body is not valid UTF-8: save the notebook as UTF-8 (as Jupyter does)');
+  }
   let notebook: unknown;
   try {
-    notebook = JSON.parse(body.toString('utf8'));
+    notebook = JSON.parse(text);
   } catch (err) {
     throw new HttpError(400, `Body is not valid JSON: ${(err as Error).message}`);
   }
