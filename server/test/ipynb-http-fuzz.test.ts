@@ -74,7 +74,7 @@ const garbage = (r: Random): Json =>
 
 /** A structural mutation of the notebook: a value replaced, a key removed, a key added. */
 const mutateStructure = (r: Random): string => {
-  const nb = structuredClone(original) as Json;
+  const nb = structuredClone(original) as unknown as Json;
   const steps = 1 + int(r, 3);
   for (let i = 0; i < steps; i++) {
     const all = paths(nb);
