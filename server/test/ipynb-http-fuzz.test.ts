@@ -167,7 +167,10 @@ describe('.ipynb fuzzing through PUT /api/notebooks/<room>', () => {
         ipynb: await ipynbOf(),
         watcher: Y.encodeStateVector(watcher.doc),
       };
-      const res = await fetch(url, { method: 'PUT', body });
+      const res = await fetch(url, {
+        method: 'PUT',
+        body: typeof body === 'string' ? body : Buffer.from(body),
+      });
       const answer = (await res.json()) as { error?: string };
       tally.set(`${kind.name} → ${res.status}`, (tally.get(`${kind.name} → ${res.status}`) ?? 0) + 1);
       expect(res.status, `${where}: ${JSON.stringify(answer).slice(0, 300)}`).toBeLessThan(500);
