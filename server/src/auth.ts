@@ -17,6 +17,10 @@ export interface Identity {
   readonly rooms: readonly string[];
   /** Expiry in milliseconds since the epoch, or null when the token never expires. */
   readonly expiresAt: number | null;
+  /** Activity id (`act` claim) of a token minted by the classroom, if any. */
+  readonly act?: string;
+  /** Copy id (`copy` claim) of a pupil's token minted by the classroom, if any. */
+  readonly copy?: string;
 }
 
 /** Thrown when a token is missing or invalid (401) or does not grant what is asked (403). */
@@ -31,13 +35,20 @@ export class AuthError extends Error {
 }
 
 /**
- * Verifies tokens. Open mode (no secret) lets everyone in as a teacher, for a
- * server on one machine; `authenticate` then ignores the token entirely.
+ * Verifies tokens. Open mode (no secret) lets everyone without a token in as
+ * the local teacher, for a server on one machine; a token presented anyway is
+ * verified with the effective secret once {@link Authenticator.useOpenSecret}
+ * gave it (so a pupil's page acts as that pupil), and ignored before.
  */
 export interface Authenticator {
   readonly open: boolean;
   /** Resolves to the identity of `token`, or rejects with an {@link AuthError} (401). */
   authenticate(token: string | null): Promise<Identity>;
+  /**
+   * Open mode only: the secret that tokens presented anyway are verified with
+   * (the server's effective secret, kept in its data directory).
+   */
+  useOpenSecret(secret: string): void;
 }
 
 const roles = new Set<string>(['teacher', 'student', 'viewer']);
@@ -46,38 +57,56 @@ const openIdentity: Identity = { sub: 'local', name: null, role: 'teacher', room
 
 /**
  * Returns an authenticator that checks HS256 JWTs signed with `secret`
- * (claims `sub`, `name`, `role`, `rooms`, `exp`), or the open-mode one when
- * `secret` is undefined or empty.
+ * (claims `sub`, `name`, `role`, `rooms`, `exp`, and the classroom's optional
+ * `act` and `copy`), or the open-mode one when `secret` is undefined or empty.
  */
 export const createAuthenticator = (secret: string | undefined): Authenticator => {
-  if (!secret) return { open: true, authenticate: async () => openIdentity };
+  if (!secret) {
+    let key: Uint8Array | null = null;
+    return {
+      open: true,
+      authenticate: async (token) => (token && key ? verify(token, key) : openIdentity),
+      useOpenSecret(openSecret) {
+        key = new TextEncoder().encode(openSecret);
+      },
+    };
+  }
   const key = new TextEncoder().encode(secret);
   return {
     open: false,
     async authenticate(token) {
       if (!token) throw new AuthError(401, 'Unauthorized: no token');
-      let payload: Record<string, unknown>;
-      try {
-        ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
-      } catch (err) {
-        if (err instanceof errors.JWTExpired) throw new AuthError(401, 'Unauthorized: token expired');
-        throw new AuthError(401, 'Unauthorized: invalid token');
-      }
-      const { sub, name, role, rooms, exp } = payload;
-      if (typeof sub !== 'string' || sub === '') throw new AuthError(401, 'Unauthorized: token has no sub');
-      if (typeof name !== 'string') throw new AuthError(401, 'Unauthorized: token has no name');
-      if (typeof role !== 'string' || !roles.has(role))
-        throw new AuthError(401, 'Unauthorized: role must be teacher, student or viewer');
-      if (!Array.isArray(rooms) || !rooms.every((r) => typeof r === 'string'))
-        throw new AuthError(401, 'Unauthorized: rooms must be an array of strings');
-      return {
-        sub,
-        name,
-        role: role as Role,
-        rooms: rooms as string[],
-        expiresAt: typeof exp === 'number' ? exp * 1000 : null,
-      };
+      return verify(token, key);
     },
+    useOpenSecret() {
+      // The configured secret is the effective one.
+    },
+  };
+};
+
+const verify = async (token: string, key: Uint8Array): Promise<Identity> => {
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
+  } catch (err) {
+    if (err instanceof errors.JWTExpired) throw new AuthError(401, 'Unauthorized: token expired');
+    throw new AuthError(401, 'Unauthorized: invalid token');
+  }
+  const { sub, name, role, rooms, exp, act, copy } = payload;
+  if (typeof sub !== 'string' || sub === '') throw new AuthError(401, 'Unauthorized: token has no sub');
+  if (typeof name !== 'string') throw new AuthError(401, 'Unauthorized: token has no name');
+  if (typeof role !== 'string' || !roles.has(role))
+    throw new AuthError(401, 'Unauthorized: role must be teacher, student or viewer');
+  if (!Array.isArray(rooms) || !rooms.every((r) => typeof r === 'string'))
+    throw new AuthError(401, 'Unauthorized: rooms must be an array of strings');
+  return {
+    sub,
+    name,
+    role: role as Role,
+    rooms: rooms as string[],
+    expiresAt: typeof exp === 'number' ? exp * 1000 : null,
+    ...(typeof act === 'string' ? { act } : {}),
+    ...(typeof copy === 'string' ? { copy } : {}),
   };
 };
 

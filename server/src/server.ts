@@ -3,6 +3,9 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AuthError, type Authenticator, canAccessRoom, createAuthenticator } from './auth.js';
+import { Classroom } from './classroom/classroom.js';
+import { levelKv, memoryKv } from './classroom/kv.js';
+import { createClassroomRoutes } from './classroom/routes.js';
 import * as closeCodes from './close-codes.js';
 import { defaultLimits, defaultTimings, type Limits, type Timings } from './config.js';
 import { Connection } from './connection.js';
@@ -53,13 +56,16 @@ export interface CandyceServer {
   /** The room manager, for tests and embedding. */
   readonly rooms: RoomManager;
   readonly metrics: Metrics;
+  /** The classroom (activities, copies, hand-ins), for tests and embedding. */
+  readonly classroom: Classroom;
 }
 
 const syncPath = /^\/sync\/([^/?]*)$/;
 
 /**
  * Creates a Candyce server: the y-websocket protocol on `/sync/<room>`, the
- * HTTP API on `/api/notebooks/<room>`, `/healthz` and `/metrics`, on one port.
+ * HTTP API on `/api/notebooks/<room>`, the classroom on `/api/activities` and
+ * `/api/join`, `/healthz` and `/metrics`, on one port.
  * Nothing happens until `listen()`.
  */
 export const createServer = (options: ServerOptions = {}): CandyceServer => {
@@ -70,7 +76,15 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
   const auth: Authenticator = createAuthenticator(options.secret);
-  const rooms = new RoomManager({ store, timings, metrics, logger });
+  // The classroom keeps its records beside the rooms, in the same LevelDB.
+  const classroom: Classroom = new Classroom({
+    rooms: (): RoomManager => rooms,
+    kv: store instanceof LevelStore ? levelKv(store.db) : memoryKv(),
+    auth,
+    ...(options.secret ? { secret: options.secret } : {}),
+    logger,
+  });
+  const rooms: RoomManager = new RoomManager({ store, timings, metrics, logger, hooks: classroom.hooks });
   const connections = new Set<Connection>();
   let closing = false;
   let port = 0;
@@ -83,6 +97,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       metrics,
       logger,
       connectionCount: () => connections.size,
+      routes: [createClassroomRoutes({ classroom, auth, maxDocumentBytes: limits.maxDocumentBytes })],
       ...(execution ? { execution } : {}),
       ...(options.staticDir ? { serveStatic: createStaticHandler(options.staticDir) } : {}),
     }),
@@ -175,8 +190,10 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     },
     rooms,
     metrics,
+    classroom,
     async listen() {
       if (store instanceof LevelStore) await store.open();
+      await classroom.open();
       if (auth.open)
         logger.warn(
           'CANDYCE_SECRET is not set: the server runs OPEN, without authentication. Anyone who reaches it can read, change and delete every notebook. Use this only on one machine (HOST=127.0.0.1).',
@@ -207,10 +224,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       closing = true;
       if (pinger) clearInterval(pinger);
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+      classroom.closeEvents();
       // Sockets first, so no edit arrives after the last flush; clients reconnect on 1012.
       for (const c of [...connections]) c.close(closeCodes.ServiceRestart);
       await execution?.close();
       await rooms.closeAll();
+      await classroom.close();
       http.closeAllConnections();
       for (const ws of wss.clients) ws.terminate();
       await stopped;

@@ -1,0 +1,662 @@
+import { exportIpynb, importIpynb, NotebookFormatError, newCellId } from '@candyce/model';
+import * as Y from 'yjs';
+import type { Authenticator, Identity } from '../auth.js';
+import type { RoomHooks } from '../hooks.js';
+import type { Logger } from '../logger.js';
+import type { Room } from '../room.js';
+import type { RoomManager } from '../rooms.js';
+import { deadlinePassed, readOnlyReason } from './access.js';
+import { gradesCsv } from './csv.js';
+import { EventHub } from './events.js';
+import { mergeTemplate } from './fork.js';
+import { badRequest, classroomError, type Lang } from './i18n.js';
+import {
+  copyRoom,
+  newActivityId,
+  newCopyId,
+  newJoinCode,
+  newPairCode,
+  newPupilId,
+  newSecret,
+  newTimedId,
+  normaliseCode,
+  parseRoom,
+  templateRoom,
+} from './ids.js';
+import type { ClassroomKv } from './kv.js';
+import { KeyedMutex } from './mutex.js';
+import type {
+  ActivityRecord,
+  Comment,
+  CopyRecord,
+  CopyState,
+  HandinRecord,
+  Member,
+  Mode,
+  ReadOnlyReason,
+} from './records.js';
+import { watchCopy } from './stats.js';
+import { ActivityStore } from './store.js';
+import { createMinter, type TokenMinter } from './tokens.js';
+
+/** What the classroom needs from its server. */
+export interface ClassroomOptions {
+  readonly rooms: () => RoomManager;
+  readonly kv: ClassroomKv;
+  readonly auth: Authenticator;
+  /** CANDYCE_SECRET, when set; otherwise the classroom keeps a random secret in `kv`. */
+  readonly secret?: string;
+  readonly logger: Logger;
+}
+
+/** One activity in memory: its record and its copies in creation order. */
+export interface ActivityState {
+  readonly record: ActivityRecord;
+  readonly copies: Map<string, CopyRecord>;
+}
+
+/** A copy's row on the teacher's dashboard. */
+export interface CopyRow {
+  id: string;
+  room: string;
+  label: string;
+  members: { id: string; name: string; online: boolean }[];
+  online: boolean;
+  lastEditAt: string | null;
+  cellsRun: number;
+  errors: number;
+  state: CopyState;
+  handedInAt: string | null;
+  grade: string | null;
+  pairCode: string | null;
+}
+
+/** What a copy's pupils see of it: state, read-only reason, grade, comments. */
+export interface CopyStatus {
+  id: string;
+  room: string;
+  title: string;
+  label: string;
+  members: Member[];
+  state: CopyState;
+  handedInAt: string | null;
+  readOnly: ReadOnlyReason;
+  deadline: string | null;
+  grade: string | null;
+  comments: Comment[];
+}
+
+/** The answer to a join. */
+export interface JoinResult {
+  activity: { id: string; title: string; mode: Mode; deadline: string | null };
+  pupil: Member;
+  copy: { id: string | null; room: string; pairCode?: string };
+  token: string;
+}
+
+const maxNameLength = 60;
+const statsSaveDelayMs = 2000;
+
+const blankNotebook = () => ({
+  cells: [
+    { cell_type: 'code', id: newCellId(), metadata: {}, source: '', outputs: [], execution_count: null },
+  ],
+  metadata: {},
+  nbformat: 4,
+  nbformat_minor: 5,
+});
+
+/** The id of the pupil or teacher behind a room member (a connection), if known. */
+const memberSub = (member: unknown): string | undefined =>
+  (member as { identity?: Identity | null }).identity?.sub;
+
+/**
+ * The classroom: activities, their copies, joins, hand-ins, comments, grades
+ * and live statistics, on top of the room manager. Records live in memory and
+ * are written through to LevelDB; every change to one activity runs under
+ * that activity's turn, so a class joining at once gets one copy per pupil.
+ */
+export class Classroom {
+  readonly events: EventHub;
+  /** The room hooks that keep statistics and enforce read-only copies. */
+  readonly hooks: RoomHooks;
+  private readonly activities = new Map<string, ActivityState>();
+  private readonly codes = new Map<string, string>();
+  private readonly live = new Map<string, () => void>();
+  private readonly liveRooms = new Map<string, Room>();
+  private readonly turns = new KeyedMutex();
+  private readonly store: ActivityStore;
+  private readonly dirty = new Set<CopyRecord>();
+  private saveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+  private minterValue: TokenMinter | null = null;
+
+  constructor(private readonly options: ClassroomOptions) {
+    this.store = new ActivityStore(options.kv);
+    this.events = new EventHub({
+      dashboard: (activity) => {
+        const state = this.activities.get(activity);
+        return state ? { copies: this.rows(state) } : null;
+      },
+      status: (activity, copy) => {
+        const state = this.activities.get(activity);
+        const record = state?.copies.get(copy);
+        return state && record ? this.status(state, record) : null;
+      },
+    });
+    this.hooks = {
+      loaded: (room) => this.roomLoaded(room),
+      unloading: (room) => this.roomUnloading(room),
+      canWrite: (room, identity) => this.canWrite(room.name, identity),
+    };
+  }
+
+  /**
+   * Loads every activity and copy, and the effective secret: CANDYCE_SECRET,
+   * or in open mode the one kept in the data directory (created on first
+   * start), which the authenticator then verifies presented tokens with.
+   */
+  async open(): Promise<void> {
+    let secret = this.options.secret;
+    if (!secret) {
+      secret = await this.store.secret();
+      if (!secret) {
+        secret = newSecret();
+        await this.store.saveSecret(secret);
+      }
+      this.options.auth.useOpenSecret(secret);
+    }
+    this.minterValue = createMinter(secret);
+    const { activities, copies } = await this.store.loadAll();
+    for (const record of activities) {
+      this.activities.set(record.id, { record, copies: new Map() });
+      this.codes.set(record.code, record.id);
+    }
+    copies.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+    for (const copy of copies) this.activities.get(copy.activity)?.copies.set(copy.id, copy);
+  }
+
+  /** Closes the event streams (first, at shutdown: they hold HTTP connections open). */
+  closeEvents(): void {
+    this.events.close();
+  }
+
+  /** Waits for running operations and writes the statistics not yet saved. */
+  async close(): Promise<void> {
+    this.events.close();
+    await this.turns.idle();
+    await this.saveStats();
+  }
+
+  private get minter(): TokenMinter {
+    if (!this.minterValue) throw new Error('Classroom used before open()');
+    return this.minterValue;
+  }
+
+  /** Returns an activity, or null. */
+  activity(id: string): ActivityState | null {
+    return this.activities.get(id) ?? null;
+  }
+
+  // --- activities --------------------------------------------------------
+
+  /**
+   * Creates an activity: imports the notebook (a blank one when absent) into
+   * the template room, and for the whole-class mode forks the class's copy.
+   * Throws a bad-request error when the notebook is not a valid .ipynb.
+   */
+  async create(
+    lang: Lang,
+    owner: Identity,
+    input: { title: string; mode: Mode; notebook?: unknown; deadline: string | null },
+  ): Promise<{ record: ActivityRecord; teacherToken: string }> {
+    const scratch = new Y.Doc();
+    try {
+      importIpynb(scratch, input.notebook ?? blankNotebook(), { kind: 'server', reason: 'import' });
+    } catch (err) {
+      if (err instanceof NotebookFormatError)
+        throw badRequest(lang, `Notebook invalide : ${err.message}`, `Invalid notebook: ${err.message}`);
+      throw err;
+    }
+    const rooms = this.options.rooms();
+    let id = newActivityId();
+    while (this.activities.has(id) || (await rooms.exists(templateRoom(id)))) id = newActivityId();
+    let code = newJoinCode();
+    while (this.codes.has(code)) code = newJoinCode();
+    this.codes.set(code, id);
+    try {
+      return await this.turns.run(id, async () => {
+        const template = await rooms.acquire(templateRoom(id));
+        try {
+          Y.applyUpdate(template.doc, Y.encodeStateAsUpdate(scratch), { kind: 'server', reason: 'import' });
+          template.stampEpoch();
+          await template.whenFlushed();
+        } finally {
+          rooms.release(template);
+        }
+        const record: ActivityRecord = {
+          id,
+          title: input.title,
+          mode: input.mode,
+          code,
+          deadline: input.deadline,
+          locked: false,
+          joinOpen: true,
+          createdAt: new Date().toISOString(),
+          owner: owner.sub,
+        };
+        const state: ActivityState = { record, copies: new Map() };
+        const copies: CopyRecord[] = [];
+        if (input.mode === 'class') {
+          copies.push(await this.fork(state, 'class', lang === 'fr' ? 'Classe' : 'Class', null, []));
+        }
+        await this.store.saveAll(record, copies);
+        this.activities.set(id, state);
+        for (const copy of copies) state.copies.set(copy.id, copy);
+        const teacherToken = await this.minter.teacher(id, owner.sub, owner.name ?? teacherName(lang));
+        this.options.logger.info({ activity: id, mode: input.mode, user: owner.sub }, 'activity created');
+        return { record, teacherToken };
+      });
+    } catch (err) {
+      if (!this.activities.has(id)) this.codes.delete(code);
+      throw err;
+    }
+  }
+
+  /** Changes an activity's title, deadline, lock or joining, and tells every open page. */
+  async update(
+    state: ActivityState,
+    patch: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean },
+  ): Promise<ActivityRecord> {
+    return this.turns.run(state.record.id, async () => {
+      const before = { ...state.record };
+      Object.assign(state.record, patch);
+      try {
+        await this.store.saveActivity(state.record);
+      } catch (err) {
+        Object.assign(state.record, before);
+        throw err;
+      }
+      this.events.changed(state.record.id);
+      return state.record;
+    });
+  }
+
+  // --- joining -----------------------------------------------------------
+
+  /**
+   * Joins an activity by its code. `identity` is the pupil's token when the
+   * request had one (a host platform's, or one this server minted): its `sub`
+   * gets back the same copy. Without one, `name` is required and the pupil
+   * gets a new pseudonymous id.
+   */
+  async join(
+    lang: Lang,
+    identity: Identity | null,
+    input: { code: string; name: unknown; pairCode: unknown },
+  ): Promise<JoinResult> {
+    const id = this.codes.get(normaliseCode(input.code));
+    const state = id ? this.activities.get(id) : undefined;
+    if (!state) throw classroomError(lang, 'unknown-code');
+    const record = state.record;
+    if (!record.joinOpen || deadlinePassed(record)) throw classroomError(lang, 'code-expired');
+    let pupil: Member;
+    if (identity?.role === 'student' && identity.name) pupil = { id: identity.sub, name: identity.name };
+    else pupil = { id: newPupilId(), name: pupilName(lang, input.name) };
+    return this.turns.run(record.id, async () => {
+      const activity = { id: record.id, title: record.title, mode: record.mode, deadline: record.deadline };
+      if (record.mode === 'demo') {
+        const token = await this.minter.viewer(record.id, pupil.id, pupil.name);
+        return { activity, pupil, copy: { id: null, room: templateRoom(record.id) }, token };
+      }
+      let copy = [...state.copies.values()].find((c) => c.members.some((m) => m.id === pupil.id));
+      if (copy) pupil = copy.members.find((m) => m.id === pupil.id)!;
+      else if (record.mode === 'individual') copy = await this.addCopy(state, pupil.name, null, [pupil]);
+      else if (record.mode === 'class') copy = await this.addMember(state.copies.get('class')!, pupil);
+      else if (typeof input.pairCode === 'string' && input.pairCode.trim() !== '') {
+        const pairCode = normaliseCode(input.pairCode);
+        const partner = [...state.copies.values()].find((c) => c.pairCode === pairCode);
+        if (!partner) throw classroomError(lang, 'unknown-pair-code');
+        if (partner.members.length >= 2) throw classroomError(lang, 'pair-full');
+        copy = await this.addMember(partner, pupil);
+      } else copy = await this.addCopy(state, pupil.name, this.newPairCode(state), [pupil]);
+      const token = await this.minter.pupil(record.id, copy.id, pupil.id, pupil.name);
+      this.events.changed(record.id, copy.id);
+      return {
+        activity,
+        pupil,
+        copy: { id: copy.id, room: copy.room, ...(copy.pairCode ? { pairCode: copy.pairCode } : {}) },
+        token,
+      };
+    });
+  }
+
+  /** Creates a copy with a pair code and no pupil yet (a pair formed by the teacher). */
+  async addPairCopy(state: ActivityState, label: string): Promise<CopyRecord> {
+    return this.turns.run(state.record.id, async () => {
+      const copy = await this.addCopy(state, label, this.newPairCode(state), []);
+      this.events.changed(state.record.id, copy.id);
+      return copy;
+    });
+  }
+
+  private newPairCode(state: ActivityState): string {
+    const used = new Set([...state.copies.values()].map((c) => c.pairCode));
+    let code = newPairCode();
+    while (used.has(code)) code = newPairCode();
+    return code;
+  }
+
+  private async addCopy(
+    state: ActivityState,
+    label: string,
+    pairCode: string | null,
+    members: Member[],
+  ): Promise<CopyRecord> {
+    let id = newCopyId();
+    while (state.copies.has(id)) id = newCopyId();
+    const copy = await this.fork(state, id, label, pairCode, members);
+    await this.store.saveCopy(copy);
+    state.copies.set(id, copy);
+    return copy;
+  }
+
+  private async fork(
+    state: ActivityState,
+    id: string,
+    label: string,
+    pairCode: string | null,
+    members: Member[],
+  ): Promise<CopyRecord> {
+    const activity = state.record.id;
+    const copy: CopyRecord = {
+      id,
+      activity,
+      room: copyRoom(activity, id),
+      label,
+      pairCode,
+      members,
+      state: 'in-progress',
+      handedInAt: null,
+      grade: null,
+      comments: [],
+      createdAt: new Date().toISOString(),
+      stats: { lastEditAt: null, cellsRun: 0, errors: 0 },
+    };
+    await mergeTemplate(this.options.rooms(), templateRoom(activity), copy.room);
+    return copy;
+  }
+
+  private async addMember(copy: CopyRecord, pupil: Member): Promise<CopyRecord> {
+    const members = [...copy.members, pupil];
+    const label =
+      copy.pairCode && copy.members.length > 0 ? members.map((m) => m.name).join(' & ') : copy.label;
+    await this.store.saveCopy({ ...copy, members, label });
+    copy.members = members;
+    copy.label = label;
+    return copy;
+  }
+
+  // --- copies ------------------------------------------------------------
+
+  /** Returns the dashboard rows of an activity, copies in creation order. */
+  rows(state: ActivityState): CopyRow[] {
+    return [...state.copies.values()].map((copy) => {
+      const room = this.liveRooms.get(copy.room);
+      const online = new Set<string>();
+      if (room) for (const member of room.members) online.add(memberSub(member) ?? '');
+      const members = copy.members.map((m) => ({ id: m.id, name: m.name, online: online.has(m.id) }));
+      return {
+        id: copy.id,
+        room: copy.room,
+        label: copy.label,
+        members,
+        online: members.some((m) => m.online),
+        lastEditAt: copy.stats.lastEditAt,
+        cellsRun: copy.stats.cellsRun,
+        errors: copy.stats.errors,
+        state: copy.state,
+        handedInAt: copy.handedInAt,
+        grade: copy.grade,
+        pairCode: copy.pairCode,
+      };
+    });
+  }
+
+  /** Returns what a copy's pupils see of it. */
+  status(state: ActivityState, copy: CopyRecord): CopyStatus {
+    return {
+      id: copy.id,
+      room: copy.room,
+      title: state.record.title,
+      label: copy.label,
+      members: copy.members,
+      state: copy.state,
+      handedInAt: copy.handedInAt,
+      readOnly: readOnlyReason(state.record, copy),
+      deadline: state.record.deadline,
+      grade: copy.grade,
+      comments: copy.comments,
+    };
+  }
+
+  /** Sets the state and grade of one copy. */
+  async updateCopy(
+    state: ActivityState,
+    copy: CopyRecord,
+    patch: { state?: CopyState; grade?: string | null },
+  ) {
+    return this.turns.run(state.record.id, async () => {
+      const next = { ...copy, ...patch };
+      await this.store.saveCopy(next);
+      Object.assign(copy, patch);
+      this.events.changed(state.record.id, copy.id);
+      return copy;
+    });
+  }
+
+  /** Sets the state of several copies at once; resolves to how many. */
+  async updateCopies(
+    state: ActivityState,
+    copies: readonly CopyRecord[],
+    copyState: CopyState,
+  ): Promise<number> {
+    return this.turns.run(state.record.id, async () => {
+      await this.store.saveAll(
+        null,
+        copies.map((c) => ({ ...c, state: copyState })),
+      );
+      for (const copy of copies) {
+        copy.state = copyState;
+        this.events.changed(state.record.id, copy.id);
+      }
+      return copies.length;
+    });
+  }
+
+  /**
+   * Hands a copy in: keeps its content as an immutable .ipynb with the time,
+   * and makes the copy read-only to its pupils (state "handed-in"). A pupil
+   * cannot hand in again a copy already handed in or corrected.
+   */
+  async handIn(lang: Lang, state: ActivityState, copy: CopyRecord, by: Identity) {
+    return this.turns.run(state.record.id, async () => {
+      if (by.role !== 'teacher' && copy.state !== 'in-progress') throw classroomError(lang, 'read-only');
+      const rooms = this.options.rooms();
+      const room = await rooms.acquire(copy.room);
+      try {
+        await room.whenFlushed();
+        const now = Date.now();
+        const at = new Date(now).toISOString();
+        const notebook = exportIpynb(room.doc) as { metadata: Record<string, unknown> };
+        notebook.metadata.candyce = { handed_in_at: at, activity: state.record.id, copy: copy.id };
+        const handin: HandinRecord = { id: newTimedId(now), at, by: by.sub, notebook };
+        const before = { state: copy.state, handedInAt: copy.handedInAt };
+        // Set in the same tick as the export: no pupil edit slips in between.
+        copy.state = 'handed-in';
+        copy.handedInAt = at;
+        try {
+          await this.store.addHandin(copy, handin);
+        } catch (err) {
+          Object.assign(copy, before);
+          throw err;
+        }
+        this.events.changed(state.record.id, copy.id);
+        return { handinId: handin.id, at };
+      } finally {
+        rooms.release(room);
+      }
+    });
+  }
+
+  /** Lists the hand-ins of a copy, oldest first. */
+  handins(copy: CopyRecord): Promise<{ id: string; at: string }[]> {
+    return this.store.handins(copy.activity, copy.id);
+  }
+
+  /** Resolves to one hand-in, or undefined. */
+  handin(copy: CopyRecord, id: string): Promise<HandinRecord | undefined> {
+    return this.store.handin(copy.activity, copy.id, id);
+  }
+
+  /** Adds a teacher's comment on a cell of a copy. */
+  async addComment(state: ActivityState, copy: CopyRecord, comment: Omit<Comment, 'id' | 'at'>) {
+    return this.turns.run(state.record.id, async () => {
+      const now = Date.now();
+      const added: Comment = { id: newTimedId(now), ...comment, at: new Date(now).toISOString() };
+      const comments = [...copy.comments, added];
+      await this.store.saveCopy({ ...copy, comments });
+      copy.comments = comments;
+      this.events.changed(state.record.id, copy.id);
+      return added;
+    });
+  }
+
+  /** Deletes a comment; resolves to false when the copy has no such comment. */
+  async deleteComment(state: ActivityState, copy: CopyRecord, id: string): Promise<boolean> {
+    return this.turns.run(state.record.id, async () => {
+      const comments = copy.comments.filter((c) => c.id !== id);
+      if (comments.length === copy.comments.length) return false;
+      await this.store.saveCopy({ ...copy, comments });
+      copy.comments = comments;
+      this.events.changed(state.record.id, copy.id);
+      return true;
+    });
+  }
+
+  /**
+   * Pushes the template into every copy: each gets the template's updates it
+   * lacks, which merge with its pupils' edits. Resolves to the number of copies.
+   */
+  async push(state: ActivityState): Promise<number> {
+    return this.turns.run(state.record.id, async () => {
+      const rooms = this.options.rooms();
+      for (const copy of state.copies.values())
+        await mergeTemplate(rooms, templateRoom(state.record.id), copy.room);
+      this.options.logger.info({ activity: state.record.id, copies: state.copies.size }, 'template pushed');
+      return state.copies.size;
+    });
+  }
+
+  /** Returns the grades and hand-in times of an activity as CSV. */
+  csv(state: ActivityState): string {
+    return gradesCsv([...state.copies.values()]);
+  }
+
+  // --- room hooks --------------------------------------------------------
+
+  private copyOfRoom(name: string): { state: ActivityState; copy: CopyRecord | null } | null {
+    const parsed = parseRoom(name);
+    const state = parsed ? this.activities.get(parsed.activity) : undefined;
+    if (!parsed || !state) return null;
+    return { state, copy: parsed.copy ? (state.copies.get(parsed.copy) ?? null) : null };
+  }
+
+  /**
+   * May this identity change this room now? Teachers always; in an
+   * activity's rooms a pupil only changes a copy of which they are a member,
+   * while it is not read-only (deadline, lock, hand-in).
+   */
+  private canWrite(room: string, identity: Identity): boolean {
+    if (identity.role !== 'student') return true;
+    const parsed = parseRoom(room);
+    if (!parsed || !this.activities.has(parsed.activity)) return true;
+    const found = this.copyOfRoom(room);
+    const copy = found?.copy;
+    if (!found || !copy?.members.some((m) => m.id === identity.sub)) return false;
+    return readOnlyReason(found.state.record, copy) === null;
+  }
+
+  private roomLoaded(room: Room): void {
+    const found = this.copyOfRoom(room.name);
+    if (!found?.copy) return;
+    const { state, copy } = found;
+    const activity = state.record.id;
+    this.liveRooms.set(room.name, room);
+    const stop = watchCopy(room.doc, ({ runs, errors }) => {
+      copy.stats.lastEditAt = new Date().toISOString();
+      copy.stats.cellsRun += runs;
+      copy.stats.errors += errors;
+      this.markDirty(copy);
+      this.events.changed(activity, null);
+    });
+    const onAwareness = () => this.events.changed(activity, null);
+    room.awareness.on('change', onAwareness);
+    this.live.set(room.name, () => {
+      stop();
+      room.awareness.off('change', onAwareness);
+    });
+  }
+
+  private roomUnloading(room: Room): void {
+    if (this.liveRooms.get(room.name) !== room) return;
+    this.live.get(room.name)?.();
+    this.live.delete(room.name);
+    this.liveRooms.delete(room.name);
+    const found = this.copyOfRoom(room.name);
+    if (found) this.events.changed(found.state.record.id, null);
+  }
+
+  private markDirty(copy: CopyRecord): void {
+    this.dirty.add(copy);
+    if (this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      void this.saveStats();
+    }, statsSaveDelayMs);
+    this.saveTimer.unref();
+  }
+
+  /** Writes the statistics changed since the last save (failures are logged, retried on the next change). */
+  private saveStats(): Promise<void> {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    const copies = [...this.dirty];
+    this.dirty.clear();
+    this.saving = this.saving.then(async () => {
+      if (copies.length === 0) return;
+      try {
+        await this.store.saveAll(null, copies);
+      } catch (err) {
+        this.options.logger.error({ err }, 'classroom statistics could not be saved');
+        for (const copy of copies) this.dirty.add(copy);
+      }
+    });
+    return this.saving;
+  }
+}
+
+const teacherName = (lang: Lang): string => (lang === 'fr' ? 'Enseignant' : 'Teacher');
+
+/** Validates a display name typed by a pupil: trimmed, control characters removed, 1 to 60 characters. */
+const pupilName = (lang: Lang, raw: unknown): string => {
+  if (raw !== undefined && raw !== null && typeof raw !== 'string')
+    throw classroomError(lang, 'name-required');
+  const name = (typeof raw === 'string' ? raw : '')
+    .replace(/\p{Cc}/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+  if (name === '') throw classroomError(lang, 'name-required');
+  if ([...name].length > maxNameLength) throw classroomError(lang, 'name-too-long');
+  return name;
+};

@@ -1,0 +1,110 @@
+import type { IncomingMessage } from 'node:http';
+import { HttpError } from '../http-util.js';
+
+// The classroom's messages to users, in French and English. French is the
+// default: a request gets English only when its Accept-Language prefers it.
+
+/** A language of the messages. */
+export type Lang = 'fr' | 'en';
+
+/**
+ * Returns the language of a request: the first of French and English in its
+ * `Accept-Language` by preference (q values), French when it names neither.
+ */
+export const langOf = (req: IncomingMessage): Lang => {
+  const header = req.headers['accept-language'];
+  if (!header) return 'fr';
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((l) => l.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    if (tag === 'en' || tag.startsWith('en-')) return 'en';
+    if (tag === 'fr' || tag.startsWith('fr-')) return 'fr';
+  }
+  return 'fr';
+};
+
+type Text = { fr: string; en: string };
+
+/** The stable error codes of the classroom API, with their HTTP status. */
+export const errorStatus = {
+  'unknown-code': 404,
+  'code-expired': 410,
+  'name-required': 400,
+  'name-too-long': 400,
+  'unknown-pair-code': 404,
+  'pair-full': 409,
+  unauthorized: 401,
+  forbidden: 403,
+  'not-found': 404,
+  'bad-request': 400,
+  'read-only': 409,
+} as const;
+
+/** A stable error code of the classroom API. */
+export type ErrorCode = keyof typeof errorStatus;
+
+const messages: Record<Exclude<ErrorCode, 'bad-request'>, Text> = {
+  'unknown-code': {
+    fr: 'Ce code ne correspond à aucune activité : vérifiez-le auprès de votre enseignant.',
+    en: 'This code matches no activity: check it with your teacher.',
+  },
+  'code-expired': {
+    fr: 'Cette activité ne peut plus être rejointe (inscriptions fermées ou date limite passée).',
+    en: 'This activity can no longer be joined (joining is closed or the deadline has passed).',
+  },
+  'name-required': {
+    fr: 'Indiquez votre nom pour rejoindre l’activité.',
+    en: 'Give your name to join the activity.',
+  },
+  'name-too-long': {
+    fr: 'Ce nom est trop long (60 caractères au plus).',
+    en: 'This name is too long (at most 60 characters).',
+  },
+  'unknown-pair-code': {
+    fr: 'Ce code de binôme est inconnu dans cette activité : vérifiez-le auprès de votre partenaire.',
+    en: 'This pair code is unknown in this activity: check it with your partner.',
+  },
+  'pair-full': {
+    fr: 'Ce binôme est déjà complet (deux élèves).',
+    en: 'This pair is already full (two pupils).',
+  },
+  unauthorized: {
+    fr: 'Jeton absent, invalide ou expiré : rouvrez le lien donné par votre enseignant.',
+    en: 'Missing, invalid or expired token: open the link your teacher gave you again.',
+  },
+  forbidden: {
+    fr: 'Accès refusé : votre jeton ne donne pas accès à cette page.',
+    en: 'Forbidden: your token does not give access to this page.',
+  },
+  'not-found': {
+    fr: 'Introuvable : cette activité, cette copie ou ce rendu n’existe pas.',
+    en: 'Not found: this activity, copy or hand-in does not exist.',
+  },
+  'read-only': {
+    fr: 'Cette copie est déjà rendue : votre enseignant doit la remettre « en cours » pour la rendre à nouveau.',
+    en: 'This copy is already handed in: your teacher must set it back to “in progress” before you hand it in again.',
+  },
+};
+
+/**
+ * Returns the HTTP error of a code in the request's language. `detail`, in
+ * both languages, is the message of a `bad-request` (which field is wrong).
+ */
+export const classroomError = (lang: Lang, code: ErrorCode, detail?: Text): HttpError => {
+  const text =
+    code === 'bad-request'
+      ? (detail ?? { fr: 'Requête invalide.', en: 'Bad request.' })
+      : (detail ?? messages[code]);
+  return new HttpError(errorStatus[code], text[lang], { code });
+};
+
+/** Shorthand for a bad-request error with a message in both languages. */
+export const badRequest = (lang: Lang, fr: string, en: string): HttpError =>
+  classroomError(lang, 'bad-request', { fr, en });

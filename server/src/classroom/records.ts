@@ -1,0 +1,80 @@
+// The records of the classroom, as stored (JSON) and held in memory.
+
+/** How pupils work on an activity. */
+export type Mode = 'individual' | 'pairs' | 'class' | 'demo';
+
+/** Every mode, for validation. */
+export const modes: readonly Mode[] = ['individual', 'pairs', 'class', 'demo'];
+
+/** Where a copy is in the hand-in cycle. */
+export type CopyState = 'in-progress' | 'handed-in' | 'corrected';
+
+/** Every copy state, for validation. */
+export const copyStates: readonly CopyState[] = ['in-progress', 'handed-in', 'corrected'];
+
+/** Why pupils cannot change a copy now, or null when they can. */
+export type ReadOnlyReason = null | 'deadline' | 'locked' | 'handed-in';
+
+/** An activity: a template notebook handed out to a class under a join code. */
+export interface ActivityRecord {
+  readonly id: string;
+  title: string;
+  readonly mode: Mode;
+  readonly code: string;
+  /** ISO date after which pupils can no longer change their copies, or null. */
+  deadline: string | null;
+  /** Set by the teacher: every copy is read-only to its pupils. */
+  locked: boolean;
+  /** False once the teacher closes joining. */
+  joinOpen: boolean;
+  readonly createdAt: string;
+  /** `sub` of the teacher who created it. */
+  readonly owner: string;
+}
+
+/** A pupil of a copy. */
+export interface Member {
+  readonly id: string;
+  readonly name: string;
+}
+
+/** A teacher's comment on one cell of a copy; never stored in the notebook. */
+export interface Comment {
+  readonly id: string;
+  readonly cell_id: string;
+  readonly text: string;
+  readonly author: string;
+  readonly at: string;
+}
+
+/** Live statistics of a copy, kept up to date by the room hooks. */
+export interface CopyStats {
+  lastEditAt: string | null;
+  cellsRun: number;
+  errors: number;
+}
+
+/** One copy of an activity's template: a pupil's, a pair's, or the whole class's. */
+export interface CopyRecord {
+  readonly id: string;
+  readonly activity: string;
+  readonly room: string;
+  label: string;
+  /** The code a partner joins this copy with (pairs), or null. */
+  readonly pairCode: string | null;
+  members: Member[];
+  state: CopyState;
+  handedInAt: string | null;
+  grade: string | null;
+  comments: Comment[];
+  readonly createdAt: string;
+  stats: CopyStats;
+}
+
+/** An immutable hand-in: the copy as .ipynb at one time. */
+export interface HandinRecord {
+  readonly id: string;
+  readonly at: string;
+  readonly by: string;
+  readonly notebook: unknown;
+}

@@ -1,0 +1,472 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
+import { bearer, HttpError, json, readBody } from '../http-util.js';
+import type { ActivityState, Classroom } from './classroom.js';
+import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
+import { copyRoom, isActivityId, templateRoom } from './ids.js';
+import {
+  type ActivityRecord,
+  type CopyRecord,
+  type CopyState,
+  copyStates,
+  type Mode,
+  modes,
+} from './records.js';
+
+/** What the classroom's HTTP routes need. */
+export interface RouteContext {
+  readonly classroom: Classroom;
+  readonly auth: Authenticator;
+  /** Largest body of `POST /api/activities` (it carries a notebook). */
+  readonly maxDocumentBytes: number;
+}
+
+type Body = Record<string, unknown>;
+
+const smallBodyBytes = 64 * 1024;
+const maxTitleLength = 200;
+const maxLabelLength = 100;
+const maxGradeLength = 40;
+const maxCommentLength = 10_000;
+const copyIdPattern = /^(?:[a-z2-7]{8}|class)$/;
+const timedIdPattern = /^[0-9a-z]{13}$/;
+
+const activityPath = /^\/api\/activities\/([^/]+)(?:\/(copies|events|push|grades\.csv))?$/;
+const copyPath =
+  /^\/api\/activities\/([^/]+)\/copies\/([^/]+)(?:\/(handin|handins|comments)(?:\/([^/]+))?)?$/;
+
+/**
+ * Returns the classroom's HTTP routes (`/api/activities…`, `/api/join`), for
+ * the `routes` hook of the HTTP API: it answers false for any other path.
+ * Errors are `{ error, code }` in the request's language.
+ */
+export const createClassroomRoutes =
+  (ctx: RouteContext) =>
+  async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const path = url.pathname;
+    if (path !== '/api/join' && path !== '/api/activities' && !path.startsWith('/api/activities/'))
+      return false;
+    const lang = langOf(req);
+    const method = req.method ?? 'GET';
+    if (path === '/api/join') {
+      allow(lang, method, 'POST');
+      await join(ctx, lang, req, res);
+      return true;
+    }
+    if (path === '/api/activities') {
+      allow(lang, method, 'POST');
+      await create(ctx, lang, req, res);
+      return true;
+    }
+    const copyMatch = copyPath.exec(path);
+    if (copyMatch) {
+      await copyRoute(ctx, lang, req, res, copyMatch as unknown as string[]);
+      return true;
+    }
+    const match = activityPath.exec(path);
+    if (!match) throw classroomError(lang, 'not-found');
+    const id = match[1]!;
+    const sub = match[2];
+    if (sub === 'events') {
+      allow(lang, method, 'GET');
+      await events(ctx, lang, req, res, id, url.searchParams);
+      return true;
+    }
+    const identity = await identify(ctx, lang, bearer(req));
+    const state = teacherOf(ctx, lang, identity, id);
+    const classroom = ctx.classroom;
+    switch (sub) {
+      case undefined:
+        allow(lang, method, 'GET', 'PATCH');
+        if (method === 'PATCH') {
+          const record = await classroom.update(state, activityPatch(lang, await readJson(lang, req)));
+          json(res, 200, activityBody(record));
+        } else json(res, 200, activityBody(state.record));
+        return true;
+      case 'copies':
+        allow(lang, method, 'GET', 'POST', 'PATCH');
+        if (method === 'GET') json(res, 200, { copies: classroom.rows(state) });
+        else if (method === 'POST') {
+          if (state.record.mode !== 'pairs')
+            throw badRequest(
+              lang,
+              'Seules les activités en binômes ont des copies formées par l’enseignant.',
+              'Only activities in pairs have copies formed by the teacher.',
+            );
+          const body = await readJson(lang, req);
+          const label =
+            optionalString(lang, body, 'label', maxLabelLength) ??
+            (lang === 'fr' ? `Binôme ${state.copies.size + 1}` : `Pair ${state.copies.size + 1}`);
+          const copy = await classroom.addPairCopy(state, label);
+          json(res, 201, { id: copy.id, room: copy.room, label: copy.label, pairCode: copy.pairCode });
+        } else {
+          const { copies, copyState } = bulkPatch(lang, state, await readJson(lang, req));
+          json(res, 200, { copies: await classroom.updateCopies(state, copies, copyState) });
+        }
+        return true;
+      case 'push':
+        allow(lang, method, 'POST');
+        json(res, 200, { copies: await classroom.push(state) });
+        return true;
+      default: {
+        allow(lang, method, 'GET');
+        const csv = classroom.csv(state);
+        res.writeHead(200, {
+          'content-type': 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="grades-${state.record.id}.csv"`,
+          'content-length': Buffer.byteLength(csv),
+        });
+        res.end(csv);
+        return true;
+      }
+    }
+  };
+
+const activityBody = (record: ActivityRecord) => ({
+  id: record.id,
+  title: record.title,
+  mode: record.mode,
+  code: record.code,
+  deadline: record.deadline,
+  locked: record.locked,
+  joinOpen: record.joinOpen,
+  createdAt: record.createdAt,
+  templateRoom: templateRoom(record.id),
+  joinPath: `/j/${record.code}`,
+  teacherPath: `/a/${record.id}`,
+});
+
+const allow = (lang: Lang, method: string, ...methods: string[]): void => {
+  if (!methods.includes(method))
+    throw new HttpError(
+      405,
+      lang === 'fr'
+        ? `Méthode ${method} non permise ici : utilisez ${methods.join(' ou ')}.`
+        : `Method ${method} is not allowed here: use ${methods.join(' or ')}.`,
+      { code: 'bad-request' },
+    );
+};
+
+/** Verifies a token (none: the local teacher in open mode, 401 otherwise). */
+const identify = async (ctx: RouteContext, lang: Lang, token: string | null): Promise<Identity> => {
+  try {
+    return await ctx.auth.authenticate(token);
+  } catch (err) {
+    if (err instanceof AuthError) throw classroomError(lang, 'unauthorized');
+    throw err;
+  }
+};
+
+/** The activity, when `identity` is one of its teachers: 403 for anyone else, 404 when it does not exist. */
+const teacherOf = (ctx: RouteContext, lang: Lang, identity: Identity, id: string): ActivityState => {
+  if (!isTeacherOf(identity, id)) throw classroomError(lang, 'forbidden');
+  const state = isActivityId(id) ? ctx.classroom.activity(id) : null;
+  if (!state) throw classroomError(lang, 'not-found');
+  return state;
+};
+
+const isTeacherOf = (identity: Identity, id: string): boolean =>
+  identity.role === 'teacher' && canAccessRoom(identity, templateRoom(id));
+
+/** The copy, when `identity` is a teacher of its activity or holds its room: 403 otherwise, 404 when absent. */
+const copyOf = (
+  ctx: RouteContext,
+  lang: Lang,
+  identity: Identity,
+  id: string,
+  copyId: string,
+): { state: ActivityState; copy: CopyRecord; teacher: boolean } => {
+  const teacher = isTeacherOf(identity, id);
+  const pupil = identity.role === 'student' && canAccessRoom(identity, copyRoom(id, copyId));
+  if (!teacher && !pupil) throw classroomError(lang, 'forbidden');
+  const state = isActivityId(id) ? ctx.classroom.activity(id) : null;
+  const copy = copyIdPattern.test(copyId) ? state?.copies.get(copyId) : undefined;
+  if (!state || !copy) throw classroomError(lang, 'not-found');
+  return { state, copy, teacher };
+};
+
+const copyRoute = async (
+  ctx: RouteContext,
+  lang: Lang,
+  req: IncomingMessage,
+  res: ServerResponse,
+  match: string[],
+): Promise<void> => {
+  const [, id = '', copyId = '', sub, item] = match;
+  const method = req.method ?? 'GET';
+  const identity = await identify(ctx, lang, bearer(req));
+  const { state, copy, teacher } = copyOf(ctx, lang, identity, id, copyId);
+  const classroom = ctx.classroom;
+  const teacherOnly = () => {
+    if (!teacher) throw classroomError(lang, 'forbidden');
+  };
+  if (sub === undefined) {
+    allow(lang, method, 'GET', 'PATCH');
+    if (method === 'GET') {
+      json(res, 200, classroom.status(state, copy));
+      return;
+    }
+    teacherOnly();
+    const patch = copyPatch(lang, await readJson(lang, req));
+    await classroom.updateCopy(state, copy, patch);
+    json(res, 200, classroom.status(state, copy));
+    return;
+  }
+  if (sub === 'handin' && item === undefined) {
+    allow(lang, method, 'POST');
+    json(res, 201, await classroom.handIn(lang, state, copy, identity));
+    return;
+  }
+  if (sub === 'handins') {
+    allow(lang, method, 'GET');
+    if (item === undefined) {
+      json(res, 200, { handins: await classroom.handins(copy) });
+      return;
+    }
+    const handin = timedIdPattern.test(item) ? await classroom.handin(copy, item) : undefined;
+    if (!handin) throw classroomError(lang, 'not-found');
+    const text = JSON.stringify(handin.notebook, null, 1);
+    res.writeHead(200, {
+      'content-type': 'application/x-ipynb+json; charset=utf-8',
+      'content-disposition': `attachment; filename="${copy.room}-${handin.id}.ipynb"`,
+      'content-length': Buffer.byteLength(text),
+      'x-candyce-handed-in-at': handin.at,
+    });
+    res.end(text);
+    return;
+  }
+  if (sub === 'comments') {
+    teacherOnly();
+    if (item === undefined) {
+      allow(lang, method, 'POST');
+      const body = await readJson(lang, req);
+      const cellId = requiredString(lang, body, 'cell_id', 64);
+      const text = requiredString(lang, body, 'text', maxCommentLength);
+      const author = identity.name ?? (lang === 'fr' ? 'Enseignant' : 'Teacher');
+      json(res, 201, await classroom.addComment(state, copy, { cell_id: cellId, text, author }));
+      return;
+    }
+    allow(lang, method, 'DELETE');
+    if (!(await classroom.deleteComment(state, copy, item))) throw classroomError(lang, 'not-found');
+    json(res, 200, { id: item, deleted: true });
+    return;
+  }
+  throw classroomError(lang, 'not-found');
+};
+
+const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: ServerResponse) => {
+  const identity = await identify(ctx, lang, bearer(req));
+  if (identity.role !== 'teacher') throw classroomError(lang, 'forbidden');
+  const body = await readJson(lang, req, ctx.maxDocumentBytes);
+  const title = requiredString(lang, body, 'title', maxTitleLength);
+  const mode = body.mode;
+  if (typeof mode !== 'string' || !modes.includes(mode as Mode))
+    throw badRequest(
+      lang,
+      '« mode » doit valoir "individual", "pairs", "class" ou "demo".',
+      '"mode" must be "individual", "pairs", "class" or "demo".',
+    );
+  const notebook = body.notebook ?? undefined;
+  if (notebook !== undefined && (typeof notebook !== 'object' || Array.isArray(notebook)))
+    throw badRequest(
+      lang,
+      '« notebook » doit être un notebook .ipynb (objet JSON).',
+      '"notebook" must be an .ipynb notebook (a JSON object).',
+    );
+  const deadline = deadlineOf(lang, body);
+  const { record, teacherToken } = await ctx.classroom.create(lang, identity, {
+    title,
+    mode: mode as Mode,
+    notebook,
+    deadline: deadline ?? null,
+  });
+  const { id, code } = record;
+  json(res, 201, {
+    id,
+    title: record.title,
+    mode: record.mode,
+    code,
+    deadline: record.deadline,
+    teacherToken,
+    templateRoom: templateRoom(id),
+    joinPath: `/j/${code}`,
+    teacherPath: `/a/${id}`,
+  });
+};
+
+const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: ServerResponse) => {
+  // No token: an anonymous pupil (even in open mode, where it would be the local teacher).
+  const token = bearer(req);
+  const identity = token ? await identify(ctx, lang, token) : null;
+  const body = await readJson(lang, req);
+  if (typeof body.code !== 'string' || body.code.trim() === '')
+    throw badRequest(lang, 'Indiquez le code de l’activité.', 'Give the code of the activity.');
+  const result = await ctx.classroom.join(lang, identity, {
+    code: body.code,
+    name: body.name,
+    pairCode: body.pairCode,
+  });
+  json(res, 200, result);
+};
+
+const events = async (
+  ctx: RouteContext,
+  lang: Lang,
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  query: URLSearchParams,
+): Promise<void> => {
+  // EventSource cannot send headers: the token comes in the query.
+  const identity = await identify(ctx, lang, query.get('token') ?? bearer(req));
+  if (isTeacherOf(identity, id)) {
+    teacherOf(ctx, lang, identity, id);
+    ctx.classroom.events.open(res, id, null);
+    return;
+  }
+  // A pupil's stream: the copy named by the `copy` parameter, else the token's (403 when not theirs).
+  const copyId = query.get('copy') ?? identity.copy;
+  if (identity.role !== 'student' || !copyId) throw classroomError(lang, 'forbidden');
+  copyOf(ctx, lang, identity, id, copyId);
+  ctx.classroom.events.open(res, id, copyId);
+};
+
+// --- bodies ----------------------------------------------------------------
+
+const readJson = async (lang: Lang, req: IncomingMessage, limit = smallBodyBytes): Promise<Body> => {
+  let raw: Buffer;
+  try {
+    raw = await readBody(req, limit);
+  } catch (err) {
+    if (err instanceof HttpError && err.status === 413)
+      throw new HttpError(
+        413,
+        lang === 'fr'
+          ? `Corps de requête trop grand (plus de ${limit} octets).`
+          : `Body is larger than ${limit} bytes.`,
+        { code: 'bad-request' },
+      );
+    throw err;
+  }
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return {};
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch (err) {
+    const problem = (err as Error).message;
+    throw badRequest(
+      lang,
+      `Le corps n’est pas du JSON valide : ${problem}`,
+      `Body is not valid JSON: ${problem}`,
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw badRequest(lang, 'Le corps doit être un objet JSON.', 'Body must be a JSON object.');
+  return body as Body;
+};
+
+const requiredString = (lang: Lang, body: Body, key: string, max: number): string => {
+  const value = optionalString(lang, body, key, max);
+  if (value === undefined)
+    throw badRequest(
+      lang,
+      `« ${key} » est requis (texte non vide).`,
+      `"${key}" is required (a non-empty string).`,
+    );
+  return value;
+};
+
+const optionalString = (lang: Lang, body: Body, key: string, max: number): string | undefined => {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string')
+    throw badRequest(lang, `« ${key} » doit être du texte.`, `"${key}" must be a string.`);
+  const text = value.trim();
+  if (text === '') return undefined;
+  if ([...text].length > max)
+    throw badRequest(
+      lang,
+      `« ${key} » est trop long (${max} caractères au plus).`,
+      `"${key}" is too long (at most ${max} characters).`,
+    );
+  return text;
+};
+
+/** The `deadline` of a body: undefined when absent, null to remove it, else an ISO date. */
+const deadlineOf = (lang: Lang, body: Body): string | null | undefined => {
+  const value = body.deadline;
+  if (value === undefined || value === null) return value;
+  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(time))
+    throw badRequest(
+      lang,
+      '« deadline » doit être une date ISO 8601 (par exemple 2026-12-01T08:00:00Z) ou null.',
+      '"deadline" must be an ISO 8601 date (for example 2026-12-01T08:00:00Z) or null.',
+    );
+  return new Date(time).toISOString();
+};
+
+const booleanOf = (lang: Lang, body: Body, key: string): boolean | undefined => {
+  const value = body[key];
+  if (value === undefined) return undefined;
+  if (typeof value !== 'boolean')
+    throw badRequest(lang, `« ${key} » doit valoir true ou false.`, `"${key}" must be true or false.`);
+  return value;
+};
+
+const activityPatch = (lang: Lang, body: Body) => {
+  const patch: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean } = {};
+  if (body.title !== undefined) patch.title = requiredString(lang, body, 'title', maxTitleLength);
+  const deadline = deadlineOf(lang, body);
+  if (deadline !== undefined) patch.deadline = deadline;
+  const locked = booleanOf(lang, body, 'locked');
+  if (locked !== undefined) patch.locked = locked;
+  const joinOpen = booleanOf(lang, body, 'joinOpen');
+  if (joinOpen !== undefined) patch.joinOpen = joinOpen;
+  return patch;
+};
+
+const stateOf = (lang: Lang, value: unknown): CopyState => {
+  if (typeof value !== 'string' || !copyStates.includes(value as CopyState))
+    throw badRequest(
+      lang,
+      '« state » doit valoir "in-progress", "handed-in" ou "corrected".',
+      '"state" must be "in-progress", "handed-in" or "corrected".',
+    );
+  return value as CopyState;
+};
+
+const copyPatch = (lang: Lang, body: Body) => {
+  const patch: { state?: CopyState; grade?: string | null } = {};
+  if (body.state !== undefined) patch.state = stateOf(lang, body.state);
+  if (body.grade !== undefined) {
+    if (body.grade === null) patch.grade = null;
+    else if (typeof body.grade === 'number' && Number.isFinite(body.grade)) patch.grade = String(body.grade);
+    else patch.grade = optionalString(lang, body, 'grade', maxGradeLength) ?? null;
+  }
+  return patch;
+};
+
+const bulkPatch = (lang: Lang, state: ActivityState, body: Body) => {
+  const copyState = stateOf(lang, body.state);
+  const ids = body.copies;
+  if (ids === 'all') return { copies: [...state.copies.values()], copyState };
+  if (!Array.isArray(ids) || !ids.every((v) => typeof v === 'string'))
+    throw badRequest(
+      lang,
+      '« copies » doit être une liste d’identifiants de copies ou "all".',
+      '"copies" must be a list of copy ids or "all".',
+    );
+  const copies = (ids as string[]).map((copyId) => {
+    const copy = state.copies.get(copyId);
+    if (!copy)
+      throw badRequest(
+        lang,
+        `Copie inconnue : ${JSON.stringify(copyId)}.`,
+        `Unknown copy: ${JSON.stringify(copyId)}.`,
+      );
+    return copy;
+  });
+  return { copies, copyState };
+};
