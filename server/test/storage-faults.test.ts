@@ -21,8 +21,9 @@ class FaultyStore implements NotebookStore {
   writeBatch?: (writes: readonly { room: string }[]) => Promise<void>;
 
   constructor(readonly inner: LevelStore) {
-    const batch = (inner as { writeBatch?: (writes: readonly { room: string }[]) => Promise<void> })
-      .writeBatch;
+    const batch = (
+      inner as unknown as { writeBatch?: (writes: readonly { room: string }[]) => Promise<void> }
+    ).writeBatch;
     if (batch) {
       this.writeBatch = async (writes) => {
         for (const w of writes) this.check(w.room);
