@@ -1,12 +1,27 @@
 import '@candyce/editor';
+import './pages/activity-notebook.js';
+import './pages/create-activity.js';
+import './pages/join-activity.js';
+import { readTokenClaims } from '@candyce/editor';
 import { html, nothing, render } from 'lit';
 import { type WebMessageKey, webText } from './catalogue.js';
+import { isJoinCode, normalizeCode, parseActivityRoom } from './classroom/format.js';
+import { classroomMemory } from './classroom/memory.js';
 import { prefs } from './prefs.js';
-import { isRoomName, notebookPath, routeOf, syncUrlOf } from './routes.js';
+import {
+  dashboardPath,
+  isRoomName,
+  joinPath,
+  notebookPath,
+  routeOf,
+  syncUrlOf,
+  withToken,
+} from './routes.js';
 
-// The classroom web app: the home page (open or create a room by name) and
-// the notebook page (/n/<room>), which hosts <candyce-notebook>. The server
-// serves index.html for both paths.
+// The classroom web app: the home page (open a room by name, create an
+// activity, join one with a code), the join page (/j/<CODE>), the teacher's
+// dashboard (/a/<id>, loaded on demand) and the notebook page (/n/<room>),
+// which hosts <candyce-notebook>. The server serves index.html for every path.
 
 const params = new URLSearchParams(location.search);
 let lang: 'fr' | 'en' =
@@ -29,7 +44,7 @@ const header = () => html`<header class="app-header">
   </button>
 </header>`;
 
-const home = () => {
+const openRoomForm = () => {
   const onSubmit = (e: SubmitEvent) => {
     e.preventDefault();
     const form = new FormData(e.target as HTMLFormElement);
@@ -44,41 +59,126 @@ const home = () => {
     prefs.setRole(String(form.get('role') ?? 'student'));
     location.assign(notebookPath(room));
   };
+  return html`<form class="stack" @submit=${onSubmit} novalidate>
+    <label for="room">${t('home.room')}</label>
+    <input id="room" name="room" required autocomplete="off" aria-describedby="room-help room-error" />
+    <p id="room-help" class="help">${t('home.room.help')}</p>
+    <p id="room-error" class="error" role="alert"></p>
+    <label for="name">${t('home.name')}</label>
+    <input id="name" name="name" autocomplete="given-name" .value=${prefs.name()} />
+    <fieldset>
+      <legend>${t('home.role')}</legend>
+      ${(['student', 'teacher'] as const).map(
+        (
+          r,
+        ) => html`<label class="radio"><input type="radio" name="role" value=${r} ?checked=${prefs.role() === r} />
+          ${t(`home.role.${r}`)}</label>`,
+      )}
+    </fieldset>
+    <button type="submit" class="primary">${t('home.open')}</button>
+  </form>`;
+};
+
+const joinCodeForm = () => {
+  const onSubmit = (e: SubmitEvent) => {
+    e.preventDefault();
+    const code = normalizeCode(String(new FormData(e.target as HTMLFormElement).get('code') ?? ''));
+    if (!isJoinCode(code)) {
+      document.getElementById('home-code-error')!.textContent = t('join.error.code-shape');
+      (document.getElementById('home-code') as HTMLInputElement).focus();
+      return;
+    }
+    location.assign(joinPath(code));
+  };
+  return html`<form class="stack" @submit=${onSubmit} novalidate>
+    <label for="home-code">${t('home.join.code')}</label>
+    <div class="row">
+      <input id="home-code" name="code" class="code-input" autocomplete="off" autocapitalize="characters" spellcheck="false"
+        maxlength="12" aria-describedby="home-code-error" />
+      <button type="submit" class="primary">${t('home.join.submit')}</button>
+    </div>
+    <p id="home-code-error" class="error" role="alert"></p>
+  </form>`;
+};
+
+const home = () => {
   const recent = prefs.recent();
+  const mine = classroomMemory().teacherActivities();
+  return html`${header()}
+    <main class="home-page">
+      <h1 class="visually-hidden">${t('home.heading')}</h1>
+      <div class="home-grid">
+        <section class="card" aria-labelledby="join-heading">
+          <h2 id="join-heading">${t('home.join.title')}</h2>
+          ${joinCodeForm()}
+        </section>
+        <section class="card create" aria-labelledby="create-heading">
+          <h2 id="create-heading">${t('home.create.title')}</h2>
+          <p class="help">${t('home.create.help')}</p>
+          <candyce-create-activity lang=${lang}></candyce-create-activity>
+        </section>
+        ${
+          mine.length
+            ? html`<section class="card" aria-labelledby="mine-heading">
+                <h2 id="mine-heading">${t('home.mine')}</h2>
+                <ul class="recent">${mine.map(
+                  (a) => html`<li><a href=${withToken(dashboardPath(a.activityId), a.token)}>${a.title}</a>
+                    <span class="help">${t('home.mine.code', { code: a.code })}</span></li>`,
+                )}</ul>
+              </section>`
+            : nothing
+        }
+        <section class="card" aria-labelledby="open-heading">
+          <h2 id="open-heading">${t('home.title')}</h2>
+          ${openRoomForm()}
+          ${
+            recent.length
+              ? html`<h3 id="recent-title">${t('home.recent')}</h3>
+                  <ul class="recent" aria-labelledby="recent-title">${recent.map((r) => html`<li><a href=${notebookPath(r)}>${r}</a></li>`)}</ul>`
+              : nothing
+          }
+        </section>
+      </div>
+    </main>`;
+};
+
+const join = (code: string) => {
+  document.title = `${t('join.title')} — Candyce`;
   return html`${header()}
     <main class="home">
-      <h1>${t('home.title')}</h1>
-      <form @submit=${onSubmit} novalidate>
-        <label for="room">${t('home.room')}</label>
-        <input id="room" name="room" required autocomplete="off" aria-describedby="room-help room-error" />
-        <p id="room-help" class="help">${t('home.room.help')}</p>
-        <p id="room-error" class="error" role="alert"></p>
-        <label for="name">${t('home.name')}</label>
-        <input id="name" name="name" autocomplete="given-name" .value=${prefs.name()} />
-        <fieldset>
-          <legend>${t('home.role')}</legend>
-          ${(['student', 'teacher'] as const).map(
-            (
-              r,
-            ) => html`<label class="radio"><input type="radio" name="role" value=${r} ?checked=${prefs.role() === r} />
-              ${t(`home.role.${r}`)}</label>`,
-          )}
-        </fieldset>
-        <button type="submit" class="primary">${t('home.open')}</button>
-      </form>
-      ${
-        recent.length
-          ? html`<section aria-labelledby="recent-title">
-              <h2 id="recent-title">${t('home.recent')}</h2>
-              <ul class="recent">${recent.map((r) => html`<li><a href=${notebookPath(r)}>${r}</a></li>`)}</ul>
-            </section>`
-          : nothing
-      }
+      <candyce-join lang=${lang} code=${code}></candyce-join>
     </main>`;
+};
+
+let dashboardLoaded = false;
+
+const dashboard = (activityId: string) => {
+  // The dashboard and its QR encoder load only here: the notebook page does not pay for them.
+  if (!dashboardLoaded) void import('./pages/teacher-dashboard.js');
+  dashboardLoaded = true;
+  return html`${header()}
+    <candyce-dashboard lang=${lang} activity-id=${activityId} token=${token}></candyce-dashboard>`;
 };
 
 const notebook = (room: string) => {
   document.title = t('notebook.title', { room });
+  // A pupil who comes back without the link's token continues with the one kept on this device.
+  const place = parseActivityRoom(room);
+  const kept = !token && place ? classroomMemory().pupil(place.activityId) : null;
+  const access = kept?.room === room ? kept.token : token;
+  if (access && readTokenClaims(access).act && place) {
+    return html`${header()}
+      <main class="notebook-page activity-page">
+        <candyce-activity-notebook
+          lang=${lang}
+          room=${room}
+          token=${access}
+          server=${params.get('server') ?? syncUrlOf(location)}
+          kernel=${params.get('kernel') ?? 'pyodide'}
+          follow=${params.get('follow') ?? ''}
+        ></candyce-activity-notebook>
+      </main>`;
+  }
   prefs.addRecent(room);
   const name = params.get('name') ?? prefs.name();
   if (!token && !name) {
@@ -119,7 +219,15 @@ const notebook = (room: string) => {
 const show = () => {
   document.documentElement.lang = lang;
   const route = routeOf(location.pathname);
-  render(route.page === 'notebook' ? notebook(route.room) : home(), document.getElementById('app')!);
+  const page =
+    route.page === 'notebook'
+      ? notebook(route.room)
+      : route.page === 'join'
+        ? join(route.code)
+        : route.page === 'dashboard'
+          ? dashboard(route.activityId)
+          : home();
+  render(page, document.getElementById('app')!);
 };
 
 show();

@@ -5,6 +5,15 @@ import { defineElements } from './define.js';
 
 export { CandyceCell, type CellActivateDetail, type CellCommandDetail } from './cells/candyce-cell.js';
 export {
+  type CellComment,
+  type CellComments,
+  type CommentDeleteDetail,
+  type CommentDetail,
+  commentsByCell,
+  commentsOf,
+  maxCommentLength,
+} from './cells/cell-comments.js';
+export {
   type CodeLanguage,
   codeLanguageOf,
   type LanguageKey,
@@ -26,8 +35,14 @@ export {
   type KeyPress,
   type NotebookCommand,
 } from './keys/commands.js';
-export { colorFor, type Identity, personColors, readTokenClaims } from './presence/identity.js';
-export { type Person, readPeople } from './presence/people.js';
+export {
+  colorFor,
+  type Identity,
+  personColors,
+  readTokenClaims,
+  type TokenClaims,
+} from './presence/identity.js';
+export { findFollowed, type Person, readPeople } from './presence/people.js';
 export { ansiToHtml, stripAnsi } from './render/ansi.js';
 export { type MarkdownContext, type RenderedMarkdown, renderMarkdown } from './render/markdown.js';
 export { loadMath, type MathRenderer } from './render/math.js';

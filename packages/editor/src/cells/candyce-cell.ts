@@ -8,6 +8,13 @@ import type { Person } from '../presence/people.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { loadMath, type MathRenderer } from '../render/math.js';
 import { type OutputContext, renderOutput } from '../render/outputs.js';
+import {
+  type CellComment,
+  type CommentDeleteDetail,
+  type CommentDetail,
+  commentFormView,
+  commentsView,
+} from './cell-comments.js';
 import { type CellViewModel, readCellView } from './cell-view-model.js';
 import { CodeEditorController } from './code-editor-controller.js';
 import type { CodeLanguage } from './code-language.js';
@@ -24,6 +31,8 @@ export interface CellCommandDetail {
     | 'insert-markdown-below'
     | 'run-all'
     | 'run-below'
+    | 'comment'
+    | 'comment-cancel'
     | `type-${CellType}`;
 }
 
@@ -54,6 +63,9 @@ export class CandyceCell extends LitElement {
     queued: { type: Boolean, reflect: true },
     input: { attribute: false },
     language: { attribute: false },
+    comments: { attribute: false },
+    commentable: { type: Boolean },
+    commentForm: { type: Boolean },
   };
 
   declare cell: YCell;
@@ -72,6 +84,12 @@ export class CandyceCell extends LitElement {
   declare input: PendingInput | null;
   /** The notebook's language (from its kernelspec), for the highlighting of code cells. */
   declare language: CodeLanguage;
+  /** The comments on this cell (written by a teacher; shown as text). */
+  declare comments: readonly CellComment[];
+  /** True when this user may comment on the cell (the page says so: a teacher). */
+  declare commentable: boolean;
+  /** True while the form that writes a comment on this cell is open. */
+  declare commentForm: boolean;
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly editor = new CodeEditorController(this, () => this.editorBinding());
@@ -89,12 +107,19 @@ export class CandyceCell extends LitElement {
     this.queued = false;
     this.input = null;
     this.language = 'python';
+    this.comments = [];
+    this.commentable = false;
+    this.commentForm = false;
   }
 
   protected override updated(changed: PropertyValues): void {
     // A new question of input() takes the keyboard focus: the code waits for it.
     if (changed.has('input') && this.input) {
       this.querySelector<HTMLInputElement>('.input-prompt input')?.focus();
+    }
+    // An opened comment form takes the focus, so the keyboard writes into it.
+    if (changed.has('commentForm') && this.commentForm) {
+      this.querySelector<HTMLTextAreaElement>('.comment-form textarea')?.focus();
     }
   }
 
@@ -144,6 +169,35 @@ export class CandyceCell extends LitElement {
       }),
     );
     return true;
+  }
+
+  private emitPublic<T>(type: string, detail: T): void {
+    this.dispatchEvent(new CustomEvent<T>(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private renderComments(session: NotebookSession, view: CellViewModel): TemplateResult {
+    const n = this.index + 1;
+    return html`${commentsView(this.comments, {
+      t: session.t,
+      lang: session.lang,
+      n,
+      ...(this.commentable
+        ? {
+            onDelete: (commentId: string) =>
+              this.emitPublic<CommentDeleteDetail>('candyce-comment-delete', { cellId: view.id, commentId }),
+          }
+        : {}),
+    })}
+    ${
+      this.commentable && this.commentForm
+        ? commentFormView(
+            session.t,
+            n,
+            (text) => this.emitPublic<CommentDetail>('candyce-comment', { cellId: view.id, text }),
+            () => this.command('comment-cancel'),
+          )
+        : nothing
+    }`;
   }
 
   private activate(editing: boolean): void {
@@ -220,10 +274,16 @@ export class CandyceCell extends LitElement {
   }
 
   private renderToolbar(session: NotebookSession, view: CellViewModel): TemplateResult | typeof nothing {
-    if (!this.active || session.readonly) return nothing;
+    if (!this.active || (session.readonly && !this.commentable)) return nothing;
     const t = session.t;
     const n = this.index + 1;
     const teacher = session.role === 'teacher';
+    const comment = this.commentable
+      ? html`<button type="button" class="comment-add" aria-expanded=${this.commentForm ? 'true' : 'false'}
+          @click=${() => this.command(this.commentForm ? 'comment-cancel' : 'comment')}>${t('comments.add')}</button>`
+      : nothing;
+    if (session.readonly)
+      return html`<div class="cell-toolbar" part="cell-toolbar" role="toolbar" aria-label=${t('cell.toolbar', { n })}>${comment}</div>`;
     return html`<div class="cell-toolbar" part="cell-toolbar" role="toolbar" aria-label=${t('cell.toolbar', { n })}>
       ${
         view.type === 'code'
@@ -247,6 +307,7 @@ export class CandyceCell extends LitElement {
           : nothing
       }
       <button type="button" class="danger" @click=${() => this.command('delete')} ?disabled=${!view.deletable} aria-label=${t('cell.delete')} title=${t('cell.delete')}>✕</button>
+      ${comment}
     </div>`;
   }
 
@@ -279,7 +340,8 @@ export class CandyceCell extends LitElement {
         // A click that put the caret in the editor is edit mode already (CodeMirror may have
         // redrawn the clicked node, so the click can land on an ancestor of the editor).
         if (this.editorFocused) return;
-        if (!(e.target as Element).closest('.cm-editor, .source, button, select, a')) this.activate(false);
+        if (!(e.target as Element).closest('.cm-editor, .source, button, select, a, .comment-form'))
+          this.activate(false);
       }}
     >
       ${this.renderGutter(session, view)}
@@ -302,6 +364,7 @@ export class CandyceCell extends LitElement {
         }
         ${this.renderOutputs(session, view)}
         ${this.input && view.type === 'code' ? inputPromptView(session.t, this.input) : nothing}
+        ${this.renderComments(session, view)}
       </div>
       ${this.renderToolbar(session, view)}
     </div>`;

@@ -15,6 +15,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { repeat } from 'lit/directives/repeat.js';
 import type * as Y from 'yjs';
 import type { CandyceCell, CellActivateDetail, CellCommandDetail } from '../cells/candyce-cell.js';
+import { type CellComments, commentsOf } from '../cells/cell-comments.js';
 import { notebookLanguageOf } from '../cells/code-language.js';
 import type { PendingInput } from '../cells/input-prompt.js';
 import { type NotebookSession, sessionContext } from '../context.js';
@@ -23,7 +24,7 @@ import { type CommandKeyState, commandModeKey, initialKeyState } from '../keys/c
 import { browserUserId } from '../notebook/identity-store.js';
 import { type Command, runCommand } from '../notebook/notebook-commands.js';
 import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/identity.js';
-import { type Person, peopleKey, readPeople } from '../presence/people.js';
+import { findFollowed, type Person, peopleKey, readPeople } from '../presence/people.js';
 import { stripAnsi } from '../render/ansi.js';
 import { sanitizer } from '../render/sanitize.js';
 import { type InputRequest, RunError, type RunState } from '../run/cell-runner.js';
@@ -53,10 +54,17 @@ const noPeople: readonly Person[] = Object.freeze([]);
  * endpoint, e.g. `ws://host:1234/sync`; empty keeps the notebook on this
  * device), `room`, `token` (a Candyce JWT; its name and role are shown),
  * `kernel` (`pyodide`, `server` or `none`), `lang` (`fr` or `en`),
- * `readonly`, and without a token `user-name` and `user-role`.
+ * `readonly`, and without a token `user-name` and `user-role`; `label` (the
+ * title shown, default the room's name); `follow` (a
+ * display name, or `role:teacher`) follows that person as soon as they are
+ * here, the way the follow button does; `commentable` lets this user write
+ * comments on cells. The `comments` property (cell id → comments, see
+ * {@link commentsByCell}) shows a teacher's comments beside their cells.
  *
  * Events: `candyce-status` (connection state), `candyce-change` (after each
- * change of the notebook), `candyce-people` (who is here).
+ * change of the notebook), `candyce-people` (who is here), `candyce-comment`
+ * and `candyce-comment-delete` (the user wrote or removed a comment: the page
+ * stores it and gives back the new `comments`).
  *
  * Restyle it with the `--candyce-*` custom properties and the parts `cell`,
  * `code-cell`, `markdown-cell`, `raw-cell`, `source`, `markdown`, `outputs`,
@@ -77,6 +85,11 @@ export class CandyceNotebook extends LitElement {
     userRole: { type: String, attribute: 'user-role' },
     pyodideIndex: { type: String, attribute: 'pyodide-index' },
     pyodideWorker: { type: String, attribute: 'pyodide-worker' },
+    follow: { type: String },
+    label: { type: String },
+    commentable: { type: Boolean },
+    comments: { attribute: false },
+    commentingCell: { state: true },
     offline: {
       type: Boolean,
       attribute: 'no-offline',
@@ -103,6 +116,16 @@ export class CandyceNotebook extends LitElement {
   declare pyodideIndex: string;
   /** Where the kernel worker script is served (`pyodide-worker`, default `/kernels/pyodide-worker.js`). */
   declare pyodideWorker: string;
+  /** The title shown in the header (`label`; default: the room's name). */
+  declare label: string;
+  /** Whom to follow as soon as they are here: a display name, or `role:teacher` (empty: nobody). */
+  declare follow: string;
+  /** True when this user may comment on cells (the page decides: a teacher of the activity). */
+  declare commentable: boolean;
+  /** Comments shown beside their cells, by cell id. */
+  declare comments: CellComments;
+  /** The cell whose comment form is open, or null. */
+  declare private commentingCell: string | null;
   /** Keep the notebook in IndexedDB to open and edit it offline (the `no-offline` attribute turns it off). */
   declare offline: boolean;
   declare private activeId: string | null;
@@ -140,6 +163,8 @@ export class CandyceNotebook extends LitElement {
   private scrollTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last cell of the followed person's view that this view scrolled to. */
   private followedView: string | null = null;
+  /** People the `follow` attribute already made this view follow once (the follower may stop). */
+  private autoFollowed = new Set<number>();
 
   constructor() {
     super();
@@ -154,6 +179,11 @@ export class CandyceNotebook extends LitElement {
     this.pyodideIndex = '';
     this.pyodideWorker = '';
     this.offline = true;
+    this.follow = '';
+    this.label = '';
+    this.commentable = false;
+    this.comments = {};
+    this.commentingCell = null;
     this.activeId = null;
     this.editing = false;
     this.people = [];
@@ -249,6 +279,10 @@ export class CandyceNotebook extends LitElement {
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('server') || changed.has('room') || changed.has('token') || changed.has('offline')) {
       this.provider.sync();
+    }
+    if (changed.has('follow')) {
+      this.autoFollowed.clear();
+      if (this.session) this.readAwareness([], []);
     }
     const room = this.provider.room;
     if (!room) return;
@@ -374,6 +408,14 @@ export class CandyceNotebook extends LitElement {
     ) {
       this.people = people;
       this.emit('candyce-people', people);
+    }
+    if (this.follow && this.following === null) {
+      const target = findFollowed(people, this.follow, this.autoFollowed);
+      if (target) {
+        this.autoFollowed.add(target.clientId);
+        this.following = target.clientId;
+        this.followedView = null;
+      }
     }
     if (this.following !== null) {
       const followed = people.find((p) => p.clientId === this.following);
@@ -585,7 +627,21 @@ export class CandyceNotebook extends LitElement {
 
   private onCellCommand = (e: CustomEvent<CellCommandDetail>): void => {
     e.stopPropagation();
-    this.exec(e.detail.command, e.detail.cellId);
+    const { command, cellId } = e.detail;
+    if (command === 'comment' || command === 'comment-cancel') {
+      this.commentingCell = command === 'comment' && this.commentable ? cellId : null;
+      if (command === 'comment-cancel') this.cellElement(cellId)?.focus({ preventScroll: true });
+      return;
+    }
+    this.exec(command, cellId);
+  };
+
+  /** The page receives the comment (the event goes on up); the form closes. */
+  private onComment = (e: CustomEvent<{ cellId: string }>): void => {
+    if (this.commentingCell === e.detail.cellId) this.commentingCell = null;
+    this.announce(this.session?.t('comments.sent') ?? '');
+    const cell = this.cellElement(e.detail.cellId);
+    this.updateComplete.then(() => cell?.focus({ preventScroll: true }));
   };
 
   private onCellActivate = (e: CustomEvent<CellActivateDetail>): void => {
@@ -636,7 +692,7 @@ export class CandyceNotebook extends LitElement {
     const followed = this.people.find((p) => p.clientId === this.following);
     return html`<header part="header">
       <div class="header-row">
-        <h2 class="title">${this.room || t('notebook.label', { room: '' })}</h2>
+        <h2 class="title">${this.label || this.room || t('notebook.label', { room: '' })}</h2>
         ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
       </div>
       <div class="header-row">
@@ -744,6 +800,9 @@ export class CandyceNotebook extends LitElement {
         .queued=${this.queuedCells.has(ids[i]!)}
         .input=${this.inputs.get(ids[i]!) ?? null}
         .language=${language}
+        .comments=${commentsOf(this.comments, ids[i]!)}
+        .commentable=${this.commentable}
+        .commentForm=${this.commentable && this.commentingCell === ids[i]}
         ?active=${ids[i] === active}
         ?editing=${ids[i] === active && this.editing}
       ></candyce-cell>`,
@@ -783,6 +842,7 @@ export class CandyceNotebook extends LitElement {
         @keydown=${this.onKeydown}
         @candyce-cell-command=${this.onCellCommand}
         @candyce-cell-activate=${this.onCellActivate}
+        @candyce-comment=${this.onComment}
       >
         ${this.renderCells(session)}
       </div>

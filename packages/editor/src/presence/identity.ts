@@ -36,6 +36,10 @@ export interface TokenClaims {
   sub?: string;
   name?: string;
   role?: Role;
+  /** The classroom activity the token belongs to. */
+  act?: string;
+  /** The pupil's copy in that activity. */
+  copy?: string;
 }
 
 /**
@@ -55,6 +59,8 @@ export const readTokenClaims = (token: string | null | undefined): TokenClaims =
     if (typeof claims.name === 'string') out.name = claims.name;
     if (claims.role === 'teacher' || claims.role === 'student' || claims.role === 'viewer')
       out.role = claims.role;
+    if (typeof claims.act === 'string') out.act = claims.act;
+    if (typeof claims.copy === 'string') out.copy = claims.copy;
     return out;
   } catch {
     return {};

@@ -43,3 +43,27 @@ export const readPeople = (awareness: Awareness): Person[] => {
 /** Returns a key that changes only when what a cell shows of the people in it changes. */
 export const peopleKey = (people: readonly Person[]): string =>
   people.map((p) => `${p.clientId}:${p.name}:${p.color}`).join('|');
+
+/**
+ * Returns whom a `follow` attribute designates among `people`: the first
+ * other person whose name is `target` (or, for `role:<role>`, whose role is
+ * that), skipping those in `done` (already followed once: the follower may
+ * have stopped). Null when nobody here matches.
+ */
+export const findFollowed = (
+  people: readonly Person[],
+  target: string,
+  done: ReadonlySet<number> = new Set(),
+): Person | null => {
+  const want = target.trim();
+  if (!want) return null;
+  const role = want.startsWith('role:') ? want.slice(5) : null;
+  return (
+    people.find(
+      (p) =>
+        !p.self &&
+        !done.has(p.clientId) &&
+        (role === null ? p.name === want.slice(0, maxName) : p.role === role),
+    ) ?? null
+  );
+};

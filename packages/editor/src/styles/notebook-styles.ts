@@ -557,6 +557,72 @@ export const notebookStyles = css`
   .ansi-white-bg { background: #f6f8fa; }
   [class*='ansi-bright-'][class*='-bg'] { background: #eaeef2; }
 
+  /* A teacher's comments: a note under the cell's content, never mistaken for an output. */
+  .comments ul {
+    list-style: none;
+    margin: 6px 0 2px;
+    padding: 0;
+    display: grid;
+    gap: 6px;
+  }
+  .comment {
+    border: 1px solid #d4a72c;
+    border-left: 4px solid #9a6700;
+    background: #fff8c5;
+    border-radius: 6px;
+    padding: 6px 10px;
+  }
+  .comment-text {
+    margin: 0;
+    white-space: pre-wrap;
+    overflow-wrap: anywhere;
+  }
+  .comment-meta {
+    margin: 4px 0 0;
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    font-size: 12px;
+    color: #6c4b00;
+  }
+  .comment-author {
+    font-weight: 600;
+  }
+  .comment-delete {
+    margin-left: auto;
+    min-height: 24px;
+    font-size: 12px;
+  }
+  .comment-form {
+    display: grid;
+    gap: 6px;
+    margin: 6px 0 2px;
+    padding: 8px;
+    border: 1px solid var(--_border);
+    border-radius: 6px;
+  }
+  .comment-form label {
+    display: grid;
+    gap: 4px;
+    font-size: 13px;
+    font-weight: 600;
+  }
+  .comment-form textarea {
+    font: inherit;
+    font-weight: 400;
+    padding: 6px;
+    border: 1px solid #8c959f;
+    border-radius: 6px;
+    resize: vertical;
+  }
+  .comment-form textarea[aria-invalid='true'] {
+    border-color: var(--_danger);
+  }
+  .comment-actions {
+    display: flex;
+    gap: 6px;
+  }
+
   dialog {
     border: 1px solid var(--_border);
     border-radius: 8px;

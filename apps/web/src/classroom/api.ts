@@ -1,0 +1,189 @@
+import type { ActivityMode, CopyState, ReadOnlyReason } from './format.js';
+
+// The classroom HTTP API as the pages use it (docs/API.md): typed calls,
+// errors as ApiError with the server's stable code, live events through
+// EventSource. Every call sends the page's language so that the server's
+// messages come back in it.
+
+/** An activity as its teacher sees it. */
+export interface Activity {
+  id: string;
+  title: string;
+  mode: ActivityMode;
+  code: string;
+  deadline: string | null;
+  locked: boolean;
+  joinOpen: boolean;
+  createdAt?: string;
+  templateRoom: string;
+}
+
+/** What creating an activity returns. */
+export interface CreatedActivity {
+  id: string;
+  title: string;
+  mode: ActivityMode;
+  code: string;
+  deadline: string | null;
+  teacherToken: string;
+  templateRoom: string;
+  joinPath: string;
+  teacherPath: string;
+}
+
+/** What joining returns. */
+export interface Joined {
+  activity: { id: string; title: string; mode: ActivityMode; deadline: string | null };
+  pupil: { id: string; name: string };
+  copy: { id: string; room: string; pairCode?: string };
+  token: string;
+}
+
+/** A member of a copy (a pupil). */
+export interface Member {
+  id: string;
+  name: string;
+  online: boolean;
+}
+
+/** One copy, as a row of the teacher's dashboard. */
+export interface CopyRow {
+  id: string;
+  room: string;
+  label?: string;
+  members: Member[];
+  online: boolean;
+  lastEditAt: string | null;
+  cellsRun: number;
+  errors: number;
+  state: CopyState;
+  handedInAt: string | null;
+  grade: string | null;
+  pairCode?: string | null;
+}
+
+/** A comment on a cell, as the API stores it. */
+export interface ApiComment {
+  id: string;
+  cell_id: string;
+  text: string;
+  author?: string;
+  at?: string;
+}
+
+/** The status of one copy (what its pupils see). */
+export interface CopyStatus {
+  id: string;
+  room: string;
+  state: CopyState;
+  handedInAt: string | null;
+  readOnly: ReadOnlyReason;
+  deadline: string | null;
+  grade: string | null;
+  comments: ApiComment[];
+}
+
+/**
+ * An error answered by the API: the HTTP status, the stable `code` (for
+ * example `unknown-code`, `pair-full`) and the server's sentence, already in
+ * the page's language. A network failure has status 0 and code `network`.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Where and how the pages call the API. */
+export interface ApiOptions {
+  /** The server's origin (empty: the page's own). */
+  base?: string;
+  lang: 'fr' | 'en';
+  token?: string;
+}
+
+const request = async <T>(
+  o: ApiOptions,
+  method: string,
+  path: string,
+  body?: unknown,
+  accept = 'application/json',
+): Promise<T> => {
+  const headers: Record<string, string> = { accept, 'accept-language': o.lang };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (o.token) headers.authorization = `Bearer ${o.token}`;
+  let response: Response;
+  try {
+    response = await fetch(`${o.base ?? ''}${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  } catch (error) {
+    throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
+  }
+  if (!response.ok) {
+    let code = `http-${response.status}`;
+    let message = response.statusText;
+    try {
+      const data = (await response.json()) as { error?: unknown; code?: unknown };
+      if (typeof data.code === 'string') code = data.code;
+      if (typeof data.error === 'string') message = data.error;
+    } catch {
+      // Not JSON (a proxy's page): the status says enough.
+    }
+    throw new ApiError(response.status, code, message);
+  }
+  if (accept !== 'application/json') return (await response.text()) as T;
+  return (await response.json()) as T;
+};
+
+const enc = encodeURIComponent;
+const act = (id: string) => `/api/activities/${enc(id)}`;
+
+/** The calls of the classroom API, bound to one page's language and token. */
+export const classroomApi = (o: ApiOptions) => ({
+  createActivity: (body: {
+    title: string;
+    mode: ActivityMode;
+    deadline: string | null;
+    notebook?: unknown;
+  }) => request<CreatedActivity>(o, 'POST', '/api/activities', body),
+  join: (body: { code: string; name: string; pairCode?: string }) =>
+    request<Joined>(o, 'POST', '/api/join', body),
+  activity: (id: string) => request<Activity>(o, 'GET', act(id)),
+  updateActivity: (
+    id: string,
+    body: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean },
+  ) => request<Activity>(o, 'PATCH', act(id), body),
+  copies: (id: string) => request<{ copies: CopyRow[] }>(o, 'GET', `${act(id)}/copies`),
+  createCopy: (id: string, label: string) =>
+    request<{ id: string; room: string; label: string; pairCode: string }>(o, 'POST', `${act(id)}/copies`, {
+      label,
+    }),
+  copyStatus: (id: string, copy: string) => request<CopyStatus>(o, 'GET', `${act(id)}/copies/${enc(copy)}`),
+  updateCopy: (id: string, copy: string, body: { state?: CopyState; grade?: string | null }) =>
+    request<unknown>(o, 'PATCH', `${act(id)}/copies/${enc(copy)}`, body),
+  setStates: (id: string, copies: string[] | 'all', state: CopyState) =>
+    request<unknown>(o, 'PATCH', `${act(id)}/copies`, { copies, state }),
+  handIn: (id: string, copy: string) =>
+    request<{ handinId: string; at: string }>(o, 'POST', `${act(id)}/copies/${enc(copy)}/handin`),
+  addComment: (id: string, copy: string, cellId: string, text: string) =>
+    request<ApiComment>(o, 'POST', `${act(id)}/copies/${enc(copy)}/comments`, { cell_id: cellId, text }),
+  deleteComment: (id: string, copy: string, commentId: string) =>
+    request<unknown>(o, 'DELETE', `${act(id)}/copies/${enc(copy)}/comments/${enc(commentId)}`),
+  push: (id: string) => request<{ copies: number }>(o, 'POST', `${act(id)}/push`),
+  gradesCsv: (id: string) => request<string>(o, 'GET', `${act(id)}/grades.csv`, undefined, 'text/csv'),
+});
+
+/** The classroom API of one page. */
+export type ClassroomApi = ReturnType<typeof classroomApi>;
+
+/** The URL of an activity's live events (the token goes in the query: EventSource sends no headers). */
+export const eventsUrl = (base: string, id: string, token: string): string =>
+  `${base}${act(id)}/events?token=${enc(token)}`;

@@ -1,0 +1,329 @@
+import {
+  type CellComments,
+  type CommentDeleteDetail,
+  type CommentDetail,
+  commentsByCell,
+  readTokenClaims,
+} from '@candyce/editor';
+import { html, nothing, type PropertyValues } from 'lit';
+import { type Activity, type CopyRow, type CopyStatus, classroomApi, eventsUrl } from '../classroom/api.js';
+import { type CopyState, copyStates, formatDate, parseActivityRoom, whoOf } from '../classroom/format.js';
+import { LiveEvents } from '../classroom/live-events.js';
+import { classroomMemory, type PupilAccess } from '../classroom/memory.js';
+import { dashboardPath, withToken } from '../routes.js';
+import { PageElement } from './page-element.js';
+
+/**
+ * `<candyce-activity-notebook>`: the notebook page of an activity's room
+ * (`/n/act-…#token=…`). Above `<candyce-notebook>`, a banner says what the
+ * token's holder needs: for a pupil the title, deadline, state, why the copy
+ * is read-only, a hand-in button and the grade, with the teacher's comments
+ * beside their cells (live, through Server-Sent Events); for a viewer of a
+ * demonstration, that they follow the teacher; for the teacher, whose copy
+ * it is, its state and grade, and comments on cells.
+ */
+export class ActivityNotebook extends PageElement {
+  static override properties = {
+    ...PageElement.properties,
+    room: { type: String },
+    token: { type: String },
+    server: { type: String },
+    kernel: { type: String },
+    follow: { type: String },
+    status: { state: true },
+    activity: { state: true },
+    row: { state: true },
+    notice: { state: true },
+    error: { state: true },
+    confirming: { state: true },
+  };
+
+  declare room: string;
+  declare token: string;
+  declare server: string;
+  declare kernel: string;
+  /** Whom the notebook follows (from the page's `follow` query: the dashboard's "follow"). */
+  declare follow: string;
+  declare private status: CopyStatus | null;
+  declare private activity: Activity | null;
+  /** The teacher's view of this copy (who is in it). */
+  declare private row: CopyRow | null;
+  declare private notice: string;
+  declare private error: string;
+  declare private confirming: boolean;
+
+  private comments: CellComments = {};
+  private access: PupilAccess | null = null;
+  private readonly live = new LiveEvents<CopyStatus>(
+    this,
+    () => (this.isPupil && this.activityId ? eventsUrl('', this.activityId, this.token) : null),
+    'status',
+    (status) => this.setStatus(status),
+  );
+
+  constructor() {
+    super();
+    this.room = '';
+    this.token = '';
+    this.server = '';
+    this.kernel = 'pyodide';
+    this.follow = '';
+    this.status = null;
+    this.activity = null;
+    this.row = null;
+    this.notice = '';
+    this.error = '';
+    this.confirming = false;
+  }
+
+  private get claims() {
+    return readTokenClaims(this.token);
+  }
+
+  private get place() {
+    return parseActivityRoom(this.room);
+  }
+
+  private get activityId(): string | null {
+    return this.claims.act ?? this.place?.activityId ?? null;
+  }
+
+  private get copyId(): string | null {
+    return this.claims.copy ?? this.place?.copyId ?? null;
+  }
+
+  private get isPupil(): boolean {
+    return this.claims.role === 'student' && this.copyId !== null;
+  }
+
+  private get isTeacher(): boolean {
+    return this.claims.role === 'teacher';
+  }
+
+  private get api() {
+    return classroomApi({ lang: this.lang, token: this.token });
+  }
+
+  private setStatus(status: CopyStatus): void {
+    this.status = status;
+    this.comments = commentsByCell(status.comments);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('token') || changed.has('room')) {
+      const id = this.activityId;
+      this.access = id ? classroomMemory().pupil(id) : null;
+      void this.load();
+    }
+  }
+
+  private async load(): Promise<void> {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (!id) return;
+    try {
+      if (this.isTeacher) {
+        this.activity = await this.api.activity(id);
+        document.title = `${this.activity.title} — Candyce`;
+        if (copy) {
+          const [status, copies] = await Promise.all([this.api.copyStatus(id, copy), this.api.copies(id)]);
+          this.setStatus(status);
+          this.row = copies.copies.find((c) => c.id === copy) ?? null;
+        }
+      } else if (this.isPupil && copy) {
+        this.setStatus(await this.api.copyStatus(id, copy));
+        if (this.access) document.title = `${this.access.title} — Candyce`;
+      }
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  }
+
+  private async refresh(): Promise<void> {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (id && copy) this.setStatus(await this.api.copyStatus(id, copy));
+  }
+
+  private onComment = async (e: CustomEvent<CommentDetail>): Promise<void> => {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (!id || !copy) return;
+    try {
+      await this.api.addComment(id, copy, e.detail.cellId, e.detail.text);
+      await this.refresh();
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  };
+
+  private onCommentDelete = async (e: CustomEvent<CommentDeleteDetail>): Promise<void> => {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (!id || !copy) return;
+    try {
+      await this.api.deleteComment(id, copy, e.detail.commentId);
+      await this.refresh();
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  };
+
+  private openHandIn(): void {
+    this.confirming = true;
+    this.updateComplete.then(() => this.querySelector<HTMLDialogElement>('dialog.handin')?.showModal());
+  }
+
+  private async handIn(): Promise<void> {
+    const id = this.activityId;
+    const copy = this.copyId;
+    this.querySelector<HTMLDialogElement>('dialog.handin')?.close();
+    if (!id || !copy) return;
+    try {
+      const done = await this.api.handIn(id, copy);
+      this.notice = this.t('banner.handin.done', { date: formatDate(done.at, this.lang) });
+      await this.refresh();
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  }
+
+  private async saveCopy(body: { state?: CopyState; grade?: string | null }): Promise<void> {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (!id || !copy) return;
+    try {
+      await this.api.updateCopy(id, copy, body);
+      this.notice = this.t('dash.saved');
+      this.error = '';
+      await this.refresh();
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  }
+
+  private renderPupilBanner() {
+    const status = this.status;
+    const title = this.access?.title ?? this.t('banner.label');
+    const deadline = status?.deadline ?? this.access?.deadline ?? null;
+    const commented = Object.keys(this.comments).length;
+    return html`<section class="activity-banner" aria-labelledby="activity-title">
+      <div class="banner-main">
+        <h1 id="activity-title">${title}</h1>
+        <p class="banner-facts">
+          <span>${deadline ? this.t('banner.deadline', { date: formatDate(deadline, this.lang) }) : this.t('banner.noDeadline')}</span>
+          ${status ? html`<span class="state state-${status.state}">${this.t('banner.state', { state: this.t(`state.${status.state}`) })}</span>` : nothing}
+          ${status?.grade ? html`<strong class="grade">${this.t('banner.grade', { grade: status.grade })}</strong>` : nothing}
+        </p>
+        ${this.live.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
+        ${this.access?.pairCode ? html`<p class="help">${this.t('banner.pairCode', { code: this.access.pairCode })}</p>` : nothing}
+        ${status?.readOnly ? html`<p class="notice readonly-reason" role="status">${this.t(`banner.readonly.${status.readOnly}`)}</p>` : nothing}
+        ${commented ? html`<p class="help comments-hint">${this.t('banner.comments', { n: String(commented) })}</p>` : nothing}
+      </div>
+      ${
+        status && status.state === 'in-progress' && !status.readOnly
+          ? html`<button type="button" class="primary handin" @click=${() => this.openHandIn()}>${this.t('banner.handin')}</button>`
+          : nothing
+      }
+      ${
+        this.confirming
+          ? html`<dialog class="handin" aria-labelledby="handin-title" aria-describedby="handin-text"
+              @close=${() => {
+                this.confirming = false;
+              }}>
+              <h2 id="handin-title">${this.t('banner.handin.title')}</h2>
+              <p id="handin-text">${this.t('banner.handin.text')}</p>
+              <div class="row">
+                <button type="button" class="primary" @click=${() => this.handIn()}>${this.t('banner.handin.yes')}</button>
+                <button type="button" autofocus @click=${() => this.querySelector<HTMLDialogElement>('dialog.handin')?.close()}>${this.t('banner.handin.no')}</button>
+              </div>
+            </dialog>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  private renderTeacherBanner() {
+    const id = this.activityId!;
+    const status = this.status;
+    const who = this.row ? whoOf(this.row) : '';
+    return html`<section class="activity-banner teacher" aria-labelledby="activity-title">
+      <div class="banner-main">
+        <p><a href=${withToken(dashboardPath(id), this.token)}>${this.t('banner.dashboard')}</a></p>
+        <h1 id="activity-title">${this.activity?.title ?? this.t('banner.label')}</h1>
+        <p class="banner-facts">
+          <strong>${this.copyId ? this.t('banner.teacher.copy', { who }) : this.t('banner.teacher.template')}</strong>
+          ${status?.readOnly ? html`<span>${this.t(`banner.readonly.${status.readOnly}`)}</span>` : nothing}
+        </p>
+        ${this.copyId ? html`<p class="help">${this.t('banner.teacher.hint')}</p>` : nothing}
+      </div>
+      ${
+        this.copyId && status
+          ? html`<form class="grade-form" @submit=${(e: SubmitEvent) => {
+              e.preventDefault();
+              const data = new FormData(e.target as HTMLFormElement);
+              const grade = String(data.get('grade') ?? '').trim();
+              void this.saveCopy({ grade: grade || null, state: String(data.get('state')) as CopyState });
+            }}>
+              <label for="copy-state">${this.t('banner.state.label')}</label>
+              <select id="copy-state" name="state">
+                ${copyStates.map((s) => html`<option value=${s} ?selected=${status.state === s}>${this.t(`state.${s}`)}</option>`)}
+              </select>
+              <label for="copy-grade">${this.t('banner.grade.label')}</label>
+              <input id="copy-grade" name="grade" maxlength="40" .value=${status.grade ?? ''} />
+              <button type="submit" class="primary">${this.t('banner.grade.save')}</button>
+            </form>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  /** The notebook's header names the copy, not its room. */
+  private notebookLabel(): string {
+    if (this.isTeacher)
+      return this.copyId
+        ? this.t('banner.teacher.copy', { who: this.row ? whoOf(this.row) : '' })
+        : this.t('banner.teacher.template');
+    return this.access?.name && this.access.mode === 'individual'
+      ? this.t('banner.notebook.pupil', { name: this.access.name })
+      : this.t('banner.notebook');
+  }
+
+  protected override render() {
+    const claims = this.claims;
+    const demo = claims.role === 'viewer';
+    const banner = this.isTeacher
+      ? this.renderTeacherBanner()
+      : demo
+        ? html`<section class="activity-banner" aria-labelledby="activity-title">
+            <div class="banner-main">
+              <h1 id="activity-title">${this.access?.title ?? this.t('banner.label')}</h1>
+              <p class="notice" role="status">${this.t('banner.demo')}</p>
+            </div>
+          </section>`
+        : this.renderPupilBanner();
+    const readonly = this.isPupil && Boolean(this.status?.readOnly);
+    return html`${banner}
+      <div class="banner-messages">
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        <p class="visually-hidden" role="status">${this.notice}</p>
+      </div>
+      <candyce-notebook
+        server=${this.server}
+        room=${this.room}
+        token=${this.token}
+        kernel=${this.kernel}
+        lang=${this.lang}
+        follow=${this.follow || (demo ? 'role:teacher' : '')}
+        label=${this.notebookLabel()}
+        .readonly=${readonly}
+        .comments=${this.comments}
+        ?commentable=${this.isTeacher && this.copyId !== null}
+        @candyce-comment=${this.onComment}
+        @candyce-comment-delete=${this.onCommentDelete}
+      ></candyce-notebook>`;
+  }
+}
+
+if (!customElements.get('candyce-activity-notebook'))
+  customElements.define('candyce-activity-notebook', ActivityNotebook);

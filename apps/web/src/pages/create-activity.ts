@@ -1,0 +1,120 @@
+import { html, nothing } from 'lit';
+import { classroomApi } from '../classroom/api.js';
+import { type ActivityMode, activityModes, deadlineFromInput } from '../classroom/format.js';
+import { classroomMemory } from '../classroom/memory.js';
+import { dashboardPath, withToken } from '../routes.js';
+import { PageElement } from './page-element.js';
+
+/** Largest notebook the form uploads (the server may accept less). */
+const maxFileMb = 20;
+
+/**
+ * `<candyce-create-activity>`: the home page's form that creates an activity
+ * (title, mode, deadline, optional .ipynb) and goes to its dashboard, keeping
+ * the teacher's link on this device.
+ */
+export class CreateActivity extends PageElement {
+  static override properties = {
+    ...PageElement.properties,
+    error: { state: true },
+    busy: { state: true },
+  };
+
+  declare private error: string;
+  declare private busy: boolean;
+
+  constructor() {
+    super();
+    this.error = '';
+    this.busy = false;
+  }
+
+  private fail(message: string, field: string): void {
+    this.error = message;
+    this.busy = false;
+    this.updateComplete.then(() => this.querySelector<HTMLElement>(`#${field}`)?.focus());
+  }
+
+  private async readNotebook(file: File | null): Promise<unknown> {
+    if (!file || file.size === 0) return undefined;
+    if (file.size > maxFileMb * 1024 * 1024) throw new RangeError('size');
+    const value: unknown = JSON.parse(await file.text());
+    if (!value || typeof value !== 'object' || !Array.isArray((value as { cells?: unknown }).cells))
+      throw new TypeError('not a notebook');
+    return value;
+  }
+
+  private onSubmit = async (e: SubmitEvent): Promise<void> => {
+    e.preventDefault();
+    if (this.busy) return;
+    const form = new FormData(e.target as HTMLFormElement);
+    const title = String(form.get('title') ?? '').trim();
+    if (!title) return this.fail(this.t('create.error.title'), 'act-title');
+    const deadline = deadlineFromInput(String(form.get('deadline') ?? ''));
+    if (deadline === undefined) return this.fail(this.t('create.error.deadline'), 'act-deadline');
+    const mode = (String(form.get('mode') ?? 'individual') as ActivityMode) || 'individual';
+    this.busy = true;
+    this.error = '';
+    let notebook: unknown;
+    try {
+      const file = form.get('notebook');
+      notebook = await this.readNotebook(file instanceof File ? file : null);
+    } catch (error) {
+      const message =
+        error instanceof RangeError
+          ? this.t('create.error.fileSize', { max: String(maxFileMb) })
+          : this.t('create.error.file');
+      return this.fail(message, 'act-file');
+    }
+    try {
+      const api = classroomApi({ lang: this.lang });
+      const created = await api.createActivity({
+        title,
+        mode,
+        deadline,
+        ...(notebook === undefined ? {} : { notebook }),
+      });
+      classroomMemory().saveTeacher({
+        activityId: created.id,
+        title: created.title,
+        code: created.code,
+        token: created.teacherToken,
+        createdAt: new Date().toISOString(),
+      });
+      location.assign(withToken(dashboardPath(created.id), created.teacherToken));
+    } catch (error) {
+      this.fail(this.errorText(error), 'act-title');
+    }
+  };
+
+  protected override render() {
+    return html`<form class="stack" @submit=${this.onSubmit} novalidate aria-busy=${this.busy ? 'true' : 'false'}>
+      <label for="act-title">${this.t('create.title')}</label>
+      <input id="act-title" name="title" required maxlength="200" autocomplete="off"
+        aria-describedby="act-error" aria-invalid=${this.error === this.t('create.error.title') ? 'true' : 'false'} />
+      <fieldset class="modes">
+        <legend>${this.t('create.mode')}</legend>
+        ${activityModes.map(
+          (m, i) => html`<label class="radio mode">
+            <input type="radio" name="mode" value=${m} ?checked=${i === 0} />
+            <span><strong>${this.t(`create.mode.${m}`)}</strong> <span class="help">— ${this.t(`create.mode.${m}.help`)}</span></span>
+          </label>`,
+        )}
+      </fieldset>
+      <label for="act-deadline">${this.t('create.deadline')}</label>
+      <input id="act-deadline" name="deadline" type="datetime-local" aria-describedby="act-deadline-help" />
+      <p id="act-deadline-help" class="help">${this.t('create.deadline.help')}</p>
+      <label for="act-file">${this.t('create.file')}</label>
+      <input id="act-file" name="notebook" type="file" accept=".ipynb,application/x-ipynb+json,application/json"
+        aria-describedby="act-file-help" />
+      <p id="act-file-help" class="help">${this.t('create.file.help')}</p>
+      <p id="act-error" class="error" role="alert">${this.error || nothing}</p>
+      <button type="submit" class="primary" ?disabled=${this.busy}>
+        ${this.busy ? this.t('create.busy') : this.t('create.submit')}
+      </button>
+    </form>`;
+  }
+}
+
+if (!customElements.get('candyce-create-activity'))
+  customElements.define('candyce-create-activity', CreateActivity);

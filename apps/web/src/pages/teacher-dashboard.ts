@@ -1,0 +1,442 @@
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import { type Activity, type CopyRow, classroomApi, eventsUrl } from '../classroom/api.js';
+import {
+  type CopyState,
+  copyStates,
+  deadlineFromInput,
+  deadlinePassed,
+  deadlineToInput,
+  fileNameOf,
+  formatAgo,
+  formatDate,
+  templateRoomOf,
+  whoOf,
+} from '../classroom/format.js';
+import { LiveEvents } from '../classroom/live-events.js';
+import { classroomMemory } from '../classroom/memory.js';
+import { encodeQr, type QrMatrix, qrPath } from '../classroom/qr.js';
+import { joinPath, notebookPath, withToken } from '../routes.js';
+import { PageElement } from './page-element.js';
+
+/** What a confirmation dialog asks, and what it does on yes. */
+interface Confirmation {
+  text: string;
+  yes: string;
+  run: () => Promise<void>;
+}
+
+/**
+ * `<candyce-dashboard>`: the teacher's live view of an activity
+ * (`/a/<id>#token=…`): the join code in large type, the link and its QR code;
+ * one row per copy, updated live through Server-Sent Events (who, online,
+ * last edit, cells run, errors, state, grade); and the actions: open a copy
+ * to co-edit it or follow its pupil, lock or unlock every copy, set the
+ * deadline, push the template's correction, change states one by one or in
+ * bulk, form pairs, export grades as CSV, open the template. Pupils' names
+ * and the title are shown as text only.
+ */
+export class TeacherDashboard extends PageElement {
+  static override properties = {
+    ...PageElement.properties,
+    activityId: { type: String, attribute: 'activity-id' },
+    token: { type: String },
+    activity: { state: true },
+    copies: { state: true },
+    selected: { state: true },
+    qr: { state: true },
+    notice: { state: true },
+    error: { state: true },
+    confirmation: { state: true },
+  };
+
+  declare activityId: string;
+  declare token: string;
+  declare private activity: Activity | null;
+  declare private copies: CopyRow[];
+  declare private selected: ReadonlySet<string>;
+  declare private qr: QrMatrix | null;
+  declare private notice: string;
+  declare private error: string;
+  declare private confirmation: Confirmation | null;
+
+  private clock: ReturnType<typeof setInterval> | null = null;
+  private readonly live = new LiveEvents<{ copies?: CopyRow[] }>(
+    this,
+    () => (this.token && this.activityId ? eventsUrl('', this.activityId, this.token) : null),
+    'dashboard',
+    (data) => {
+      if (Array.isArray(data.copies)) this.copies = data.copies;
+    },
+  );
+
+  constructor() {
+    super();
+    this.activityId = '';
+    this.token = '';
+    this.activity = null;
+    this.copies = [];
+    this.selected = new Set();
+    this.qr = null;
+    this.notice = '';
+    this.error = '';
+    this.confirmation = null;
+  }
+
+  private get api() {
+    return classroomApi({ lang: this.lang, token: this.token });
+  }
+
+  private get joinUrl(): string {
+    return this.activity ? `${location.origin}${joinPath(this.activity.code)}` : '';
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // "2 min ago" moves on by itself.
+    this.clock = setInterval(() => this.requestUpdate(), 20_000);
+    void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.clock !== null) clearInterval(this.clock);
+    this.clock = null;
+  }
+
+  private async load(): Promise<void> {
+    if (!this.token) {
+      this.error = this.t('error.unauthorized');
+      return;
+    }
+    try {
+      const [activity, copies] = await Promise.all([
+        this.api.activity(this.activityId),
+        this.api.copies(this.activityId),
+      ]);
+      this.setActivity(activity);
+      // Live events may have come first: they are newer.
+      if (this.live.state !== 'live') this.copies = copies.copies;
+      this.qr = await encodeQr(this.joinUrl);
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  }
+
+  private setActivity(activity: Activity): void {
+    this.activity = activity;
+    document.title = this.t('dash.title', { title: activity.title });
+    classroomMemory().saveTeacher({
+      activityId: activity.id,
+      title: activity.title,
+      code: activity.code,
+      token: this.token,
+      createdAt: activity.createdAt ?? new Date().toISOString(),
+    });
+  }
+
+  /** Runs one action: shows its result or its error, in words. */
+  private async act(action: () => Promise<string | undefined>): Promise<void> {
+    try {
+      const done = await action();
+      this.error = '';
+      this.notice = done ?? this.t('dash.saved');
+    } catch (error) {
+      this.notice = '';
+      this.error = this.errorText(error);
+    }
+  }
+
+  private patchActivity(body: Parameters<ReturnType<typeof classroomApi>['updateActivity']>[1]) {
+    return this.act(async () => {
+      await this.api.updateActivity(this.activityId, body);
+      this.setActivity(await this.api.activity(this.activityId));
+      return undefined;
+    });
+  }
+
+  private ask(confirmation: Confirmation): void {
+    this.confirmation = confirmation;
+    this.updateComplete.then(() => this.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal());
+  }
+
+  private async exportCsv(): Promise<void> {
+    await this.act(async () => {
+      const csv = await this.api.gradesCsv(this.activityId);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv;charset=utf-8' }));
+      a.download = fileNameOf(this.activity?.title ?? '', '-notes.csv');
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      return undefined;
+    });
+  }
+
+  private async copyLink(): Promise<void> {
+    try {
+      await navigator.clipboard.writeText(this.joinUrl);
+      this.notice = this.t('dash.join.copied');
+    } catch {
+      // No clipboard (an insecure origin): select the link, the teacher copies it.
+      const link = this.querySelector('.join-link a');
+      if (link) getSelection()?.selectAllChildren(link);
+    }
+  }
+
+  private toggle(id: string, on: boolean): void {
+    const next = new Set(this.selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    this.selected = next;
+  }
+
+  private renderJoin(a: Activity): TemplateResult {
+    const qr = this.qr;
+    return html`<section class="card join-card" aria-labelledby="join-title">
+      <h2 id="join-title">${this.t('dash.join.title')}</h2>
+      <p class="join-code-label">${this.t('dash.join.code')}</p>
+      <p class="join-code" data-code=${a.code}>
+        <span aria-hidden="true">${a.code}</span><span class="visually-hidden">${[...a.code].join(' ')}</span>
+      </p>
+      <p class="join-link">${this.t('dash.join.link')} <a href=${joinPath(a.code)}>${this.joinUrl}</a></p>
+      <button type="button" @click=${() => this.copyLink()}>${this.t('dash.join.copy')}</button>
+      ${
+        qr
+          ? html`<svg class="qr" role="img" aria-label=${this.t('dash.qr')} viewBox="0 0 ${qr.size + 8} ${qr.size + 8}"
+              shape-rendering="crispEdges">${svg`<rect width="100%" height="100%" fill="#fff"/><path fill="#000" d=${qrPath(qr)}/>`}</svg>`
+          : html`<div class="qr qr-placeholder" aria-hidden="true"></div>`
+      }
+      ${a.joinOpen ? nothing : html`<p class="notice warning">${this.t('dash.joinClosed')}</p>`}
+      <button type="button" @click=${() => this.patchActivity({ joinOpen: !a.joinOpen })}>
+        ${a.joinOpen ? this.t('dash.closeJoin') : this.t('dash.openJoin')}
+      </button>
+    </section>`;
+  }
+
+  private renderActions(a: Activity): TemplateResult {
+    const passed = deadlinePassed(a.deadline);
+    return html`<section class="card actions-card" aria-labelledby="actions-title">
+      <h2 id="actions-title">${this.t('dash.actions')}</h2>
+      <div class="row wrap">
+        <a class="button" href=${withToken(notebookPath(templateRoomOf(a.id)), this.token)}>${this.t('dash.template')}</a>
+        ${
+          a.mode === 'demo'
+            ? nothing
+            : html`<button type="button" @click=${() =>
+                this.ask({
+                  text: this.t('dash.push.confirm'),
+                  yes: this.t('dash.push'),
+                  run: () =>
+                    this.act(async () => {
+                      const { copies } = await this.api.push(this.activityId);
+                      return this.t('dash.push.done', { n: String(copies) });
+                    }),
+                })}>${this.t('dash.push')}</button>
+              <button type="button" class=${a.locked ? 'primary' : ''} aria-pressed=${a.locked ? 'true' : 'false'}
+                @click=${() => this.patchActivity({ locked: !a.locked })}>${a.locked ? this.t('dash.unlock') : this.t('dash.lock')}</button>
+              <button type="button" @click=${() => this.exportCsv()}>${this.t('dash.csv')}</button>`
+        }
+      </div>
+      ${a.locked ? html`<p class="notice warning">${this.t('dash.locked')}</p>` : nothing}
+      <form class="deadline-form" @submit=${(e: SubmitEvent) => {
+        e.preventDefault();
+        const value = String(new FormData(e.target as HTMLFormElement).get('deadline') ?? '');
+        const deadline = deadlineFromInput(value);
+        if (deadline === undefined) {
+          this.error = this.t('create.error.deadline');
+          return;
+        }
+        void this.patchActivity({ deadline });
+      }}>
+        <label for="dash-deadline">${this.t('dash.deadline')}</label>
+        <div class="row wrap">
+          <input id="dash-deadline" name="deadline" type="datetime-local" .value=${deadlineToInput(a.deadline)} />
+          <button type="submit">${this.t('dash.deadline.save')}</button>
+          ${a.deadline ? html`<button type="button" @click=${() => this.patchActivity({ deadline: null })}>${this.t('dash.deadline.clear')}</button>` : nothing}
+        </div>
+        <p class="help">${
+          !a.deadline
+            ? this.t('dash.deadline.none')
+            : passed
+              ? this.t('dash.deadline.passed', { date: formatDate(a.deadline, this.lang) })
+              : this.t('dash.deadline.set', { date: formatDate(a.deadline, this.lang) })
+        }</p>
+      </form>
+      ${
+        a.mode === 'pairs'
+          ? html`<form class="pair-form" @submit=${(e: SubmitEvent) => {
+              e.preventDefault();
+              const form = e.target as HTMLFormElement;
+              const label = String(new FormData(form).get('label') ?? '').trim();
+              if (!label) return;
+              void this.act(async () => {
+                const copy = await this.api.createCopy(this.activityId, label);
+                form.reset();
+                return this.t('dash.pair.done', { label: copy.label, code: copy.pairCode });
+              });
+            }}>
+              <label for="pair-label">${this.t('dash.pair.label')}</label>
+              <div class="row">
+                <input id="pair-label" name="label" maxlength="120" autocomplete="off" />
+                <button type="submit">${this.t('dash.pair.submit')}</button>
+              </div>
+            </form>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  private renderRow(c: CopyRow): TemplateResult {
+    const who = whoOf(c);
+    const teacherLink = (follow: boolean) => {
+      const query = follow && c.members[0] ? `?follow=${encodeURIComponent(c.members[0].name)}` : '';
+      return withToken(`${notebookPath(c.room)}${query}`, this.token);
+    };
+    return html`<tr data-copy=${c.id} class=${c.online ? 'is-online' : ''}>
+      <td><input type="checkbox" .checked=${this.selected.has(c.id)} aria-label=${this.t('dash.select.row', { who })}
+        @change=${(e: Event) => this.toggle(c.id, (e.target as HTMLInputElement).checked)} /></td>
+      <th scope="row" class="who">
+        ${
+          c.members.length
+            ? c.members.map((m) => html`<span class="member ${m.online ? 'online' : ''}">${m.name}</span>`)
+            : html`<span class="member">${c.label ?? ''}</span> <span class="help">${this.t('dash.nobody')}</span>`
+        }
+        ${c.pairCode ? html`<span class="help pair-code">${c.pairCode}</span>` : nothing}
+      </th>
+      <td class="presence"><span class="dot ${c.online ? 'on' : ''}" aria-hidden="true"></span>${c.online ? this.t('dash.online') : this.t('dash.offline')}</td>
+      <td class="last-edit">${
+        c.lastEditAt
+          ? html`<time datetime=${c.lastEditAt} title=${formatDate(c.lastEditAt, this.lang)}>${formatAgo(c.lastEditAt, this.lang)}</time>`
+          : this.t('dash.never')
+      }</td>
+      <td class="num cells-run">${c.cellsRun}</td>
+      <td class="num errors ${c.errors > 0 ? 'has-errors' : ''}">${c.errors}</td>
+      <td class="state">
+        <select aria-label=${this.t('dash.state.label', { who })} class="state-${c.state}"
+          @change=${(e: Event) => {
+            const state = (e.target as HTMLSelectElement).value as CopyState;
+            void this.act(async () => {
+              await this.api.updateCopy(this.activityId, c.id, { state });
+              return undefined;
+            });
+          }}>
+          ${copyStates.map((s) => html`<option value=${s} ?selected=${c.state === s}>${this.t(`state.${s}`)}</option>`)}
+        </select>
+        ${c.handedInAt ? html`<time class="help" datetime=${c.handedInAt}>${formatDate(c.handedInAt, this.lang)}</time>` : nothing}
+      </td>
+      <td class="grade">${c.grade ?? '—'}</td>
+      <td class="row-actions">
+        <a class="button" href=${teacherLink(false)} target="_blank" rel="noopener" aria-label=${this.t('dash.open.label', { who })}>${this.t('dash.open')}</a>
+        ${
+          c.members.length
+            ? html`<a class="button" href=${teacherLink(true)} target="_blank" rel="noopener" aria-label=${this.t('dash.follow.label', { who })}>${this.t('dash.follow')}</a>`
+            : nothing
+        }
+      </td>
+    </tr>`;
+  }
+
+  private renderCopies(a: Activity): TemplateResult | typeof nothing {
+    if (a.mode === 'demo') return nothing;
+    const copies = this.copies;
+    const allSelected = copies.length > 0 && copies.every((c) => this.selected.has(c.id));
+    return html`<section class="card copies-card" aria-labelledby="copies-title">
+      <div class="row spread">
+        <h2 id="copies-title">${this.t('dash.copies', { n: String(copies.length) })}</h2>
+        <span class="live-state live-${this.live.state}" role="status">
+          <span class="dot" aria-hidden="true"></span>${this.live.state === 'lost' ? this.t('dash.reconnecting') : this.t('dash.live')}
+        </span>
+      </div>
+      ${
+        copies.length === 0
+          ? html`<p class="empty">${this.t('dash.empty')}</p>`
+          : html`<form class="bulk row wrap" @submit=${(e: SubmitEvent) => {
+              e.preventDefault();
+              const state = String(new FormData(e.target as HTMLFormElement).get('state')) as CopyState;
+              const ids = copies.filter((c) => this.selected.has(c.id)).map((c) => c.id);
+              if (ids.length === 0) {
+                this.error = this.t('dash.bulk.none');
+                return;
+              }
+              void this.act(async () => {
+                await this.api.setStates(this.activityId, allSelected ? 'all' : ids, state);
+                return this.t('dash.bulk.done', { n: String(ids.length) });
+              });
+            }}>
+              <span>${this.t('dash.bulk', { n: String(copies.filter((c) => this.selected.has(c.id)).length) })}</span>
+              <label for="bulk-state" class="visually-hidden">${this.t('dash.bulk.state')}</label>
+              <select id="bulk-state" name="state">
+                ${copyStates.map((s) => html`<option value=${s}>${this.t(`state.${s}`)}</option>`)}
+              </select>
+              <button type="submit">${this.t('dash.bulk.apply')}</button>
+            </form>
+            <div class="table-wrap">
+              <table class="copies">
+                <thead><tr>
+                  <th scope="col"><input type="checkbox" .checked=${allSelected} aria-label=${this.t('dash.select.all')}
+                    @change=${(e: Event) => {
+                      this.selected = (e.target as HTMLInputElement).checked
+                        ? new Set(copies.map((c) => c.id))
+                        : new Set();
+                    }} /></th>
+                  <th scope="col">${this.t('dash.col.who')}</th>
+                  <th scope="col">${this.t('dash.col.online')}</th>
+                  <th scope="col">${this.t('dash.col.lastEdit')}</th>
+                  <th scope="col" class="num">${this.t('dash.col.cellsRun')}</th>
+                  <th scope="col" class="num">${this.t('dash.col.errors')}</th>
+                  <th scope="col">${this.t('dash.col.state')}</th>
+                  <th scope="col">${this.t('dash.col.grade')}</th>
+                  <th scope="col">${this.t('dash.col.actions')}</th>
+                </tr></thead>
+                <tbody>${copies.map((c) => this.renderRow(c))}</tbody>
+              </table>
+            </div>`
+      }
+    </section>`;
+  }
+
+  private renderConfirm(): TemplateResult | typeof nothing {
+    const c = this.confirmation;
+    if (!c) return nothing;
+    const close = () => this.querySelector<HTMLDialogElement>('dialog.confirm')?.close();
+    return html`<dialog class="confirm" aria-describedby="confirm-text" @close=${() => {
+      this.confirmation = null;
+    }}>
+      <p id="confirm-text">${c.text}</p>
+      <div class="row">
+        <button type="button" class="primary" @click=${() => {
+          close();
+          void c.run();
+        }}>${c.yes}</button>
+        <button type="button" autofocus @click=${close}>${this.t('banner.handin.no')}</button>
+      </div>
+    </dialog>`;
+  }
+
+  protected override render() {
+    const a = this.activity;
+    return html`<main class="dashboard">
+      ${
+        a
+          ? html`<header class="dash-head">
+              <p class="eyebrow">${this.t('dash.label')}</p>
+              <h1>${a.title}</h1>
+              <p class="help">${this.t('dash.mode', { mode: this.t(`create.mode.${a.mode}`) })}</p>
+            </header>`
+          : html`<h1>${this.t('dash.label')}</h1>`
+      }
+      <div class="messages">
+        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+        <p class="notice-line" role="status">${this.notice}</p>
+      </div>
+      ${
+        a
+          ? html`<div class="dash-grid">${this.renderJoin(a)}${this.renderActions(a)}</div>
+              ${this.renderCopies(a)}`
+          : nothing
+      }
+      ${this.renderConfirm()}
+    </main>`;
+  }
+}
+
+if (!customElements.get('candyce-dashboard')) customElements.define('candyce-dashboard', TeacherDashboard);
