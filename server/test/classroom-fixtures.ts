@@ -2,7 +2,7 @@
 // notebook, and edits of notebook cells through the stock client's document.
 import { cellsOf, findCell, sourceOf } from '@candyce/model';
 import type * as Y from 'yjs';
-import { connect, synced, type TestClient, waitFor } from './helpers.js';
+import { connect, onTeardown, synced, type TestClient, waitFor } from './helpers.js';
 
 /** The notebook of the test activities: a statement and two code cells. */
 export const lesson = {
@@ -110,3 +110,49 @@ export const waitForRoom = async (
     const loaded = await server.rooms.peek(room);
     return loaded !== null && condition(loaded.doc);
   }, what);
+
+/** One Server-Sent Event. */
+export interface ServerEvent {
+  event: string;
+  data: Json;
+}
+
+/** An open event stream: the events received so far, in order. */
+export interface EventStream {
+  status: number;
+  events: ServerEvent[];
+  close(): void;
+}
+
+/** Opens `/api/activities/<id>/events` with fetch and collects its events. */
+export const openEvents = async (http: string, path: string): Promise<EventStream> => {
+  const controller = new AbortController();
+  const res = await fetch(`${http}${path}`, { signal: controller.signal });
+  const events: ServerEvent[] = [];
+  const stream: EventStream = { status: res.status, events, close: () => controller.abort() };
+  onTeardown(() => controller.abort());
+  if (!res.ok || !res.body) return stream;
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  void (async () => {
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += value;
+        let end = buffer.indexOf('\n\n');
+        while (end >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event && data) events.push({ event, data: JSON.parse(data) });
+          end = buffer.indexOf('\n\n');
+        }
+      }
+    } catch {
+      // Aborted at teardown.
+    }
+  })();
+  return stream;
+};

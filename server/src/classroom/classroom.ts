@@ -252,7 +252,7 @@ export class Classroom {
         }
         await this.store.saveAll(record, copies);
         this.activities.set(id, state);
-        for (const copy of copies) state.copies.set(copy.id, copy);
+        for (const copy of copies) await this.register(state, copy);
         const teacherToken = await this.minter.teacher(id, owner.sub, owner.name ?? teacherName(lang));
         this.options.logger.info({ activity: id, mode: input.mode, user: owner.sub }, 'activity created');
         return { record, teacherToken };
@@ -357,8 +357,15 @@ export class Classroom {
     while (state.copies.has(id)) id = newCopyId();
     const copy = await this.fork(state, id, label, pairCode, members);
     await this.store.saveCopy(copy);
-    state.copies.set(id, copy);
+    await this.register(state, copy);
     return copy;
+  }
+
+  /** Adds a new copy to its activity and watches its room, loaded by the fork before the copy was known. */
+  private async register(state: ActivityState, copy: CopyRecord): Promise<void> {
+    state.copies.set(copy.id, copy);
+    const room = await this.options.rooms().peek(copy.room);
+    if (room && !this.liveRooms.has(room.name)) this.roomLoaded(room);
   }
 
   private async fork(
