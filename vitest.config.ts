@@ -12,6 +12,8 @@ export default defineConfig({
       'apps/*/test/**/*.test.ts',
       'test/**/*.test.ts',
     ],
+    // The long chaos tests run with `npm run test:chaos` (vitest.chaos.config.ts).
+    exclude: ['**/node_modules/**', 'test/chaos/**'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },
