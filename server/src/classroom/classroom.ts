@@ -24,7 +24,9 @@ import {
   templateRoom,
 } from './ids.js';
 import type { ClassroomKv } from './kv.js';
+import { LiveCopies } from './live.js';
 import { KeyedMutex } from './mutex.js';
+import { pupilName, teacherName } from './names.js';
 import type {
   ActivityRecord,
   Comment,
@@ -33,11 +35,10 @@ import type {
   HandinRecord,
   Member,
   Mode,
-  ReadOnlyReason,
 } from './records.js';
-import { watchCopy } from './stats.js';
 import { ActivityStore } from './store.js';
 import { createMinter, type TokenMinter } from './tokens.js';
+import { type CopyRow, type CopyStatus, copyRow, copyStatus } from './views.js';
 
 /** What the classroom needs from its server. */
 export interface ClassroomOptions {
@@ -55,37 +56,6 @@ export interface ActivityState {
   readonly copies: Map<string, CopyRecord>;
 }
 
-/** A copy's row on the teacher's dashboard. */
-export interface CopyRow {
-  id: string;
-  room: string;
-  label: string;
-  members: { id: string; name: string; online: boolean }[];
-  online: boolean;
-  lastEditAt: string | null;
-  cellsRun: number;
-  errors: number;
-  state: CopyState;
-  handedInAt: string | null;
-  grade: string | null;
-  pairCode: string | null;
-}
-
-/** What a copy's pupils see of it: state, read-only reason, grade, comments. */
-export interface CopyStatus {
-  id: string;
-  room: string;
-  title: string;
-  label: string;
-  members: Member[];
-  state: CopyState;
-  handedInAt: string | null;
-  readOnly: ReadOnlyReason;
-  deadline: string | null;
-  grade: string | null;
-  comments: Comment[];
-}
-
 /** The answer to a join. */
 export interface JoinResult {
   activity: { id: string; title: string; mode: Mode; deadline: string | null };
@@ -93,9 +63,6 @@ export interface JoinResult {
   copy: { id: string | null; room: string; pairCode?: string };
   token: string;
 }
-
-const maxNameLength = 60;
-const statsSaveDelayMs = 2000;
 
 const blankNotebook = () => ({
   cells: [
@@ -105,10 +72,6 @@ const blankNotebook = () => ({
   nbformat: 4,
   nbformat_minor: 5,
 });
-
-/** The id of the pupil or teacher behind a room member (a connection), if known. */
-const memberSub = (member: unknown): string | undefined =>
-  (member as { identity?: Identity | null }).identity?.sub;
 
 /**
  * The classroom: activities, their copies, joins, hand-ins, comments, grades
@@ -122,17 +85,16 @@ export class Classroom {
   readonly hooks: RoomHooks;
   private readonly activities = new Map<string, ActivityState>();
   private readonly codes = new Map<string, string>();
-  private readonly live = new Map<string, () => void>();
-  private readonly liveRooms = new Map<string, Room>();
+  private readonly live: LiveCopies;
   private readonly turns = new KeyedMutex();
   private readonly store: ActivityStore;
-  private readonly dirty = new Set<CopyRecord>();
-  private saveTimer: NodeJS.Timeout | null = null;
-  private saving: Promise<void> = Promise.resolve();
   private minterValue: TokenMinter | null = null;
 
   constructor(private readonly options: ClassroomOptions) {
     this.store = new ActivityStore(options.kv);
+    this.live = new LiveCopies(this.store, options.logger, (copy) =>
+      this.events.changed(copy.activity, null),
+    );
     this.events = new EventHub({
       dashboard: (activity) => {
         const state = this.activities.get(activity);
@@ -185,7 +147,7 @@ export class Classroom {
   async close(): Promise<void> {
     this.events.close();
     await this.turns.idle();
-    await this.saveStats();
+    await this.live.flush();
   }
 
   private get minter(): TokenMinter {
@@ -365,7 +327,7 @@ export class Classroom {
   private async register(state: ActivityState, copy: CopyRecord): Promise<void> {
     state.copies.set(copy.id, copy);
     const room = await this.options.rooms().peek(copy.room);
-    if (room && !this.liveRooms.has(room.name)) this.roomLoaded(room);
+    if (room && !this.live.has(room.name)) this.live.attach(room, copy);
   }
 
   private async fork(
@@ -408,43 +370,12 @@ export class Classroom {
 
   /** Returns the dashboard rows of an activity, copies in creation order. */
   rows(state: ActivityState): CopyRow[] {
-    return [...state.copies.values()].map((copy) => {
-      const room = this.liveRooms.get(copy.room);
-      const online = new Set<string>();
-      if (room) for (const member of room.members) online.add(memberSub(member) ?? '');
-      const members = copy.members.map((m) => ({ id: m.id, name: m.name, online: online.has(m.id) }));
-      return {
-        id: copy.id,
-        room: copy.room,
-        label: copy.label,
-        members,
-        online: members.some((m) => m.online),
-        lastEditAt: copy.stats.lastEditAt,
-        cellsRun: copy.stats.cellsRun,
-        errors: copy.stats.errors,
-        state: copy.state,
-        handedInAt: copy.handedInAt,
-        grade: copy.grade,
-        pairCode: copy.pairCode,
-      };
-    });
+    return [...state.copies.values()].map((copy) => copyRow(copy, this.live.online(copy.room)));
   }
 
   /** Returns what a copy's pupils see of it. */
   status(state: ActivityState, copy: CopyRecord): CopyStatus {
-    return {
-      id: copy.id,
-      room: copy.room,
-      title: state.record.title,
-      label: copy.label,
-      members: copy.members,
-      state: copy.state,
-      handedInAt: copy.handedInAt,
-      readOnly: readOnlyReason(state.record, copy),
-      deadline: state.record.deadline,
-      grade: copy.grade,
-      comments: copy.comments,
-    };
+    return copyStatus(state.record, copy);
   }
 
   /** Sets the state and grade of one copy. */
@@ -595,75 +526,11 @@ export class Classroom {
   }
 
   private roomLoaded(room: Room): void {
-    const found = this.copyOfRoom(room.name);
-    if (!found?.copy) return;
-    const { state, copy } = found;
-    const activity = state.record.id;
-    this.liveRooms.set(room.name, room);
-    const stop = watchCopy(room.doc, ({ runs, errors }) => {
-      copy.stats.lastEditAt = new Date().toISOString();
-      copy.stats.cellsRun += runs;
-      copy.stats.errors += errors;
-      this.markDirty(copy);
-      this.events.changed(activity, null);
-    });
-    const onAwareness = () => this.events.changed(activity, null);
-    room.awareness.on('change', onAwareness);
-    this.live.set(room.name, () => {
-      stop();
-      room.awareness.off('change', onAwareness);
-    });
+    const copy = this.copyOfRoom(room.name)?.copy;
+    if (copy) this.live.attach(room, copy);
   }
 
   private roomUnloading(room: Room): void {
-    if (this.liveRooms.get(room.name) !== room) return;
-    this.live.get(room.name)?.();
-    this.live.delete(room.name);
-    this.liveRooms.delete(room.name);
-    const found = this.copyOfRoom(room.name);
-    if (found) this.events.changed(found.state.record.id, null);
-  }
-
-  private markDirty(copy: CopyRecord): void {
-    this.dirty.add(copy);
-    if (this.saveTimer) return;
-    this.saveTimer = setTimeout(() => {
-      this.saveTimer = null;
-      void this.saveStats();
-    }, statsSaveDelayMs);
-    this.saveTimer.unref();
-  }
-
-  /** Writes the statistics changed since the last save (failures are logged, retried on the next change). */
-  private saveStats(): Promise<void> {
-    if (this.saveTimer) clearTimeout(this.saveTimer);
-    this.saveTimer = null;
-    const copies = [...this.dirty];
-    this.dirty.clear();
-    this.saving = this.saving.then(async () => {
-      if (copies.length === 0) return;
-      try {
-        await this.store.saveAll(null, copies);
-      } catch (err) {
-        this.options.logger.error({ err }, 'classroom statistics could not be saved');
-        for (const copy of copies) this.dirty.add(copy);
-      }
-    });
-    return this.saving;
+    if (this.live.detach(room)) this.events.changed(parseRoom(room.name)!.activity, null);
   }
 }
-
-const teacherName = (lang: Lang): string => (lang === 'fr' ? 'Enseignant' : 'Teacher');
-
-/** Validates a display name typed by a pupil: trimmed, control characters removed, 1 to 60 characters. */
-const pupilName = (lang: Lang, raw: unknown): string => {
-  if (raw !== undefined && raw !== null && typeof raw !== 'string')
-    throw classroomError(lang, 'name-required');
-  const name = (typeof raw === 'string' ? raw : '')
-    .replace(/\p{Cc}/gu, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-  if (name === '') throw classroomError(lang, 'name-required');
-  if ([...name].length > maxNameLength) throw classroomError(lang, 'name-too-long');
-  return name;
-};

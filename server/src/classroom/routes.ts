@@ -1,17 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
-import { bearer, HttpError, json, readBody } from '../http-util.js';
+import { bearer, HttpError, json } from '../http-util.js';
+import {
+  activityPatch,
+  bulkPatch,
+  copyPatch,
+  deadlineOf,
+  maxLabelLength,
+  maxTitleLength,
+  optionalString,
+  readJson,
+  requiredString,
+} from './bodies.js';
 import type { ActivityState, Classroom } from './classroom.js';
 import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
 import { copyRoom, isActivityId, templateRoom } from './ids.js';
-import {
-  type ActivityRecord,
-  type CopyRecord,
-  type CopyState,
-  copyStates,
-  type Mode,
-  modes,
-} from './records.js';
+import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
 
 /** What the classroom's HTTP routes need. */
 export interface RouteContext {
@@ -21,12 +25,6 @@ export interface RouteContext {
   readonly maxDocumentBytes: number;
 }
 
-type Body = Record<string, unknown>;
-
-const smallBodyBytes = 64 * 1024;
-const maxTitleLength = 200;
-const maxLabelLength = 100;
-const maxGradeLength = 40;
 const maxCommentLength = 10_000;
 const copyIdPattern = /^(?:[a-z2-7]{8}|class)$/;
 const timedIdPattern = /^[0-9a-z]{13}$/;
@@ -329,144 +327,4 @@ const events = async (
   if (identity.role !== 'student' || !copyId) throw classroomError(lang, 'forbidden');
   copyOf(ctx, lang, identity, id, copyId);
   ctx.classroom.events.open(res, id, copyId);
-};
-
-// --- bodies ----------------------------------------------------------------
-
-const readJson = async (lang: Lang, req: IncomingMessage, limit = smallBodyBytes): Promise<Body> => {
-  let raw: Buffer;
-  try {
-    raw = await readBody(req, limit);
-  } catch (err) {
-    if (err instanceof HttpError && err.status === 413)
-      throw new HttpError(
-        413,
-        lang === 'fr'
-          ? `Corps de requête trop grand (plus de ${limit} octets).`
-          : `Body is larger than ${limit} bytes.`,
-        { code: 'bad-request' },
-      );
-    throw err;
-  }
-  const text = raw.toString('utf8');
-  if (text.trim() === '') return {};
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch (err) {
-    const problem = (err as Error).message;
-    throw badRequest(
-      lang,
-      `Le corps n’est pas du JSON valide : ${problem}`,
-      `Body is not valid JSON: ${problem}`,
-    );
-  }
-  if (typeof body !== 'object' || body === null || Array.isArray(body))
-    throw badRequest(lang, 'Le corps doit être un objet JSON.', 'Body must be a JSON object.');
-  return body as Body;
-};
-
-const requiredString = (lang: Lang, body: Body, key: string, max: number): string => {
-  const value = optionalString(lang, body, key, max);
-  if (value === undefined)
-    throw badRequest(
-      lang,
-      `« ${key} » est requis (texte non vide).`,
-      `"${key}" is required (a non-empty string).`,
-    );
-  return value;
-};
-
-const optionalString = (lang: Lang, body: Body, key: string, max: number): string | undefined => {
-  const value = body[key];
-  if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string')
-    throw badRequest(lang, `« ${key} » doit être du texte.`, `"${key}" must be a string.`);
-  const text = value.trim();
-  if (text === '') return undefined;
-  if ([...text].length > max)
-    throw badRequest(
-      lang,
-      `« ${key} » est trop long (${max} caractères au plus).`,
-      `"${key}" is too long (at most ${max} characters).`,
-    );
-  return text;
-};
-
-/** The `deadline` of a body: undefined when absent, null to remove it, else an ISO date. */
-const deadlineOf = (lang: Lang, body: Body): string | null | undefined => {
-  const value = body.deadline;
-  if (value === undefined || value === null) return value;
-  const time = typeof value === 'string' ? Date.parse(value) : Number.NaN;
-  if (Number.isNaN(time))
-    throw badRequest(
-      lang,
-      '« deadline » doit être une date ISO 8601 (par exemple 2026-12-01T08:00:00Z) ou null.',
-      '"deadline" must be an ISO 8601 date (for example 2026-12-01T08:00:00Z) or null.',
-    );
-  return new Date(time).toISOString();
-};
-
-const booleanOf = (lang: Lang, body: Body, key: string): boolean | undefined => {
-  const value = body[key];
-  if (value === undefined) return undefined;
-  if (typeof value !== 'boolean')
-    throw badRequest(lang, `« ${key} » doit valoir true ou false.`, `"${key}" must be true or false.`);
-  return value;
-};
-
-const activityPatch = (lang: Lang, body: Body) => {
-  const patch: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean } = {};
-  if (body.title !== undefined) patch.title = requiredString(lang, body, 'title', maxTitleLength);
-  const deadline = deadlineOf(lang, body);
-  if (deadline !== undefined) patch.deadline = deadline;
-  const locked = booleanOf(lang, body, 'locked');
-  if (locked !== undefined) patch.locked = locked;
-  const joinOpen = booleanOf(lang, body, 'joinOpen');
-  if (joinOpen !== undefined) patch.joinOpen = joinOpen;
-  return patch;
-};
-
-const stateOf = (lang: Lang, value: unknown): CopyState => {
-  if (typeof value !== 'string' || !copyStates.includes(value as CopyState))
-    throw badRequest(
-      lang,
-      '« state » doit valoir "in-progress", "handed-in" ou "corrected".',
-      '"state" must be "in-progress", "handed-in" or "corrected".',
-    );
-  return value as CopyState;
-};
-
-const copyPatch = (lang: Lang, body: Body) => {
-  const patch: { state?: CopyState; grade?: string | null } = {};
-  if (body.state !== undefined) patch.state = stateOf(lang, body.state);
-  if (body.grade !== undefined) {
-    if (body.grade === null) patch.grade = null;
-    else if (typeof body.grade === 'number' && Number.isFinite(body.grade)) patch.grade = String(body.grade);
-    else patch.grade = optionalString(lang, body, 'grade', maxGradeLength) ?? null;
-  }
-  return patch;
-};
-
-const bulkPatch = (lang: Lang, state: ActivityState, body: Body) => {
-  const copyState = stateOf(lang, body.state);
-  const ids = body.copies;
-  if (ids === 'all') return { copies: [...state.copies.values()], copyState };
-  if (!Array.isArray(ids) || !ids.every((v) => typeof v === 'string'))
-    throw badRequest(
-      lang,
-      '« copies » doit être une liste d’identifiants de copies ou "all".',
-      '"copies" must be a list of copy ids or "all".',
-    );
-  const copies = (ids as string[]).map((copyId) => {
-    const copy = state.copies.get(copyId);
-    if (!copy)
-      throw badRequest(
-        lang,
-        `Copie inconnue : ${JSON.stringify(copyId)}.`,
-        `Unknown copy: ${JSON.stringify(copyId)}.`,
-      );
-    return copy;
-  });
-  return { copies, copyState };
 };

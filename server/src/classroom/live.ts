@@ -1,0 +1,103 @@
+import type { Identity } from '../auth.js';
+import type { Logger } from '../logger.js';
+import type { Room } from '../room.js';
+import type { CopyRecord } from './records.js';
+import { watchCopy } from './stats.js';
+import type { ActivityStore } from './store.js';
+
+const saveDelayMs = 2000;
+
+/** The id of the pupil or teacher behind a room member (a connection), if known. */
+const memberSub = (member: unknown): string | undefined =>
+  (member as { identity?: Identity | null }).identity?.sub;
+
+/**
+ * The loaded rooms of copies: who is connected to each, and their live
+ * statistics (last edit, cells run, errors), counted from the documents'
+ * transactions and saved with the copy a moment later (and at shutdown).
+ */
+export class LiveCopies {
+  private readonly rooms = new Map<string, { room: Room; stop: () => void }>();
+  private readonly dirty = new Set<CopyRecord>();
+  private timer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: ActivityStore,
+    private readonly logger: Logger,
+    /** Called when the copy's row may have changed (edits, presence). */
+    private readonly onChange: (copy: CopyRecord) => void,
+  ) {}
+
+  /** True when the room is watched already. */
+  has(name: string): boolean {
+    return this.rooms.has(name);
+  }
+
+  /** Starts watching the loaded room of `copy`. */
+  attach(room: Room, copy: CopyRecord): void {
+    if (this.rooms.has(room.name)) return;
+    const stop = watchCopy(room.doc, ({ runs, errors }) => {
+      copy.stats.lastEditAt = new Date().toISOString();
+      copy.stats.cellsRun += runs;
+      copy.stats.errors += errors;
+      this.markDirty(copy);
+      this.onChange(copy);
+    });
+    const onAwareness = () => this.onChange(copy);
+    room.awareness.on('change', onAwareness);
+    this.rooms.set(room.name, {
+      room,
+      stop: () => {
+        stop();
+        room.awareness.off('change', onAwareness);
+      },
+    });
+  }
+
+  /** Stops watching a room that unloads; resolves to true when it was watched. */
+  detach(room: Room): boolean {
+    const entry = this.rooms.get(room.name);
+    if (entry?.room !== room) return false;
+    entry.stop();
+    this.rooms.delete(room.name);
+    return true;
+  }
+
+  /** Returns the ids (`sub`) of the identities connected to a room now. */
+  online(name: string): Set<string> {
+    const subs = new Set<string>();
+    const room = this.rooms.get(name)?.room;
+    if (room)
+      for (const member of room.members) {
+        const sub = memberSub(member);
+        if (sub) subs.add(sub);
+      }
+    return subs;
+  }
+
+  /** Writes the statistics changed since the last save; failures are logged and retried later. */
+  flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const copies = [...this.dirty];
+    this.dirty.clear();
+    this.saving = this.saving.then(async () => {
+      if (copies.length === 0) return;
+      try {
+        await this.store.saveAll(null, copies);
+      } catch (err) {
+        this.logger.error({ err }, 'classroom statistics could not be saved');
+        for (const copy of copies) this.dirty.add(copy);
+      }
+    });
+    return this.saving;
+  }
+
+  private markDirty(copy: CopyRecord): void {
+    this.dirty.add(copy);
+    if (this.timer) return;
+    this.timer = setTimeout(() => void this.flush(), saveDelayMs);
+    this.timer.unref();
+  }
+}

@@ -1,0 +1,67 @@
+import { readOnlyReason } from './access.js';
+import type { ActivityRecord, Comment, CopyRecord, CopyState, Member, ReadOnlyReason } from './records.js';
+
+/** A copy's row on the teacher's dashboard. */
+export interface CopyRow {
+  id: string;
+  room: string;
+  label: string;
+  members: { id: string; name: string; online: boolean }[];
+  online: boolean;
+  lastEditAt: string | null;
+  cellsRun: number;
+  errors: number;
+  state: CopyState;
+  handedInAt: string | null;
+  grade: string | null;
+  pairCode: string | null;
+}
+
+/** What a copy's pupils see of it: state, read-only reason, grade, comments. */
+export interface CopyStatus {
+  id: string;
+  room: string;
+  title: string;
+  label: string;
+  members: Member[];
+  state: CopyState;
+  handedInAt: string | null;
+  readOnly: ReadOnlyReason;
+  deadline: string | null;
+  grade: string | null;
+  comments: Comment[];
+}
+
+/** Returns the dashboard row of a copy; `online` holds the ids connected to its room. */
+export const copyRow = (copy: CopyRecord, online: ReadonlySet<string>): CopyRow => {
+  const members = copy.members.map((m) => ({ id: m.id, name: m.name, online: online.has(m.id) }));
+  return {
+    id: copy.id,
+    room: copy.room,
+    label: copy.label,
+    members,
+    online: members.some((m) => m.online),
+    lastEditAt: copy.stats.lastEditAt,
+    cellsRun: copy.stats.cellsRun,
+    errors: copy.stats.errors,
+    state: copy.state,
+    handedInAt: copy.handedInAt,
+    grade: copy.grade,
+    pairCode: copy.pairCode,
+  };
+};
+
+/** Returns the status of a copy, as its pupils see it now. */
+export const copyStatus = (activity: ActivityRecord, copy: CopyRecord): CopyStatus => ({
+  id: copy.id,
+  room: copy.room,
+  title: activity.title,
+  label: copy.label,
+  members: copy.members,
+  state: copy.state,
+  handedInAt: copy.handedInAt,
+  readOnly: readOnlyReason(activity, copy),
+  deadline: activity.deadline,
+  grade: copy.grade,
+  comments: copy.comments,
+});
