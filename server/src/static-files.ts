@@ -4,7 +4,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 
 // Serves the built web app (apps/web/dist): files as they are, and the
-// notebook page for `/` and `/n/<room>`. Every response carries the headers
+// app's page (index.html, which routes itself) for `/`, `/n/<room>`, the
+// classroom's `/j`, `/j/<code>` (join) and `/a/<activity>` (dashboard). Every response carries the headers
 // that make the page cross-origin isolated (SharedArrayBuffer for Pyodide's
 // input() and interrupts) without blocking images from other sites in
 // markdown (`credentialless` rather than `require-corp`).
@@ -42,8 +43,9 @@ const isFile = (path: string): Promise<number | null> =>
 /**
  * Returns a handler that serves `root`, or answers false when the request is
  * not for it (so that the API can answer). Paths that escape `root` or name no
- * file under `/assets/` get 404; other unknown paths get the notebook page,
- * which routes `/` and `/n/<room>` itself.
+ * file under `/assets/` get 404; other unknown paths without an extension get
+ * the app's page, which routes `/`, `/n/<room>`, `/j`, `/j/<code>` and
+ * `/a/<activity>` itself.
  */
 export const createStaticHandler = (rootDir: string) => {
   const root = resolve(rootDir);
