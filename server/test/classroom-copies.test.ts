@@ -40,6 +40,9 @@ describe('classroom: pairs, pushes and hand-ins', () => {
     const gil = await joinActivity(http, { code: duo.code, name: 'Gil', pairCode: formed.body.pairCode });
     const hal = await joinActivity(http, { code: duo.code, name: 'Hal', pairCode: formed.body.pairCode });
     expect([gil.copy.id, hal.copy.id]).toEqual([formed.body.id, formed.body.id]);
+    const labels = (await call(http, 'GET', `/api/activities/${duo.id}/copies`, { token: duo.teacherToken }))
+      .body.copies;
+    expect(labels.map((r: { label: string }) => r.label)).toEqual(['Eve & Fay', 'Gil et Hal']);
     const third = await call(http, 'POST', '/api/join', {
       body: { code: duo.code, name: 'Ivy', pairCode: formed.body.pairCode },
       lang: 'en',

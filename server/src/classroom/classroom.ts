@@ -358,8 +358,12 @@ export class Classroom {
 
   private async addMember(copy: CopyRecord, pupil: Member): Promise<CopyRecord> {
     const members = [...copy.members, pupil];
+    // A pair formed by a pupil is labelled with its names; a teacher's label stays.
+    const first = copy.members[0];
     const label =
-      copy.pairCode && copy.members.length > 0 ? members.map((m) => m.name).join(' & ') : copy.label;
+      copy.members.length === 1 && first && copy.label === first.name
+        ? `${first.name} & ${pupil.name}`
+        : copy.label;
     await this.store.saveCopy({ ...copy, members, label });
     copy.members = members;
     copy.label = label;
