@@ -72,6 +72,26 @@ async function addServiceWorker(dist) {
   });
 }
 
+// The Capytale player page (/embed/player.html), built on its own: a host
+// platform puts it in an iframe (see docs/EMBEDDING.md). Its sources are
+// src/player.html and src/player/.
+async function addPlayer(dist, quiet) {
+  const assets = join(dist, 'embed/assets');
+  const sizes = await bundle({
+    entry: join(here, 'src/player/main.ts'),
+    outdir: assets,
+    name: 'player',
+    hashed: true,
+    quiet: true,
+  });
+  const entry = sizes.files.find((f) => f.initial && f.file.startsWith('player'))?.file;
+  if (!entry) throw new Error('The player bundle has no entry file');
+  await copyFile(join(here, 'src/player/player.css'), join(assets, 'player.css'));
+  const page = (await readFile(join(here, 'src/player.html'), 'utf8')).replace('%PLAYER%', entry);
+  await writeFile(join(dist, 'embed/player.html'), page);
+  if (!quiet) console.log(`player: ${dist}/embed/player.html (embed/assets/${entry})`);
+}
+
 /** Builds the web app into `dist` and returns the bundle sizes. */
 export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } = {}) {
   await rm(dist, { recursive: true, force: true });
@@ -89,6 +109,7 @@ export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } =
   if (!entry) throw new Error('The web app bundle has no entry file');
   const page = (await readFile(join(here, 'src/index.html'), 'utf8')).replace('%APP%', entry);
   await writeFile(join(dist, 'index.html'), page);
+  await addPlayer(dist, quiet);
   await addPyodide(dist);
   await addServiceWorker(dist);
   if (!quiet) console.log(`web app: ${dist} (index.html, assets/${entry})`);

@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { mintToken } from '@candyce/embed';
+import type { FrameLocator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { watchErrors } from './helpers/browser.js';
+import { useHost } from './helpers/host.js';
+import { callNotebookApi, poll, useStack } from './helpers/stack.js';
+
+// A host platform embeds Candyce as Capytale does: the example host of
+// @candyce/embed (its own server, on another port: another origin) mints
+// tokens with the shared secret, puts the player (/embed/player.html of the
+// Candyce server) in an iframe, and drives it through the capytale-player
+// contract over postMessage. Everything is real: Chromium, both servers,
+// LevelDB.
+
+const secret = randomBytes(24).toString('base64url');
+const stack = useStack({ secret });
+const host = useHost(stack, secret);
+
+const lesson = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+  cells: [
+    { id: 'consigne', cell_type: 'markdown', metadata: {}, source: '# Suites\nCalculez u(10).' },
+    { id: 'code', cell_type: 'code', metadata: {}, source: 'u = 1', outputs: [], execution_count: null },
+  ],
+};
+
+type Notebook = { cells: { id: string; source: string | string[] }[] };
+const sourceOf = (nb: Notebook, id: string): string => {
+  const source = nb.cells.find((c) => c.id === id)?.source ?? '';
+  return Array.isArray(source) ? source.join('') : source;
+};
+
+/** Opens the host page with the form preset by `query`, and returns it. */
+const openHost = async (query: Record<string, string>): Promise<Page> => {
+  const context = await stack.browser.newContext();
+  const page = await context.newPage();
+  // A new room answers 404 to the player's first look (by design: then the
+  // player creates it); every other error of the page is kept for the report.
+  const seen: string[] = [];
+  watchErrors(page, seen);
+  page.on('console', () => {
+    stack.errors.push(...seen.splice(0).filter((line) => !line.includes('status of 404')));
+  });
+  page.on('pageerror', () => {
+    stack.errors.push(...seen.splice(0));
+  });
+  await page.goto(`${host.url()}/?${new URLSearchParams(query)}`);
+  return page;
+};
+
+/** Clicks "open in the player" and waits until the host has loaded the content through the contract. */
+const openPlayer = async (page: Page): Promise<FrameLocator> => {
+  await page.locator('#open').click();
+  await page.locator('#player-status[data-state="loaded"]').waitFor({ timeout: poll.timeout });
+  return page.frameLocator('iframe.player');
+};
+
+/** Saves through the contract (getContent, the host's backend, contentSaved). */
+const save = async (page: Page): Promise<void> => {
+  await page.locator('#save').click();
+  await page.locator('#player-status[data-state="saved"]').waitFor({ timeout: poll.timeout });
+};
+
+/** Types `text` at the end of the code cell of the player. */
+const typeInCode = async (page: Page, frame: FrameLocator, text: string): Promise<void> => {
+  const editor = frame.locator('candyce-cell[data-cell-id="code"] .cm-content');
+  await editor.click();
+  await page.keyboard.press('End');
+  await page.keyboard.type(text);
+};
+
+/** The notebook of the player, read from its live document inside the iframe. */
+const playerNotebook = (frame: FrameLocator): Promise<Notebook> =>
+  frame
+    .locator('candyce-notebook')
+    .evaluate((nb) => (nb as unknown as { exportNotebook(): Notebook }).exportNotebook());
+
+const teacherToken = (room: string) =>
+  mintToken(secret, { sub: 'test-teacher', name: 'Test', role: 'teacher', rooms: [room] });
+
+describe('embedding through the capytale-player contract', () => {
+  it('loads the host’s content, and gives back what the pupil typed', async () => {
+    // The teacher's activity, as the host platform keeps it.
+    const put = await fetch(`${host.url()}/api/content/suites`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(lesson),
+    });
+    expect(put.status).toBe(200);
+    const page = await openHost({ activity: 'suites', mode: 'assignment', pupil: 'alice', name: 'Alice' });
+    const frame = await openPlayer(page);
+    expect(await page.locator('#player-contracts').textContent()).toMatch(
+      /simple-content\(json\).*mode.*theme.*workflow/,
+    );
+    // The player filled the pupil's new room with the host's content, on the Candyce server.
+    const room = 'emb-suites-alice';
+    const stored = (await callNotebookApi(
+      stack,
+      'GET',
+      room,
+      undefined,
+      await teacherToken(room),
+    )) as Notebook;
+    expect(sourceOf(stored, 'code')).toBe('u = 1');
+    await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
+
+    await typeInCode(page, frame, '\nu = 2 * u + 3');
+    // The player tells the host there is something to save.
+    await page.locator('#player-status[data-state="dirty"]').waitFor({ timeout: poll.timeout });
+    await save(page);
+    const saved = host.saved('suites/alice') as Notebook;
+    expect(sourceOf(saved, 'code')).toBe('u = 1\nu = 2 * u + 3');
+    expect(sourceOf(saved, 'consigne')).toBe('# Suites\nCalculez u(10).');
+    // The teacher's template on the host is untouched.
+    expect(sourceOf(host.saved('suites') as Notebook, 'code')).toBe('u = 1');
+    // The same text reached the Candyce server's room.
+    await expect
+      .poll(async () => {
+        const nb = (await callNotebookApi(
+          stack,
+          'GET',
+          room,
+          undefined,
+          await teacherToken(room),
+        )) as Notebook;
+        return sourceOf(nb, 'code');
+      }, poll)
+      .toBe('u = 1\nu = 2 * u + 3');
+    await page.context().close();
+  });
+
+  it('makes view mode read-only: typing changes nothing', async () => {
+    // The teacher creates the activity from nothing (no content: a blank notebook) and writes in it.
+    const teacher = await openHost({ activity: 'vue', mode: 'create', name: 'Mme Curie' });
+    const tframe = await openPlayer(teacher);
+    await tframe.locator('candyce-notebook .status[data-status="online"]').waitFor();
+    expect((await playerNotebook(tframe)).cells).toHaveLength(0);
+    await tframe.locator('candyce-notebook .empty button.primary').click();
+    await tframe.locator('candyce-cell .cm-content').waitFor();
+    await teacher.keyboard.type('a = 42');
+    await save(teacher);
+    expect(sourceOf(host.saved('vue') as Notebook, (host.saved('vue') as Notebook).cells[0]!.id)).toBe(
+      'a = 42',
+    );
+
+    // A visitor opens it in view mode: a viewer token, and the player is read-only.
+    const visitor = await openHost({ activity: 'vue', mode: 'view', name: 'Visiteur' });
+    const vframe = await openPlayer(visitor);
+    await vframe.locator('candyce-notebook[readonly]').waitFor();
+    await expect
+      .poll(() => vframe.locator('#player-status').textContent(), poll)
+      .toContain('Consultation seule');
+    await vframe.locator('candyce-cell .cm-content').click();
+    await visitor.keyboard.type('b = 1');
+    await visitor.keyboard.press('Escape');
+    await visitor.keyboard.press('b'); // "insert below" in command mode: refused too
+    const seen = await playerNotebook(vframe);
+    expect(seen.cells).toHaveLength(1);
+    expect(sourceOf(seen, seen.cells[0]!.id)).toBe('a = 42');
+    // Nor did anything reach the room.
+    const nb = (await callNotebookApi(
+      stack,
+      'GET',
+      'emb-vue',
+      undefined,
+      await teacherToken('emb-vue'),
+    )) as Notebook;
+    expect(nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))).toEqual(['a = 42']);
+    await teacher.context().close();
+    await visitor.context().close();
+  });
+
+  it('makes the pupil’s copy read-only once the host says it is finished', async () => {
+    await fetch(`${host.url()}/api/content/rendu`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(lesson),
+    });
+    const page = await openHost({ activity: 'rendu', mode: 'assignment', pupil: 'bob', name: 'Bob' });
+    const frame = await openPlayer(page);
+    await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
+    await typeInCode(page, frame, ' # avant');
+    await expect.poll(async () => sourceOf(await playerNotebook(frame), 'code'), poll).toBe('u = 1 # avant');
+
+    // The host changes the workflow live (setWorkflow), without reloading the player.
+    await page.locator('#workflow').selectOption('finished');
+    await frame.locator('candyce-notebook[readonly]').waitFor();
+    await expect.poll(() => frame.locator('#player-status').textContent(), poll).toContain('Copie rendue');
+    await typeInCode(page, frame, ' # après');
+    expect(sourceOf(await playerNotebook(frame), 'code')).toBe('u = 1 # avant');
+
+    // Back to "current": the pupil can write again.
+    await page.locator('#workflow').selectOption('current');
+    await expect.poll(() => frame.locator('candyce-notebook[readonly]').count(), poll).toBe(0);
+    await typeInCode(page, frame, ' # encore');
+    await expect
+      .poll(async () => sourceOf(await playerNotebook(frame), 'code'), poll)
+      .toBe('u = 1 # avant # encore');
+    await page.context().close();
+  });
+
+  it('applies the host’s theme', async () => {
+    const page = await openHost({ activity: 'theme', mode: 'create', name: 'Prof' });
+    const frame = await openPlayer(page);
+    const themeOf = () => frame.locator('html').getAttribute('data-theme');
+    expect(await themeOf()).toBe('light');
+    await page.locator('#theme').selectOption('dark');
+    await expect.poll(themeOf, poll).toBe('dark');
+    const background = await frame
+      .locator('candyce-notebook')
+      .evaluate((nb) => getComputedStyle(nb).getPropertyValue('--candyce-bg').trim());
+    expect(background).toBe('#16181d');
+    await page.context().close();
+  });
+
+  it('embeds the <candyce-notebook> element directly with a host-minted token', async () => {
+    await fetch(`${host.url()}/api/content/direct`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(lesson),
+    });
+    // The player creates the room first (create mode), then the element joins it from the host's page.
+    const page = await openHost({ activity: 'direct', mode: 'create', name: 'Mme Curie' });
+    const frame = await openPlayer(page);
+    await page.locator('#element-open').click();
+    const element = page.locator('#element-box candyce-notebook');
+    await element.locator('.status[data-status="online"]').waitFor({ timeout: poll.timeout });
+    await expect
+      .poll(() => element.locator('candyce-cell[data-cell-id="code"] .cm-content').textContent(), poll)
+      .toBe('u = 1');
+    // An edit in the element reaches the player in the iframe, live.
+    await element.locator('candyce-cell[data-cell-id="code"] .cm-content').click();
+    await page.keyboard.press('End');
+    await page.keyboard.type(' + 1');
+    await expect.poll(async () => sourceOf(await playerNotebook(frame), 'code'), poll).toBe('u = 1 + 1');
+    await page.context().close();
+  });
+
+  it('says where it belongs when opened outside a host, in the language asked', async () => {
+    const context = await stack.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${stack.http()}/embed/player.html#room=x&lang=fr`);
+    await expect.poll(() => page.locator('#player-error').textContent(), poll).toContain('plateforme hôte');
+    await page.goto(`${stack.http()}/embed/player.html#room=x&lang=en`);
+    await page.reload();
+    await expect.poll(() => page.locator('#player-error').textContent(), poll).toContain('host platform');
+    await context.close();
+  });
+});
