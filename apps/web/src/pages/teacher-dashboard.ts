@@ -192,23 +192,27 @@ export class TeacherDashboard extends PageElement {
   private renderJoin(a: Activity): TemplateResult {
     const qr = this.qr;
     return html`<section class="card join-card" aria-labelledby="join-title">
-      <h2 id="join-title">${this.t('dash.join.title')}</h2>
-      <p class="join-code-label">${this.t('dash.join.code')}</p>
-      <p class="join-code" data-code=${a.code}>
-        <span aria-hidden="true">${a.code}</span><span class="visually-hidden">${[...a.code].join(' ')}</span>
-      </p>
-      <p class="join-link">${this.t('dash.join.link')} <a href=${joinPath(a.code)}>${this.joinUrl}</a></p>
-      <button type="button" @click=${() => this.copyLink()}>${this.t('dash.join.copy')}</button>
+      <div class="join-text">
+        <h2 id="join-title">${this.t('dash.join.title')}</h2>
+        <p class="join-code-label">${this.t('dash.join.code')}</p>
+        <p class="join-code" data-code=${a.code}>
+          <span aria-hidden="true">${a.code}</span><span class="visually-hidden">${[...a.code].join(' ')}</span>
+        </p>
+        <p class="join-link">${this.t('dash.join.link')} <a href=${joinPath(a.code)}>${this.joinUrl}</a></p>
+        ${a.joinOpen ? nothing : html`<p class="notice warning">${this.t('dash.joinClosed')}</p>`}
+        <div class="row wrap">
+          <button type="button" @click=${() => this.copyLink()}>${this.t('dash.join.copy')}</button>
+          <button type="button" @click=${() => this.patchActivity({ joinOpen: !a.joinOpen })}>
+            ${a.joinOpen ? this.t('dash.closeJoin') : this.t('dash.openJoin')}
+          </button>
+        </div>
+      </div>
       ${
         qr
           ? html`<svg class="qr" role="img" aria-label=${this.t('dash.qr')} viewBox="0 0 ${qr.size + 8} ${qr.size + 8}"
               shape-rendering="crispEdges">${svg`<rect width="100%" height="100%" fill="#fff"/><path fill="#000" d=${qrPath(qr)}/>`}</svg>`
           : html`<div class="qr qr-placeholder" aria-hidden="true"></div>`
       }
-      ${a.joinOpen ? nothing : html`<p class="notice warning">${this.t('dash.joinClosed')}</p>`}
-      <button type="button" @click=${() => this.patchActivity({ joinOpen: !a.joinOpen })}>
-        ${a.joinOpen ? this.t('dash.closeJoin') : this.t('dash.openJoin')}
-      </button>
     </section>`;
   }
 
@@ -297,7 +301,11 @@ export class TeacherDashboard extends PageElement {
       <th scope="row" class="who">
         ${
           c.members.length
-            ? c.members.map((m) => html`<span class="member ${m.online ? 'online' : ''}">${m.name}</span>`)
+            ? // In a pair, a dot says which of the two is here.
+              c.members.map(
+                (m) =>
+                  html`<span class="member ${c.members.length > 1 && m.online ? 'online' : ''}">${m.name}</span>`,
+              )
             : html`<span class="member">${c.label ?? ''}</span> <span class="help">${this.t('dash.nobody')}</span>`
         }
         ${c.pairCode ? html`<span class="help pair-code">${c.pairCode}</span>` : nothing}
@@ -321,7 +329,7 @@ export class TeacherDashboard extends PageElement {
           }}>
           ${copyStates.map((s) => html`<option value=${s} ?selected=${c.state === s}>${this.t(`state.${s}`)}</option>`)}
         </select>
-        ${c.handedInAt ? html`<time class="help" datetime=${c.handedInAt}>${formatDate(c.handedInAt, this.lang)}</time>` : nothing}
+        ${c.handedInAt ? html`<time class="help handed-in-at" datetime=${c.handedInAt}>${formatDate(c.handedInAt, this.lang)}</time>` : nothing}
       </td>
       <td class="grade">${c.grade ?? '—'}</td>
       <td class="row-actions">
