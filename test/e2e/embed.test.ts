@@ -250,3 +250,73 @@ describe('embedding through the capytale-player contract', () => {
     await context.close();
   });
 });
+
+describe('the contract when things go wrong or start over', () => {
+  it('refuses content that is not a notebook, tells the host why, and writes nothing', async () => {
+    await fetch(`${host.url()}/api/content/casse`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: 'pas une liste' }),
+    });
+    const page = await openHost({ activity: 'casse', mode: 'create', name: 'Prof' });
+    await page.locator('#open').click();
+    // loadContent rejects: the host gets the player's sentence, and the pupil sees it too.
+    await page.locator('#player-status[data-state="failed"]').waitFor({ timeout: poll.timeout });
+    expect(await page.locator('#player-status').textContent()).toContain('pas un carnet Jupyter valide');
+    const frame = page.frameLocator('iframe.player');
+    await expect.poll(() => frame.locator('#player-error').textContent(), poll).toContain('cells');
+    expect(await frame.locator('candyce-notebook').count()).toBe(0);
+    // Nothing reached the room (the server's refused PUT may leave it behind, empty).
+    const room = await callNotebookApi(
+      stack,
+      'GET',
+      'emb-casse',
+      undefined,
+      await teacherToken('emb-casse'),
+    ).catch(() => ({ cells: [] }));
+    expect((room as Notebook).cells).toEqual([]);
+    await page.context().close();
+  });
+
+  it('shows a visitor the host’s content in the page only when the room does not exist yet', async () => {
+    await fetch(`${host.url()}/api/content/apercu`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(lesson),
+    });
+    // A viewer token cannot create the room: the player shows the content without sharing it.
+    const page = await openHost({ activity: 'apercu', mode: 'view', name: 'Visiteur' });
+    const frame = await openPlayer(page);
+    await expect.poll(() => frame.locator('#player-status').textContent(), poll).toContain('Aperçu');
+    expect(sourceOf(await playerNotebook(frame), 'code')).toBe('u = 1');
+    await frame.locator('candyce-notebook[readonly]').waitFor();
+    await expect(
+      callNotebookApi(stack, 'GET', 'emb-apercu', undefined, await teacherToken('emb-apercu')),
+    ).rejects.toThrow('404');
+    await page.context().close();
+  });
+
+  it('runs the handshake again when the player reloads, and keeps the room’s live content', async () => {
+    const page = await openHost({ activity: 'recharge', mode: 'create', name: 'Prof' });
+    const frame = await openPlayer(page);
+    await tframeAddCell(page, frame, 'avant = 1');
+    await page.locator('#player-status[data-state="dirty"]').waitFor({ timeout: poll.timeout });
+    // The player reloads by itself (a pupil's F5 in the frame); the host did not save.
+    await frame.locator('body').evaluate(() => location.reload());
+    await page.locator('#player-status[data-state="loaded"]').waitFor({ timeout: poll.timeout });
+    // The room kept what was typed; the host's null content did not replace it.
+    await expect.poll(async () => (await playerNotebook(frame)).cells.length, poll).toBe(1);
+    await save(page);
+    const saved = host.saved('recharge') as Notebook;
+    expect(sourceOf(saved, saved.cells[0]!.id)).toBe('avant = 1');
+    await page.context().close();
+  });
+});
+
+/** Adds a code cell to the player's empty notebook and types `text` in it. */
+const tframeAddCell = async (page: Page, frame: FrameLocator, text: string): Promise<void> => {
+  await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
+  await frame.locator('candyce-notebook .empty button.primary').click();
+  await frame.locator('candyce-cell .cm-content').waitFor();
+  await page.keyboard.type(text);
+};

@@ -162,7 +162,10 @@ const start = (params: PlayerParams) => {
       return exportIpynb(doc);
     },
     contentSaved() {
-      if (!statusLine.textContent) statusLine.textContent = t('saved');
+      // Said briefly, unless a read-only reason is on show.
+      if (statusLine.textContent) return;
+      statusLine.textContent = t('saved');
+      setTimeout(applyAccess, 3000);
     },
     setMode(next) {
       mode = next;
