@@ -8,6 +8,7 @@ import type { ExecutionService } from './execution.js';
 import { bearer, HttpError, json, readBody } from './http-util.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { Room } from './room.js';
 import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
 
@@ -100,14 +101,14 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       json(res, 200, { room, interrupted: await ctx.execution.interrupt(room) });
       return;
     }
-    return executeCell(ctx, room, req, res);
+    return executeCell(ctx, room, identity, req, res);
   }
   switch (req.method) {
     case 'GET':
       return getNotebook(ctx, room, res);
     case 'PUT':
       if (!canWrite(identity)) throw new HttpError(403, 'Forbidden: viewers cannot change notebooks');
-      return putNotebook(ctx, room, req, res);
+      return putNotebook(ctx, room, identity, req, res);
     case 'DELETE':
       if (identity.role !== 'teacher') throw new HttpError(403, 'Forbidden: only teachers delete notebooks');
       if (!(await ctx.rooms.delete(room, RoomDeleted))) throw new HttpError(404, `No notebook named ${room}`);
@@ -132,7 +133,23 @@ const authorize = async (ctx: HttpContext, req: IncomingMessage, room: string): 
   return identity;
 };
 
-const executeCell = async (ctx: HttpContext, name: string, req: IncomingMessage, res: ServerResponse) => {
+/**
+ * Refuses a write by `identity` that the room hooks forbid now (a pupil's
+ * classroom copy after its deadline, locked or handed in), the way the sync
+ * path drops such updates: 409 with code `read-only`.
+ */
+const assertWritable = (room: Room, identity: Identity): void => {
+  if (room.hooks?.canWrite && !room.hooks.canWrite(room, identity))
+    throw new HttpError(409, `Read-only: ${room.name} cannot be changed by you now`, { code: 'read-only' });
+};
+
+const executeCell = async (
+  ctx: HttpContext,
+  name: string,
+  identity: Identity,
+  req: IncomingMessage,
+  res: ServerResponse,
+) => {
   if (!ctx.execution) {
     throw new HttpError(
       501,
@@ -154,6 +171,7 @@ const executeCell = async (ctx: HttpContext, name: string, req: IncomingMessage,
   }
   const room = await ctx.rooms.acquire(name);
   try {
+    assertWritable(room, identity);
     const cell = findCell(room.doc, cellId);
     if (!cell) throw new HttpError(404, `No cell with id ${JSON.stringify(cellId)} in ${name}`);
     if (cellTypeOf(cell) !== 'code')
@@ -180,6 +198,7 @@ const getNotebook = async (ctx: HttpContext, name: string, res: ServerResponse):
 const putNotebook = async (
   ctx: HttpContext,
   name: string,
+  identity: Identity,
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> => {
@@ -201,6 +220,7 @@ const putNotebook = async (
   const room = await ctx.rooms.acquire(name);
   try {
     if (room.closing) throw new HttpError(503, 'The room is closing; try again');
+    assertWritable(room, identity);
     try {
       importIpynb(room.doc, notebook, { kind: 'server', reason: 'import' });
     } catch (err) {

@@ -30,6 +30,10 @@ describe('classroom: pairs, pushes and hand-ins', () => {
       pairCode: eve.copy.pairCode.toLowerCase(),
     });
     expect(fay.copy.id).toBe(eve.copy.id);
+    const eveStatus = await call(http, 'GET', `/api/activities/${duo.id}/copies/${eve.copy.id}`, {
+      token: eve.token,
+    });
+    expect(eveStatus.body).toMatchObject({ pairCode: eve.copy.pairCode, label: 'Eve & Fay' });
     // Pair 2: formed by the teacher, who hands the pair code to both pupils.
     const formed = await call(http, 'POST', `/api/activities/${duo.id}/copies`, {
       token: duo.teacherToken,

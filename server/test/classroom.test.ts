@@ -73,6 +73,17 @@ describe('classroom: activities and joining', () => {
     expect(again.status).toBe(200);
     expect(again.body.copy.id).toBe(first.copy.id);
     expect(again.body.pupil).toEqual(first.pupil);
+    // Once joining is closed, newcomers are refused but the pupil still gets their copy back.
+    await call(http, 'PATCH', `/api/activities/${act.id}`, {
+      token: act.teacherToken,
+      body: { joinOpen: false },
+    });
+    expect((await call(http, 'POST', '/api/join', { body: { code: act.code, name: 'New' } })).status).toBe(
+      410,
+    );
+    const back = await call(http, 'POST', '/api/join', { token: first.token, body: { code: act.code } });
+    expect(back.status).toBe(200);
+    expect(back.body.copy.id).toBe(first.copy.id);
   });
 
   it('uses the identity of a host-minted student token and keeps its copy for the same sub', async () => {
@@ -252,6 +263,37 @@ describe('classroom: tokens and enforcement', () => {
     typeIn(teacher, 'check', '!');
     await waitFor(() => sourceIn(pupil.doc, 'check').endsWith('!'), 'the teacher edit to reach the pupil');
     expect(sourceIn((await server.rooms.peek(ada.copy.room))!.doc, 'answer')).toBe('');
+  });
+
+  it("refuses a pupil's PUT of a read-only copy with 409 and leaves the copy as it was", async () => {
+    const { http } = await startServer();
+    const act = await createActivity(http, { title: 'Put', mode: 'individual', notebook: lesson });
+    const ada = await joinActivity(http, { code: act.code, name: 'Ada' });
+    const replaced = {
+      ...lesson,
+      cells: [{ id: 'only', cell_type: 'markdown', metadata: {}, source: 'replaced' }],
+    };
+    await call(http, 'PATCH', `/api/activities/${act.id}`, {
+      token: act.teacherToken,
+      body: { locked: true },
+    });
+    const refused = await call(http, 'PUT', `/api/notebooks/${ada.copy.room}`, {
+      token: ada.token,
+      body: replaced,
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('read-only');
+    const kept = await call(http, 'GET', `/api/notebooks/${ada.copy.room}`, { token: ada.token });
+    expect(kept.body.cells.map((c: { id: string }) => c.id)).toEqual(['statement', 'answer', 'check']);
+    await call(http, 'PATCH', `/api/activities/${act.id}`, {
+      token: act.teacherToken,
+      body: { locked: false },
+    });
+    const accepted = await call(http, 'PUT', `/api/notebooks/${ada.copy.room}`, {
+      token: ada.token,
+      body: replaced,
+    });
+    expect(accepted.status).toBe(200);
   });
 
   it('verifies tokens in open mode with the effective secret kept across restarts', async () => {

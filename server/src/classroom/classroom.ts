@@ -215,7 +215,7 @@ export class Classroom {
         await this.store.saveAll(record, copies);
         this.activities.set(id, state);
         for (const copy of copies) await this.register(state, copy);
-        const teacherToken = await this.minter.teacher(id, owner.sub, owner.name ?? teacherName(lang));
+        const teacherToken = await this.minter.teacher(id, owner.sub, owner.name || teacherName(lang));
         this.options.logger.info({ activity: id, mode: input.mode, user: owner.sub }, 'activity created');
         return { record, teacherToken };
       });
@@ -261,7 +261,12 @@ export class Classroom {
     const state = id ? this.activities.get(id) : undefined;
     if (!state) throw classroomError(lang, 'unknown-code');
     const record = state.record;
-    if (!record.joinOpen || deadlinePassed(record)) throw classroomError(lang, 'code-expired');
+    // A pupil who has a copy gets it back even once joining is closed.
+    const returning =
+      identity?.role === 'student' &&
+      [...state.copies.values()].some((c) => c.members.some((m) => m.id === identity.sub));
+    if (!returning && (!record.joinOpen || deadlinePassed(record)))
+      throw classroomError(lang, 'code-expired');
     let pupil: Member;
     if (identity?.role === 'student' && identity.name) pupil = { id: identity.sub, name: identity.name };
     else pupil = { id: newPupilId(), name: pupilName(lang, input.name) };

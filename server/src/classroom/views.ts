@@ -24,6 +24,8 @@ export interface CopyStatus {
   title: string;
   label: string;
   members: Member[];
+  /** The code a partner joins this copy with (pairs), or null. */
+  pairCode: string | null;
   state: CopyState;
   handedInAt: string | null;
   readOnly: ReadOnlyReason;
@@ -58,6 +60,7 @@ export const copyStatus = (activity: ActivityRecord, copy: CopyRecord): CopyStat
   title: activity.title,
   label: copy.label,
   members: copy.members,
+  pairCode: copy.pairCode,
   state: copy.state,
   handedInAt: copy.handedInAt,
   readOnly: readOnlyReason(activity, copy),
