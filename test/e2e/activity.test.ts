@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { joinActivity, visit } from './helpers/classroom.js';
+import { axeViolations, joinActivity, visit } from './helpers/classroom.js';
 import { poll, sourcesOf, useStack } from './helpers/stack.js';
 
 // The classroom in real Chromium: a teacher creates an activity from the
@@ -58,6 +58,7 @@ describe('an activity, from creation to hand-in', () => {
 
   it('is created from the home page, with a notebook uploaded, and shows its code, link and QR code', async () => {
     dashboard = await visit(stack, '/');
+    expect(await axeViolations(dashboard)).toEqual([]);
     await dashboard.getByLabel('Titre de l’activité').fill('Boucles « for »');
     await dashboard.getByLabel('Individuel').check();
     await dashboard.locator('#act-file').setInputFiles({
@@ -73,10 +74,12 @@ describe('an activity, from creation to hand-in', () => {
     expect(await dashboard.locator('.join-link a').textContent()).toBe(`${stack.web.url}/j/${code}`);
     await expect.poll(() => dashboard.locator('svg.qr path').count(), poll).toBe(1);
     await dashboard.getByText('Personne n’a encore rejoint').waitFor();
+    expect(await axeViolations(dashboard)).toEqual([]);
   });
 
   it('tells a pupil clearly when the code is wrong or the name missing', async () => {
     const page = await visit(stack, '/j');
+    expect(await axeViolations(page)).toEqual([]);
     await page.locator('#join-code').fill('zz-zzzz');
     await page.locator('#join-name').fill('Léa');
     await page.getByRole('button', { name: 'Rejoindre', exact: true }).click();
@@ -98,6 +101,21 @@ describe('an activity, from creation to hand-in', () => {
       .toBe('This code matches no activity. Check it on the board.');
   });
 
+  it('lets a pupil join with the keyboard alone, from the home page', async () => {
+    const page = await visit(stack, '/');
+    await page.locator('#home-code').focus();
+    await page.keyboard.type(code.toLowerCase());
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/j\/[A-Z2-9]{6}$/);
+    // The name takes the focus: the code came with the link.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), poll).toBe('join-name');
+    await page.keyboard.type('Kim');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/n\/act-/);
+    await page.getByRole('heading', { name: 'Boucles « for »' }).waitFor();
+    await page.context().close();
+  });
+
   it('lets two pupils join with the code, and shows them online, with names as text', async () => {
     lea = await joinActivity(stack, code, 'Léa');
     other = await joinActivity(stack, code, hostile);
@@ -111,7 +129,10 @@ describe('an activity, from creation to hand-in', () => {
     expect(await dashboard.locator('table.copies img').count()).toBe(0);
     expect(await pwned(dashboard)).toBeUndefined();
     expect(await pwned(other)).toBeUndefined();
-    expect(await dashboard.getByRole('heading', { name: 'Copies (2)' }).count()).toBe(1);
+    // Kim, who joined with the keyboard and left, is there too, away.
+    expect(await dashboard.getByRole('heading', { name: 'Copies (3)' }).count()).toBe(1);
+    await expect.poll(() => row(dashboard, 'Kim').locator('.presence').textContent(), poll).toBe('absent·e');
+    expect(await axeViolations(dashboard)).toEqual([]);
   });
 
   it('shows a pupil’s edits live on the dashboard', async () => {
@@ -144,6 +165,8 @@ describe('an activity, from creation to hand-in', () => {
       .toBe('Très bien ; essayez aussi avec while.');
     // Comments live beside the notebook, never in it.
     expect(JSON.stringify(await sourcesOf(lea))).not.toContain('while');
+    expect(await axeViolations(lea)).toEqual([]);
+    expect(await axeViolations(copy)).toEqual([]);
 
     await copy.getByLabel('Note', { exact: true }).fill('17/20');
     await copy.getByRole('button', { name: 'Enregistrer la note' }).click();
@@ -178,7 +201,7 @@ describe('an activity, from creation to hand-in', () => {
       .getByRole('dialog')
       .getByRole('button', { name: 'Envoyer la correction du modèle' })
       .click();
-    await dashboard.getByText('Correction envoyée dans 2 copie(s).').waitFor();
+    await dashboard.getByText('Correction envoyée dans 3 copie(s).').waitFor();
 
     const [download] = await Promise.all([
       dashboard.waitForEvent('download'),

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import type { BrowserContext, Page } from 'playwright-core';
 import { watchErrors } from './browser.js';
 import type { Stack } from './stack.js';
@@ -35,4 +36,19 @@ export const joinActivity = async (
   await page.waitForURL(/\/n\/act-/);
   await page.locator('candyce-notebook header').waitFor();
   return page;
+};
+
+const require = createRequire(import.meta.url);
+
+/** Runs axe-core on `page` and returns its serious and critical violations, one line each. */
+export const axeViolations = async (page: Page): Promise<string[]> => {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  return page.evaluate(async () => {
+    type Result = { violations: { id: string; impact: string; nodes: { target: unknown }[] }[] };
+    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<Result> } }).axe;
+    const result = await axe.run(document);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+  });
 };
