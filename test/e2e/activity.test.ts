@@ -55,6 +55,7 @@ describe('an activity, from creation to hand-in', () => {
   let code: string;
   let lea: Page;
   let other: Page;
+  let copy: Page;
 
   it('is created from the home page, with a notebook uploaded, and shows its code, link and QR code', async () => {
     dashboard = await visit(stack, '/');
@@ -145,7 +146,7 @@ describe('an activity, from creation to hand-in', () => {
   });
 
   it('lets the teacher open a copy, co-edit it and comment a cell, which the pupil sees', async () => {
-    const [copy] = await Promise.all([
+    [copy] = await Promise.all([
       dashboard.context().waitForEvent('page'),
       row(dashboard, 'Léa').getByRole('link', { name: 'Ouvrir la copie de Léa pour la co-éditer' }).click(),
     ]);
@@ -172,7 +173,6 @@ describe('an activity, from creation to hand-in', () => {
     await copy.getByRole('button', { name: 'Enregistrer la note' }).click();
     await lea.getByText('Note : 17/20').waitFor();
     await expect.poll(() => row(dashboard, 'Léa').locator('.grade').textContent(), poll).toBe('17/20');
-    await copy.close();
   });
 
   it('lets the teacher follow a pupil in her copy', async () => {
@@ -193,6 +193,9 @@ describe('an activity, from creation to hand-in', () => {
     await lea.locator('candyce-notebook[readonly]').waitFor();
     await expect.poll(() => row(dashboard, 'Léa').getByRole('combobox').inputValue(), poll).toBe('handed-in');
     expect(await row(dashboard, hostile).getByRole('combobox').inputValue()).toBe('in-progress');
+    // The teacher's open copy says so too, live.
+    await expect.poll(() => copy.getByLabel('État de la copie').inputValue(), poll).toBe('handed-in');
+    await copy.close();
   });
 
   it('pushes the template’s correction, exports grades, and sets states in bulk', async () => {

@@ -60,6 +60,24 @@ export class ActivityNotebook extends PageElement {
     'status',
     (status) => this.setStatus(status),
   );
+  /** The teacher in a copy follows its row of the dashboard: a hand-in or a grade shows at once. */
+  private readonly teacherLive = new LiveEvents<{ copies?: CopyRow[] }>(
+    this,
+    () =>
+      this.isTeacher && this.activityId && this.copyId ? eventsUrl('', this.activityId, this.token) : null,
+    'dashboard',
+    (data) => {
+      const row = data.copies?.find((c) => c.id === this.copyId);
+      if (!row) return;
+      const before = this.row;
+      this.row = row;
+      if (
+        before &&
+        (before.state !== row.state || before.grade !== row.grade || before.handedInAt !== row.handedInAt)
+      )
+        void this.refresh().catch(() => undefined);
+    },
+  );
 
   constructor() {
     super();
@@ -256,6 +274,7 @@ export class ActivityNotebook extends PageElement {
           ${status?.readOnly ? html`<span>${this.t(`banner.readonly.${status.readOnly}`)}</span>` : nothing}
         </p>
         ${this.copyId ? html`<p class="help">${this.t('banner.teacher.hint')}</p>` : nothing}
+        ${this.teacherLive.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
       </div>
       ${
         this.copyId && status
