@@ -133,7 +133,8 @@ export const fr = {
   'dash.live': 'En direct',
   'dash.reconnecting': 'Connexion perdue, reconnexion…',
   'dash.pair.title': 'Former un binôme',
-  'dash.pair.label': 'Noms du binôme',
+  'dash.pair.label':
+    'Le nom de la copie, par exemple « Léa et Tom » ; vous recevez un code à donner aux deux élèves.',
   'dash.pair.submit': 'Créer la copie du binôme',
   'dash.pair.done': 'Binôme « {label} » : code {code}, à donner aux deux élèves.',
   'dash.saved': 'Enregistré.',
@@ -303,7 +304,7 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'dash.live': 'Live',
   'dash.reconnecting': 'Connection lost, reconnecting…',
   'dash.pair.title': 'Form a pair',
-  'dash.pair.label': 'Names of the pair',
+  'dash.pair.label': 'The copy’s name, for example “Léa and Tom”; you get a code to give to both pupils.',
   'dash.pair.submit': 'Create the pair’s copy',
   'dash.pair.done': 'Pair “{label}”: code {code}, to give to both pupils.',
   'dash.saved': 'Saved.',

@@ -234,7 +234,7 @@ export class ActivityNotebook extends PageElement {
           ${status?.grade ? html`<strong class="grade">${this.t('banner.grade', { grade: status.grade })}</strong>` : nothing}
         </p>
         ${this.live.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
-        ${this.access?.pairCode ? html`<p class="help">${this.t('banner.pairCode', { code: this.access.pairCode })}</p>` : nothing}
+        ${this.access?.pairCode ? html`<p class="notice pair-hint">${this.t('banner.pairCode', { code: this.access.pairCode })}</p>` : nothing}
         ${status?.readOnly ? html`<p class="notice readonly-reason" role="status">${this.t(`banner.readonly.${status.readOnly}`)}</p>` : nothing}
         ${commented ? html`<p class="help comments-hint">${this.t('banner.comments', { n: String(commented) })}</p>` : nothing}
       </div>

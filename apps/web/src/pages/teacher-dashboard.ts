@@ -278,11 +278,12 @@ export class TeacherDashboard extends PageElement {
                 return this.t('dash.pair.done', { label: copy.label, code: copy.pairCode });
               });
             }}>
-              <label for="pair-label">${this.t('dash.pair.label')}</label>
+              <label for="pair-label">${this.t('dash.pair.title')}</label>
               <div class="row">
-                <input id="pair-label" name="label" maxlength="120" autocomplete="off" />
+                <input id="pair-label" name="label" maxlength="120" autocomplete="off" aria-describedby="pair-help" />
                 <button type="submit">${this.t('dash.pair.submit')}</button>
               </div>
+              <p id="pair-help" class="help">${this.t('dash.pair.label')}</p>
             </form>`
           : nothing
       }
@@ -308,7 +309,7 @@ export class TeacherDashboard extends PageElement {
               )
             : html`<span class="member">${c.label ?? ''}</span> <span class="help">${this.t('dash.nobody')}</span>`
         }
-        ${c.pairCode ? html`<span class="help pair-code">${c.pairCode}</span>` : nothing}
+        ${c.pairCode ? html`<span class="help pair-code">${this.t('home.mine.code', { code: c.pairCode })}</span>` : nothing}
       </th>
       <td class="presence"><span class="dot ${c.online ? 'on' : ''}" aria-hidden="true"></span>${c.online ? this.t('dash.online') : this.t('dash.offline')}</td>
       <td class="last-edit">${
