@@ -285,6 +285,9 @@ describe('pairs', () => {
     expect(pairCode).not.toBe('');
     const second = await joinActivity(stack, activity.code, 'Noé', pairCode);
     expect(second.url().split('#')[0]).toBe(first.url().split('#')[0]);
+    // Once the pair is complete, nobody is asked to give the code any more.
+    await expect.poll(() => first.locator('.pair-hint').count(), poll).toBe(0);
+    expect(await second.locator('.pair-hint').count()).toBe(0);
 
     const third = await visit(stack, `/j/${activity.code}`);
     await third.locator('#join-name').fill('Sam');

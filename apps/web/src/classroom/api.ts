@@ -35,7 +35,8 @@ export interface CreatedActivity {
 export interface Joined {
   activity: { id: string; title: string; mode: ActivityMode; deadline: string | null };
   pupil: { id: string; name: string };
-  copy: { id: string; room: string; pairCode?: string };
+  /** In a demonstration, `id` is null and `room` is the template. */
+  copy: { id: string | null; room: string; pairCode?: string | null };
   token: string;
 }
 
@@ -75,6 +76,12 @@ export interface ApiComment {
 export interface CopyStatus {
   id: string;
   room: string;
+  /** The activity's title. */
+  title?: string;
+  label?: string;
+  members?: { id: string; name: string }[];
+  /** The code a partner joins with (pairs), or null. */
+  pairCode?: string | null;
   state: CopyState;
   handedInAt: string | null;
   readOnly: ReadOnlyReason;

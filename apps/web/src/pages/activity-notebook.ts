@@ -150,7 +150,8 @@ export class ActivityNotebook extends PageElement {
         }
       } else if (this.isPupil && copy) {
         this.setStatus(await this.api.copyStatus(id, copy));
-        if (this.access) document.title = `${this.access.title} — Candyce`;
+        const title = this.status?.title ?? this.access?.title;
+        if (title) document.title = `${title} — Candyce`;
       }
     } catch (error) {
       this.error = this.errorText(error);
@@ -222,7 +223,9 @@ export class ActivityNotebook extends PageElement {
 
   private renderPupilBanner() {
     const status = this.status;
-    const title = this.access?.title ?? this.t('banner.label');
+    const title = status?.title ?? this.access?.title ?? this.t('banner.label');
+    // The code to give, until the partner has joined.
+    const pairCode = (status?.members?.length ?? 1) < 2 ? (status?.pairCode ?? this.access?.pairCode) : null;
     const deadline = status?.deadline ?? this.access?.deadline ?? null;
     const commented = Object.keys(this.comments).length;
     return html`<section class="activity-banner" aria-labelledby="activity-title">
@@ -234,7 +237,7 @@ export class ActivityNotebook extends PageElement {
           ${status?.grade ? html`<strong class="grade">${this.t('banner.grade', { grade: status.grade })}</strong>` : nothing}
         </p>
         ${this.live.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
-        ${this.access?.pairCode ? html`<p class="notice pair-hint">${this.t('banner.pairCode', { code: this.access.pairCode })}</p>` : nothing}
+        ${pairCode ? html`<p class="notice pair-hint">${this.t('banner.pairCode', { code: pairCode })}</p>` : nothing}
         ${status?.readOnly ? html`<p class="notice readonly-reason" role="status">${this.t(`banner.readonly.${status.readOnly}`)}</p>` : nothing}
         ${commented ? html`<p class="help comments-hint">${this.t('banner.comments', { n: String(commented) })}</p>` : nothing}
       </div>
