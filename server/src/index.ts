@@ -27,4 +27,4 @@ export { createLogger } from './logger.js';
 export { maxRoomNameLength, roomNameProblem } from './room-name.js';
 export type { CandyceServer, ServerOptions } from './server.js';
 export { createServer } from './server.js';
-export type { NotebookStore, StoredRoom } from './store.js';
+export type { NotebookStore, RoomWrite, StoredRoom } from './store.js';

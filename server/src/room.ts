@@ -4,12 +4,13 @@ import * as Y from 'yjs';
 import type { CloseCode } from './close-codes.js';
 import { StorageFailure } from './close-codes.js';
 import type { Timings } from './config.js';
+import { type CommitParticipant, type GroupCommit, groupCommitFor } from './group-commit.js';
 import type { RoomHooks } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { encodeAwareness, encodeStep2, encodeUpdate } from './protocol.js';
 import { decodeStateVector } from './state-vector.js';
-import type { NotebookStore } from './store.js';
+import type { NotebookStore, RoomWrite } from './store.js';
 
 /** What a room needs from its server. */
 export interface RoomContext {
@@ -40,12 +41,14 @@ interface PendingUpdate {
 
 /**
  * One notebook in memory: its Y.Doc, awareness, members, and the write path
- * to the store. Accepted updates are written as one merged update per tick;
- * they are broadcast to members only once the store has taken them, so a
- * crash never loses anything that a client has seen. A write error stops the
- * room (members closed with StorageFailure) instead of losing data silently.
+ * to the store. Accepted updates are written as one merged update per cycle
+ * of the store's group commit (one batch for every room with work, see
+ * group-commit.ts); they are broadcast to members only once the store has
+ * taken them, so a crash never loses anything that a client has seen. A
+ * write error stops the room (members closed with StorageFailure) instead of
+ * losing data silently.
  */
-export class Room {
+export class Room implements CommitParticipant {
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
   readonly members = new Set<RoomMember>();
@@ -68,6 +71,16 @@ export class Room {
   private idleWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   private awarenessChanged = new Set<number>();
   private awarenessScheduled = false;
+  /** Awareness changes wait for the write in flight (see scheduleAwareness). */
+  private awarenessHeld = false;
+  /** The work of the group-commit cycle in progress. */
+  private cycle: {
+    batch: PendingUpdate[];
+    merged: Uint8Array | null;
+    answers: { member: RoomMember; message: Uint8Array }[];
+    write: RoomWrite | null;
+  } | null = null;
+  private readonly committer: GroupCommit;
   private logFrom: number;
   private nextSeq: number;
   private logCount: number;
@@ -88,6 +101,7 @@ export class Room {
     this.nextSeq = log.nextSeq;
     this.logCount = log.count;
     this.logBytes = log.bytes;
+    this.committer = groupCommitFor(ctx.store, ctx.metrics);
     this.awareness = new Awareness(doc);
     this.awareness.setLocalState(null);
     doc.on('update', (update: Uint8Array, origin: unknown) => {
@@ -213,17 +227,19 @@ export class Room {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.writing || this.failure) return;
+    if (this.scheduled || this.failure) return;
     this.scheduled = true;
-    // setImmediate, not a microtask: every message read in this I/O phase joins the batch.
-    setImmediate(() => {
-      this.scheduled = false;
-      void this.flush();
-    });
+    this.committer.enqueue(this);
   }
 
-  private async flush(): Promise<void> {
-    if (this.writing || this.failure) return;
+  /**
+   * Group commit, start of a cycle: takes the pending updates and step 1
+   * requests, and returns the write that stores them (see group-commit.ts).
+   * @internal
+   */
+  prepare(): RoomWrite | null {
+    this.scheduled = false;
+    if (this.failure) return null;
     const batch = this.pending;
     this.pending = [];
     // The document now holds exactly what is stored plus `batch`: answers computed
@@ -237,23 +253,51 @@ export class Room {
     let merged: Uint8Array | null = null;
     if (batch.length > 0)
       merged = batch.length === 1 ? batch[0]!.update : Y.mergeUpdates(batch.map((p) => p.update));
-    if (merged !== null || compact) {
-      this.writing = true;
-      const stopTimer = this.ctx.metrics.storeWriteSeconds.startTimer();
-      try {
-        if (compact) await this.writeSnapshot();
-        else if (merged) await this.appendUpdate(merged);
-      } catch (err) {
-        this.writing = false;
-        this.fail(err instanceof Error ? err : new Error(String(err)));
-        return;
-      } finally {
-        stopTimer();
-      }
-      this.writing = false;
+    let write: RoomWrite | null = null;
+    if (compact) {
+      this.compactRequested = false;
+      const snapshot = Y.encodeStateAsUpdate(this.doc);
+      write = { kind: 'compact', room: this.name, snapshot, from: this.logFrom, to: this.nextSeq };
+    } else if (merged) write = { kind: 'append', room: this.name, seq: this.nextSeq, update: merged };
+    this.writing = write !== null;
+    this.cycle = { batch, merged, answers, write };
+    return write;
+  }
+
+  /**
+   * Group commit, end of a cycle: once the write is stored, broadcasts the
+   * merged update, sends the step 2 answers and the awareness changes held
+   * meanwhile; on a write error, stops the room.
+   * @internal
+   */
+  finish(err: Error | null): void {
+    const cycle = this.cycle;
+    this.cycle = null;
+    this.writing = false;
+    if (err) {
+      this.fail(err);
+      return;
+    }
+    if (!cycle || this.failure) return;
+    const { write, merged, batch, answers } = cycle;
+    if (write?.kind === 'append') {
+      this.nextSeq++;
+      this.logCount++;
+      this.logBytes += write.update.length;
+    } else if (write?.kind === 'compact') {
+      this.logFrom = write.to;
+      this.logCount = 0;
+      this.logBytes = 0;
+      this.snapshotBytes = write.snapshot.length;
+      this.size = write.snapshot.length;
+      this.ctx.logger.debug({ room: this.name, bytes: write.snapshot.length }, 'room compacted');
     }
     if (merged) this.broadcastUpdate(merged, batch);
     for (const { member, message } of answers) if (this.members.has(member)) member.send(message);
+    if (this.awarenessHeld) {
+      this.awarenessHeld = false;
+      this.sendAwareness();
+    }
     if (this.pending.length > 0 || this.step1Queue.length > 0 || this.compactRequested) this.schedule();
     else if (!this.scheduled) {
       const waiters = this.idleWaiters;
@@ -265,33 +309,16 @@ export class Room {
   /**
    * Compaction is due after N writes or B bytes of log, but never before the log
    * is a quarter of the snapshot: rewriting a large notebook's snapshot every few
-   * keystrokes would multiply the bytes written. Storage stays below about 1.25x
-   * the snapshot plus the thresholds, and bytes written below about 5x those logged.
+   * keystrokes would multiply the bytes written. It is also due once the log is
+   * as large as the snapshot (and 16 entries long), so that a small notebook's
+   * log never outweighs the notebook. Storage stays below about 2x the snapshot,
+   * and bytes written below about 5x those logged.
    */
   private compactionDue(): boolean {
     const { compactAfterUpdates, compactAfterBytes } = this.ctx.timings;
     const over = this.logCount + 1 > compactAfterUpdates || this.logBytes >= compactAfterBytes;
-    return over && this.logBytes * 4 >= this.snapshotBytes;
-  }
-
-  private async appendUpdate(update: Uint8Array): Promise<void> {
-    await this.ctx.store.append(this.name, this.nextSeq, update);
-    this.nextSeq++;
-    this.logCount++;
-    this.logBytes += update.length;
-  }
-
-  private async writeSnapshot(): Promise<void> {
-    this.compactRequested = false;
-    const snapshot = Y.encodeStateAsUpdate(this.doc);
-    const to = this.nextSeq;
-    await this.ctx.store.compact(this.name, snapshot, this.logFrom, to);
-    this.logFrom = to;
-    this.logCount = 0;
-    this.logBytes = 0;
-    this.snapshotBytes = snapshot.length;
-    this.size = snapshot.length;
-    this.ctx.logger.debug({ room: this.name, bytes: snapshot.length }, 'room compacted');
+    if (over && this.logBytes * 4 >= this.snapshotBytes) return true;
+    return this.logCount >= 16 && this.logBytes >= this.snapshotBytes;
   }
 
   private broadcastUpdate(merged: Uint8Array, batch: readonly PendingUpdate[]): void {
@@ -308,14 +335,21 @@ export class Room {
     this.awarenessScheduled = true;
     setImmediate(() => {
       this.awarenessScheduled = false;
-      if (this.closing && this.members.size === 0) return;
-      const ids = [...this.awarenessChanged];
-      this.awarenessChanged.clear();
-      if (ids.length === 0 || this.doc.isDestroyed) return;
-      const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids));
-      // Echoed to the sender too: the stock client drops a connection that hears nothing for 30 s.
-      for (const member of this.members) member.send(message);
+      // While a write is on its way, awareness waits for it and leaves with the
+      // update: one socket write per member per cycle instead of two.
+      if (this.writing || this.scheduled) this.awarenessHeld = true;
+      else this.sendAwareness();
     });
+  }
+
+  private sendAwareness(): void {
+    if (this.closing && this.members.size === 0) return;
+    const ids = [...this.awarenessChanged];
+    this.awarenessChanged.clear();
+    if (ids.length === 0 || this.doc.isDestroyed) return;
+    const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids));
+    // Echoed to the sender too: the stock client drops a connection that hears nothing for 30 s.
+    for (const member of this.members) member.send(message);
   }
 
   private fail(err: Error): void {

@@ -14,6 +14,20 @@ export interface StoredRoom {
 }
 
 /**
+ * One room's write of one tick, as handed to {@link NotebookStore.writeBatch}:
+ * an appended update, or a snapshot that replaces the log entries `from <= seq < to`.
+ */
+export type RoomWrite =
+  | { readonly kind: 'append'; readonly room: string; readonly seq: number; readonly update: Uint8Array }
+  | {
+      readonly kind: 'compact';
+      readonly room: string;
+      readonly snapshot: Uint8Array;
+      readonly from: number;
+      readonly to: number;
+    };
+
+/**
  * A persistence back-end for rooms. The server serialises calls per room (one
  * write in flight per room, never a load during an unload), so a store needs
  * no locking of its own; different rooms may be written concurrently. Every
@@ -29,6 +43,13 @@ export interface NotebookStore {
   append(room: string, seq: number, update: Uint8Array): Promise<void>;
   /** Atomically stores `snapshot` and deletes the log entries with `from <= seq < to`. */
   compact(room: string, snapshot: Uint8Array, from: number, to: number): Promise<void>;
+  /**
+   * Optional group commit: writes the ticks of several rooms (at most one
+   * write per room) in one atomic batch, all or nothing. When it rejects, the
+   * server writes the rooms one by one with `append`/`compact`, so that one
+   * room's failure stops that room only.
+   */
+  writeBatch?(writes: readonly RoomWrite[]): Promise<void>;
   /**
    * Atomically deletes the room and merges `stateVector` (Yjs encoding, the
    * final state of the deleted epoch) into the room's tombstone.

@@ -1,3 +1,5 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LevelStore } from '../src/index.js';
@@ -75,6 +77,41 @@ describe('persistence', () => {
     Y.applyUpdate(doc, stored!.snapshot!);
     expect(doc.getText('t').toString()).toBe(expected);
     expect(stored!.snapshot!.length).toBeLessThan(Y.encodeStateAsUpdate(doc).length * 2);
+  });
+
+  it('keeps the bytes on disk near the document size, not near the bytes written', async () => {
+    // A fast typist: above the default per-connection message rate.
+    const { ws, close, dataDir } = await startServer({
+      limits: { messagesPerSecond: 1e6, messageBurst: 1e6 },
+    });
+    const a = connect(ws, 'typed');
+    const b = connect(ws, 'typed');
+    await Promise.all([synced(a), synced(b)]);
+    // 12,000 keystrokes, each its own update, of varied text (so that compression does not hide the bytes).
+    let seed = 7;
+    const letter = () => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return String.fromCharCode(97 + (seed % 26));
+    };
+    for (let round = 1; round <= 200; round++) {
+      for (let i = 0; i < 60; i++) a.text.insert(Math.floor(a.text.length / 2), letter());
+      await waitFor(() => b.text.length === round * 60, `second client to see round ${round}`);
+    }
+    const encoded = Y.encodeStateAsUpdate(b.doc).length;
+    a.destroy();
+    b.destroy();
+    await close();
+    let onDisk = 0;
+    for (const name of await readdir(dataDir)) onDisk += (await stat(join(dataDir, name))).size;
+    // LevelDB keeps every write in its log and every deleted entry in its tables until it compacts.
+    expect(onDisk, `${onDisk} bytes on disk for a document of ${encoded} bytes`).toBeLessThanOrEqual(
+      2 * encoded,
+    );
+
+    const second = await startServer({ dataDir });
+    const c = connect(second.ws, 'typed');
+    await synced(c);
+    expect(Y.encodeStateAsUpdate(c.doc).length).toBe(encoded);
   });
 
   it('never serves a document before its stored state is loaded', async () => {

@@ -43,26 +43,38 @@ export const versions = () => ({
 
 const yWebsocketServer = join(root, 'node_modules/y-websocket-v1/bin/server.js');
 
-/** The peers, in the order runs alternate through them. */
+/**
+ * Our server; `script` may point at another build (BENCH_BASELINE, to measure
+ * before and after a change in the same run).
+ */
+const candyce = (id: string, label: string, script: string): PeerSpec => ({
+  id,
+  label,
+  dialect: 'y-websocket',
+  persistent: true,
+  command: (port, dataDir) => ({
+    args: [script],
+    // Open mode (no tokens), as the others run; warn level so logging does not count against us or for us.
+    env: {
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      LOG_LEVEL: 'warn',
+      CANDYCE_SECRET: '',
+    },
+  }),
+  base: (port) => `ws://127.0.0.1:${port}/sync`,
+});
+
+const baseline = process.env.BENCH_BASELINE;
+
+/**
+ * The peers, in the order runs alternate through them. `BENCH_BASELINE=<path to
+ * an older server/dist/main.js>` adds that build as the peer `candyce-before`.
+ */
 export const peers: PeerSpec[] = [
-  {
-    id: 'candyce',
-    label: 'Candyce (LevelDB)',
-    dialect: 'y-websocket',
-    persistent: true,
-    command: (port, dataDir) => ({
-      args: ['server/dist/main.js'],
-      // Open mode (no tokens), as the others run; warn level so logging does not count against us or for us.
-      env: {
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-        LOG_LEVEL: 'warn',
-        CANDYCE_SECRET: '',
-      },
-    }),
-    base: (port) => `ws://127.0.0.1:${port}/sync`,
-  },
+  candyce('candyce', 'Candyce (LevelDB)', 'server/dist/main.js'),
+  ...(baseline ? [candyce('candyce-before', 'Candyce before (LevelDB)', baseline)] : []),
   {
     id: 'y-websocket',
     label: 'y-websocket 1.x (memory)',

@@ -166,6 +166,7 @@ export const renderFigures = (results: Json): string => {
         { label: 'on disk, after reopen (bytes)', path: 'afterReopenBytes' },
         { label: 'live / encoded', path: 'liveRatio' },
         { label: 'after shutdown / encoded', path: 'afterShutdownRatio' },
+        { label: 'after reopen / encoded', path: 'afterReopenRatio' },
         { label: 'keystrokes missing after restart', path: 'missingAfterRestart' },
       ]),
     );

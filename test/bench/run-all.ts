@@ -5,9 +5,11 @@
 //   npm run bench:quick   every scenario at small size (CI smoke run: figures must exist, no threshold)
 //
 // BENCH_PEERS=candyce,hocuspocus limits the peers; BENCH_SCENARIOS=classroom,wire the scenarios;
-// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" goes to our server's node.
-// Writes test/bench/results/side-by-side.json (side-by-side-quick.json in quick mode) and, in full
-// mode, the figures of docs/BENCHMARKS.md. Exits 1 when a peer failed to start or a scenario has no figures.
+// BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" goes to our server's node;
+// BENCH_ROUNDS=1 and BENCH_CAPACITY_STEPS=20,30 shrink a run (to profile one step, say).
+// Writes test/bench/results/side-by-side.json (side-by-side-quick.json in quick mode; side-by-side-partial.json
+// for a restricted run, so that it never replaces the published figures) and, in full mode, the figures of
+// docs/BENCHMARKS.md. Exits 1 when a peer failed to start or a scenario has no figures.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { peers, root, versions } from './peers.js';
@@ -26,7 +28,21 @@ import {
 } from './scenarios.js';
 
 const quick = process.argv.includes('--quick');
-const sizes = quick ? quickSizes : fullSizes;
+const restricted = Boolean(
+  process.env.BENCH_PEERS ||
+    process.env.BENCH_SCENARIOS ||
+    process.env.BENCH_ROUNDS ||
+    process.env.BENCH_CAPACITY_STEPS,
+);
+const base = quick ? quickSizes : fullSizes;
+const sizes = {
+  ...base,
+  rounds: Number(process.env.BENCH_ROUNDS) || base.rounds,
+  capacity: {
+    ...base.capacity,
+    steps: process.env.BENCH_CAPACITY_STEPS?.split(',').map(Number) ?? base.capacity.steps,
+  },
+};
 const onlyPeers = process.env.BENCH_PEERS?.split(',');
 const onlyScenarios = process.env.BENCH_SCENARIOS?.split(',');
 const specs = peers.filter((p) => !onlyPeers || onlyPeers.includes(p.id));
@@ -54,7 +70,7 @@ const scenarios: [string, () => Promise<Record<string, unknown>>][] = [
     'capacity',
     () =>
       capacity(
-        specs.filter((p) => p.id === 'candyce' || !p.persistent),
+        specs.filter((p) => p.id.startsWith('candyce') || !p.persistent),
         sizes,
       ),
   ],
@@ -73,11 +89,14 @@ results.durationSeconds = Math.round((performance.now() - started) / 1000);
 
 const dir = join(root, 'test/bench/results');
 await mkdir(dir, { recursive: true });
-const out = join(dir, quick ? 'side-by-side-quick.json' : 'side-by-side.json');
+const out = join(
+  dir,
+  restricted ? 'side-by-side-partial.json.tmp' : quick ? 'side-by-side-quick.json' : 'side-by-side.json',
+);
 await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
 const figures = renderFigures(results);
 console.log(figures);
-if (!quick && !onlyPeers && !onlyScenarios) await writeFiguresInto(join(root, 'docs/BENCHMARKS.md'), figures);
+if (!quick && !restricted) await writeFiguresInto(join(root, 'docs/BENCHMARKS.md'), figures);
 log(`written to ${out} in ${results.durationSeconds} s`);
 if (problems.length > 0) {
   log(`${problems.length} problem(s):\n${problems.join('\n')}`);

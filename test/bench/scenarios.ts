@@ -18,7 +18,7 @@ import {
   removeDataDir,
   startPeer,
 } from './peers.js';
-import { createProcSampler, latencySummary, round } from './stats.js';
+import { createProcSampler, dirListing, latencySummary, round } from './stats.js';
 
 /** Sizes of every scenario; `quick` shrinks them for the CI smoke run. */
 export interface Sizes {
@@ -65,7 +65,7 @@ export const problems: string[] = [];
 
 /** Node options for our server only, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to profile it. */
 const serverNodeArgs = (spec: PeerSpec): string[] =>
-  spec.id === 'candyce' ? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
+  spec.id.startsWith('candyce') ? (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean) : [];
 
 const withPeer = async <T>(spec: PeerSpec, body: (peer: RunningPeer) => Promise<T>): Promise<T | null> => {
   const nodeArgs = serverNodeArgs(spec);
@@ -389,7 +389,7 @@ export const coldOpen = async (specs: PeerSpec[], sizes: Sizes) => {
 /** (5) Storage: bytes on disk after N keystrokes against the encoded size of the documents. */
 export const storage = async (specs: PeerSpec[], sizes: Sizes) => {
   const { rooms, clientsPerRoom, keystrokes } = sizes.storage;
-  const out: Record<string, Record<string, number | null>> = {};
+  const out: Record<string, Record<string, unknown>> = {};
   for (const spec of specs.filter((s) => s.persistent)) {
     log(`storage: ${spec.id}`);
     const figures = await withPeer(spec, async (peer) => {
@@ -406,8 +406,10 @@ export const storage = async (specs: PeerSpec[], sizes: Sizes) => {
       const verify = await runJob<VerifyResult>({ kind: 'verify', ...target, expected: flood.expected });
       await new Promise((r) => setTimeout(r, storeWait(spec, sizes)));
       const liveBytes = await dataBytes(peer);
+      const liveFiles = await dirListing(peer.dataDir);
       await peer.stop();
       const afterShutdownBytes = await dataBytes(peer);
+      const afterShutdownFiles = await dirListing(peer.dataDir);
       const again = await startPeer(spec, peer.dataDir);
       let reloadedMissing: number;
       try {
@@ -423,6 +425,7 @@ export const storage = async (specs: PeerSpec[], sizes: Sizes) => {
         await again.stop();
       }
       const afterReopenBytes = await dataBytes(peer);
+      const afterReopenFiles = await dirListing(peer.dataDir);
       return {
         keystrokes: flood.keystrokes,
         floodSeconds: round(flood.seconds),
@@ -432,8 +435,10 @@ export const storage = async (specs: PeerSpec[], sizes: Sizes) => {
         afterReopenBytes,
         liveRatio: round(liveBytes / verify.encodedBytes, 2),
         afterShutdownRatio: round(afterShutdownBytes / verify.encodedBytes, 2),
+        afterReopenRatio: round(afterReopenBytes / verify.encodedBytes, 2),
         missingAfterRestart: reloadedMissing,
         errors: flood.errorCount,
+        files: { live: liveFiles, afterShutdown: afterShutdownFiles, afterReopen: afterReopenFiles },
       };
     });
     if (figures) out[spec.id] = figures;

@@ -90,3 +90,20 @@ export const dirSize = async (dir: string): Promise<number> => {
   }
   return total;
 };
+
+/** The files of a directory tree with their sizes, largest first (to see what the bytes on disk are). */
+export const dirListing = async (dir: string, prefix = ''): Promise<Record<string, number>> => {
+  const out: [string, number][] = [];
+  let entries: import('node:fs').Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return {};
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...Object.entries(await dirListing(path, `${prefix}${entry.name}/`)));
+    else out.push([prefix + entry.name, (await stat(path)).size]);
+  }
+  return Object.fromEntries(out.sort((a, b) => b[1] - a[1]));
+};
