@@ -193,6 +193,18 @@ describe('an activity, from creation to hand-in', () => {
     await lea.locator('candyce-notebook[readonly]').waitFor();
     await expect.poll(() => row(dashboard, 'Léa').getByRole('combobox').inputValue(), poll).toBe('handed-in');
     expect(await row(dashboard, hostile).getByRole('combobox').inputValue()).toBe('in-progress');
+    // The hand-in is a snapshot the teacher downloads as .ipynb, with its time.
+    const [snapshot] = await Promise.all([
+      dashboard.waitForEvent('download'),
+      row(dashboard, 'Léa')
+        .getByRole('button', { name: 'Télécharger la copie rendue par Léa (.ipynb)' })
+        .click(),
+    ]);
+    const ipynb = JSON.parse(
+      Buffer.concat((await (await snapshot.createReadStream()).toArray()) as Buffer[]).toString('utf8'),
+    ) as { metadata: { candyce?: { handed_in_at?: string } }; cells: { source: string | string[] }[] };
+    expect(typeof ipynb.metadata.candyce?.handed_in_at).toBe('string');
+    expect(JSON.stringify(ipynb.cells)).toContain('# bien vu');
     // The teacher's open copy says so too, live.
     await expect.poll(() => copy.getByLabel('État de la copie').inputValue(), poll).toBe('handed-in');
     await copy.close();
@@ -230,6 +242,9 @@ describe('an activity, from creation to hand-in', () => {
       .poll(() => row(dashboard, hostile).getByRole('combobox').inputValue(), poll)
       .toBe('in-progress');
     await row(dashboard, 'Léa').getByRole('combobox').selectOption('handed-in');
+    await expect
+      .poll(() => row(dashboard, 'Léa').getByRole('combobox').getAttribute('class'), poll)
+      .toBe('state-handed-in');
     await dashboard.getByRole('checkbox', { name: 'Sélectionner toutes les copies' }).uncheck();
   });
 

@@ -180,6 +180,17 @@ export const classroomApi = (o: ApiOptions) => ({
     request<unknown>(o, 'PATCH', `${act(id)}/copies`, { copies, state }),
   handIn: (id: string, copy: string) =>
     request<{ handinId: string; at: string }>(o, 'POST', `${act(id)}/copies/${enc(copy)}/handin`),
+  handins: (id: string, copy: string) =>
+    request<{ handins: { id: string; at: string }[] }>(o, 'GET', `${act(id)}/copies/${enc(copy)}/handins`),
+  /** The .ipynb of a hand-in, as text (it is downloaded as it is). */
+  handinNotebook: (id: string, copy: string, handinId: string) =>
+    request<string>(
+      o,
+      'GET',
+      `${act(id)}/copies/${enc(copy)}/handins/${enc(handinId)}`,
+      undefined,
+      'application/x-ipynb+json',
+    ),
   addComment: (id: string, copy: string, cellId: string, text: string) =>
     request<ApiComment>(o, 'POST', `${act(id)}/copies/${enc(copy)}/comments`, { cell_id: cellId, text }),
   deleteComment: (id: string, copy: string, commentId: string) =>

@@ -171,6 +171,22 @@ export class TeacherDashboard extends PageElement {
     });
   }
 
+  /** Downloads the last hand-in of a copy, as the pupil handed it in. */
+  private async downloadHandin(c: CopyRow): Promise<void> {
+    await this.act(async () => {
+      const { handins } = await this.api.handins(this.activityId, c.id);
+      const last = handins[handins.length - 1];
+      if (!last) return undefined;
+      const ipynb = await this.api.handinNotebook(this.activityId, c.id, last.id);
+      const a = document.createElement('a');
+      a.href = URL.createObjectURL(new Blob([ipynb], { type: 'application/x-ipynb+json' }));
+      a.download = fileNameOf(`${this.activity?.title ?? ''} ${whoOf(c)}`, '.ipynb');
+      a.click();
+      setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+      return undefined;
+    });
+  }
+
   private async copyLink(): Promise<void> {
     try {
       await navigator.clipboard.writeText(this.joinUrl);
@@ -330,7 +346,13 @@ export class TeacherDashboard extends PageElement {
           }}>
           ${copyStates.map((s) => html`<option value=${s} ?selected=${c.state === s}>${this.t(`state.${s}`)}</option>`)}
         </select>
-        ${c.handedInAt ? html`<time class="help handed-in-at" datetime=${c.handedInAt}>${formatDate(c.handedInAt, this.lang)}</time>` : nothing}
+        ${
+          c.handedInAt
+            ? html`<time class="help handed-in-at" datetime=${c.handedInAt}>${formatDate(c.handedInAt, this.lang)}</time>
+                <button type="button" class="link handin-download" @click=${() => this.downloadHandin(c)}
+                  aria-label=${this.t('dash.handin.label', { who: whoOf(c) })}>${this.t('dash.handin')}</button>`
+            : nothing
+        }
       </td>
       <td class="grade">${c.grade ?? '—'}</td>
       <td class="row-actions">
