@@ -292,8 +292,11 @@ const createActivity = async (mode: 'pairs' | 'demo', title: string) => {
 
 describe('pairs', () => {
   it('puts the partner who gives the pair code in the same copy, and refuses a third', async () => {
-    const activity = await createActivity('pairs', 'En binôme');
+    // A title is shown as text too.
+    const activity = await createActivity('pairs', hostile);
     const first = await joinActivity(stack, activity.code, 'Inès');
+    expect(await first.locator('#activity-title').textContent()).toBe(hostile);
+    expect(await pwned(first)).toBeUndefined();
     const hint = first.getByText('Code de binôme à donner à votre partenaire :');
     await hint.waitFor();
     const pairCode = ((await hint.textContent()) ?? '').split(':').pop()!.trim();
