@@ -59,9 +59,11 @@ describe('classroom: pairs, pushes and hand-ins', () => {
       ...pupils.map((p) => ({ room: p.copy.room, token: p.token, text: `# ${p.pupil.name}` })),
       ...[eve, fay, gil, hal].map((p) => ({ room: p.copy.room, token: p.token, text: `# ${p.pupil.name}` })),
     ];
+    const clients = [];
     for (const w of writers) {
       const client = await open(ws, w.room, w.token);
       typeIn(client, 'answer', `${w.text}\n`);
+      clients.push(client);
     }
     for (const w of writers)
       await waitForRoom(server, w.room, (d) => sourceIn(d, 'answer').includes(w.text), `${w.text} stored`);
@@ -77,6 +79,9 @@ describe('classroom: pairs, pushes and hand-ins', () => {
     }
 
     const statement = '# Fractions\nAdd 1/2 and 1/3.\nCorrection: 5/6.';
+    // Connected pupils see the correction live.
+    for (const client of clients)
+      await waitFor(() => sourceIn(client.doc, 'statement') === statement, 'the correction to reach a pupil');
     for (const p of [...pupils, eve, gil]) {
       const stored = (await call(http, 'GET', `/api/notebooks/${p.copy.room}`, { token: p.token })).body;
       const text = (id: string) =>
