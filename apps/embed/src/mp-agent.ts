@@ -10,7 +10,7 @@ import {
   type Theme,
   type Workflow,
 } from './contract.js';
-import { createContractLink } from './contract-link.js';
+import { type ContractLink, createContractLink } from './contract-link.js';
 
 /** What the host answers when the player asks. */
 export interface MetaPlayerImplementation {
@@ -58,26 +58,50 @@ export const connectApplication = (
   if (!target) throw new Error('The player iframe is not in the document: add it to the page first');
   const m = methods.metaplayer;
   const a = methods.application;
-  const link = createContractLink({
-    target,
-    origin,
-    contracts: options.contracts ?? playerContracts,
-    handlers: {
-      [m.contentChanged]: () => host.contentChanged(),
-      [m.getCurrentMode]: () => host.getCurrentMode(),
-      [m.getCurrentTheme]: () => host.getCurrentTheme(),
-      [m.getCurrentWorkflow]: () => host.getCurrentWorkflow(),
-    },
-    ...(options.onSession ? { onSession: options.onSession } : {}),
-  });
+  const start = () =>
+    createContractLink({
+      target,
+      origin,
+      contracts: options.contracts ?? playerContracts,
+      handlers: {
+        [m.contentChanged]: () => host.contentChanged(),
+        [m.getCurrentMode]: () => host.getCurrentMode(),
+        [m.getCurrentTheme]: () => host.getCurrentTheme(),
+        [m.getCurrentWorkflow]: () => host.getCurrentWorkflow(),
+      },
+      ...(options.onSession ? { onSession: options.onSession } : {}),
+    });
+  // While the iframe still shows its first empty document (its src not loaded
+  // yet), a message to the player's origin could not be delivered: start once
+  // the player has loaded. A cross-origin document is already the player.
+  const link = isBlank(target)
+    ? new Promise<ContractLink>((resolve) => {
+        const loaded = () => {
+          if (isBlank(target)) return; // the first empty document's own load event
+          iframe.removeEventListener('load', loaded);
+          resolve(start());
+        };
+        iframe.addEventListener('load', loaded);
+      })
+    : Promise.resolve(start());
+  const call = <T>(method: string, args: unknown[] = []) => link.then((l) => l.call<T>(method, args));
   return {
-    agreed: link.agreed,
-    loadContent: (content) => link.call(a.loadContent, [content]),
-    getContent: () => link.call(a.getContent),
-    contentSaved: () => link.call(a.contentSaved),
-    setMode: (mode) => link.call(a.setMode, [mode]),
-    setTheme: (theme) => link.call(a.setTheme, [theme]),
-    setWorkflow: (workflow) => link.call(a.setWorkflow, [workflow]),
-    destroy: () => link.destroy(),
+    agreed: link.then((l) => l.agreed),
+    loadContent: (content) => call(a.loadContent, [content]),
+    getContent: () => call(a.getContent),
+    contentSaved: () => call(a.contentSaved),
+    setMode: (mode) => call(a.setMode, [mode]),
+    setTheme: (theme) => call(a.setTheme, [theme]),
+    setWorkflow: (workflow) => call(a.setWorkflow, [workflow]),
+    destroy: () => void link.then((l) => l.destroy()),
   };
+};
+
+/** True when `win` shows the iframe's initial about:blank (readable: it has this page's origin). */
+const isBlank = (win: Window): boolean => {
+  try {
+    return win.location.href === 'about:blank';
+  } catch {
+    return false;
+  }
 };

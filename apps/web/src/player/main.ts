@@ -96,6 +96,12 @@ const start = (params: PlayerParams) => {
   };
 
   let changeTimer: ReturnType<typeof setTimeout> | null = null;
+  // A notice still waiting is void once the host has the content (getContent)
+  // or gave it (loadContent): it would say "unsaved" about what is saved.
+  const dropPendingChange = () => {
+    if (changeTimer) clearTimeout(changeTimer);
+    changeTimer = null;
+  };
   const onChange = (e: Event) => {
     if (!(e as CustomEvent<{ local: boolean }>).detail.local || changeTimer) return;
     // At most one notice every half second: the host only shows "unsaved".
@@ -142,6 +148,7 @@ const start = (params: PlayerParams) => {
         fail(messageOf(err as RoomError), 403);
       }
     }
+    dropPendingChange();
     applyAccess();
   };
 
@@ -155,10 +162,12 @@ const start = (params: PlayerParams) => {
       } catch (err) {
         fail(t('badContent', { detail: (err as Error).message }), 400);
       }
+      dropPendingChange();
     },
     getContent() {
       const doc = nb?.doc;
       if (!doc) return fail(t('notLoaded'), 409);
+      dropPendingChange();
       return exportIpynb(doc);
     },
     contentSaved() {
