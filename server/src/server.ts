@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { AuthError, type Authenticator, canAccessRoom, createAuthenticator } from './auth.js';
+import { AttemptLimiter } from './classroom/attempts.js';
 import { Classroom } from './classroom/classroom.js';
 import { levelKv, memoryKv } from './classroom/kv.js';
 import { createClassroomRoutes } from './classroom/routes.js';
@@ -97,7 +98,14 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       metrics,
       logger,
       connectionCount: () => connections.size,
-      routes: [createClassroomRoutes({ classroom, auth, maxDocumentBytes: limits.maxDocumentBytes })],
+      routes: [
+        createClassroomRoutes({
+          classroom,
+          auth,
+          maxDocumentBytes: limits.maxDocumentBytes,
+          attempts: new AttemptLimiter(),
+        }),
+      ],
       ...(execution ? { execution } : {}),
       ...(options.staticDir ? { serveStatic: createStaticHandler(options.staticDir) } : {}),
     }),

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { AttemptLimiter } from '../src/classroom/attempts.js';
 import { call, createActivity, joinActivity, lesson } from './classroom-fixtures.js';
 import { startServer, tempDir } from './helpers.js';
 
@@ -206,6 +207,36 @@ describe('classroom: bad input gets a clear message in French or English', () =>
     expect(badJoin.status).toBe(401);
     const events = await fetch(`${http}/api/activities/${act.id}/events?token=garbage`);
     expect(events.status).toBe(401);
+  });
+
+  it('stops a client guessing codes after 60 wrong ones in a minute, with a message', async () => {
+    const { http } = await startServer();
+    const act = await createActivity(http, { title: 'Guess', mode: 'individual' });
+    for (let i = 0; i < 60; i++) {
+      const wrong = await call(http, 'POST', '/api/join', {
+        body: { code: `ZZZ${String(i).padStart(3, '2')}`, name: 'X' },
+      });
+      expect(wrong.status).toBe(404);
+    }
+    const blocked = await call(http, 'POST', '/api/join', {
+      body: { code: act.code, name: 'Ada' },
+      lang: 'en',
+    });
+    expect(blocked.status).toBe(429);
+    expect(blocked.body).toEqual({
+      code: 'too-many-attempts',
+      error: 'Too many wrong codes from this device: wait a minute before trying again.',
+    });
+  });
+
+  it('forgets wrong attempts older than the window', () => {
+    const limiter = new AttemptLimiter(2, 1000);
+    limiter.fail('a', 0);
+    limiter.fail('a', 10);
+    expect(limiter.blocked('a', 20)).toBe(true);
+    expect(limiter.blocked('b', 20)).toBe(false);
+    expect(limiter.blocked('a', 1005)).toBe(false);
+    expect(limiter.blocked('a', 1011)).toBe(false);
   });
 
   it('serves the web app page at the join and dashboard paths', async () => {

@@ -45,6 +45,7 @@ export const errorStatus = {
   'not-found': 404,
   'bad-request': 400,
   'read-only': 409,
+  'too-many-attempts': 429,
 } as const;
 
 /** A stable error code of the classroom API. */
@@ -86,6 +87,10 @@ const messages: Record<Exclude<ErrorCode, 'bad-request'>, Text> = {
   'not-found': {
     fr: 'Introuvable : cette activité, cette copie ou ce rendu n’existe pas.',
     en: 'Not found: this activity, copy or hand-in does not exist.',
+  },
+  'too-many-attempts': {
+    fr: 'Trop de codes erronés depuis cet appareil : attendez une minute avant de réessayer.',
+    en: 'Too many wrong codes from this device: wait a minute before trying again.',
   },
   'read-only': {
     fr: 'Cette copie est déjà rendue : votre enseignant doit la remettre « en cours » pour la rendre à nouveau.',

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
 import { bearer, HttpError, json } from '../http-util.js';
+import type { AttemptLimiter } from './attempts.js';
 import {
   activityPatch,
   bulkPatch,
@@ -23,6 +24,8 @@ export interface RouteContext {
   readonly auth: Authenticator;
   /** Largest body of `POST /api/activities` (it carries a notebook). */
   readonly maxDocumentBytes: number;
+  /** Wrong join and pair codes per client address (brute-force guard). */
+  readonly attempts: AttemptLimiter;
 }
 
 const maxCommentLength = 10_000;
@@ -299,12 +302,19 @@ const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: Se
   const body = await readJson(lang, req);
   if (typeof body.code !== 'string' || body.code.trim() === '')
     throw badRequest(lang, 'Indiquez le code de l’activité.', 'Give the code of the activity.');
-  const result = await ctx.classroom.join(lang, identity, {
-    code: body.code,
-    name: body.name,
-    pairCode: body.pairCode,
-  });
-  json(res, 200, result);
+  const address = req.socket.remoteAddress ?? '';
+  if (ctx.attempts.blocked(address)) throw classroomError(lang, 'too-many-attempts');
+  try {
+    json(
+      res,
+      200,
+      await ctx.classroom.join(lang, identity, { code: body.code, name: body.name, pairCode: body.pairCode }),
+    );
+  } catch (err) {
+    const code = err instanceof HttpError ? err.extra.code : undefined;
+    if (code === 'unknown-code' || code === 'unknown-pair-code') ctx.attempts.fail(address);
+    throw err;
+  }
 };
 
 const events = async (
