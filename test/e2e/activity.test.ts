@@ -335,6 +335,9 @@ describe('pairs', () => {
 describe('a demonstration', () => {
   it('shows pupils the teacher’s notebook, read only, following the teacher', async () => {
     const activity = await createActivity('demo', 'Démonstration');
+    const board = await visit(stack, `/a/${activity.id}#token=${encodeURIComponent(activity.teacherToken)}`);
+    await board.getByText('Démonstration : ouvrez le modèle et travaillez-y').waitFor();
+    expect(await board.locator('table.copies').count()).toBe(0);
     const teacher = await visit(
       stack,
       `/n/act-${activity.id}#token=${encodeURIComponent(activity.teacherToken)}`,

@@ -138,6 +138,8 @@ export const fr = {
   'dash.pair.submit': 'Créer la copie du binôme',
   'dash.pair.done': 'Binôme « {label} » : code {code}, à donner aux deux élèves.',
   'dash.saved': 'Enregistré.',
+  'dash.demo':
+    'Démonstration : ouvrez le modèle et travaillez-y ; les élèves qui ont rejoint le suivent en direct, en lecture seule.',
   'dash.handin': 'Copie rendue (.ipynb)',
   'dash.handin.label': 'Télécharger la copie rendue par {who} (.ipynb)',
   'state.in-progress': 'en cours',
@@ -310,6 +312,8 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'dash.pair.submit': 'Create the pair’s copy',
   'dash.pair.done': 'Pair “{label}”: code {code}, to give to both pupils.',
   'dash.saved': 'Saved.',
+  'dash.demo':
+    'Demonstration: open the template and work in it; the pupils who joined follow it live, read only.',
   'dash.handin': 'Handed-in copy (.ipynb)',
   'dash.handin.label': 'Download the copy handed in by {who} (.ipynb)',
   'state.in-progress': 'in progress',

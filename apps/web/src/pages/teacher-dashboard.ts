@@ -256,6 +256,7 @@ export class TeacherDashboard extends PageElement {
               <button type="button" @click=${() => this.exportCsv()}>${this.t('dash.csv')}</button>`
         }
       </div>
+      ${a.mode === 'demo' ? html`<p class="notice">${this.t('dash.demo')}</p>` : nothing}
       ${a.locked ? html`<p class="notice warning">${this.t('dash.locked')}</p>` : nothing}
       <form class="deadline-form" @submit=${(e: SubmitEvent) => {
         e.preventDefault();
