@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { en, fr } from '../src/catalogue.js';
 import {
+  asMode,
   deadlineFromInput,
   deadlinePassed,
   deadlineToInput,
@@ -35,6 +36,20 @@ describe('join codes', () => {
     for (const code of ['ABCDE0', 'ABCDEI', 'ABCDEL', 'ABCDEO', 'ABCDE1', 'ABCDE', 'ABCDEFG', '']) {
       expect(isJoinCode(code), code).toBe(false);
     }
+  });
+});
+
+describe('modes', () => {
+  it('accept the four modes and nothing else', () => {
+    expect(['individual', 'pairs', 'class', 'demo'].map(asMode)).toEqual([
+      'individual',
+      'pairs',
+      'class',
+      'demo',
+    ]);
+    expect(asMode('solo')).toBeNull();
+    expect(asMode(null)).toBeNull();
+    expect(asMode('toString')).toBeNull();
   });
 });
 

@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { classroomApi } from '../classroom/api.js';
-import { type ActivityMode, activityModes, deadlineFromInput } from '../classroom/format.js';
+import { activityModes, asMode, deadlineFromInput } from '../classroom/format.js';
 import { classroomMemory } from '../classroom/memory.js';
 import { dashboardPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
@@ -52,7 +52,7 @@ export class CreateActivity extends PageElement {
     if (!title) return this.fail(this.t('create.error.title'), 'act-title');
     const deadline = deadlineFromInput(String(form.get('deadline') ?? ''));
     if (deadline === undefined) return this.fail(this.t('create.error.deadline'), 'act-deadline');
-    const mode = (String(form.get('mode') ?? 'individual') as ActivityMode) || 'individual';
+    const mode = asMode(form.get('mode')) ?? 'individual';
     this.busy = true;
     this.error = '';
     let notebook: unknown;
