@@ -1,4 +1,4 @@
-import { exportIpynb, importIpynb, NotebookFormatError, newCellId } from '@candyce/model';
+import { importIpynb, NotebookFormatError, newCellId } from '@candyce/model';
 import * as Y from 'yjs';
 import type { Authenticator, Identity } from '../auth.js';
 import type { RoomHooks } from '../hooks.js';
@@ -8,6 +8,7 @@ import type { RoomManager } from '../rooms.js';
 import { deadlinePassed, readOnlyReason } from './access.js';
 import { gradesCsv } from './csv.js';
 import { EventHub } from './events.js';
+import { Feedback } from './feedback.js';
 import { mergeTemplate } from './fork.js';
 import { badRequest, classroomError, type Lang } from './i18n.js';
 import {
@@ -18,7 +19,6 @@ import {
   newPairCode,
   newPupilId,
   newSecret,
-  newTimedId,
   normaliseCode,
   parseRoom,
   templateRoom,
@@ -27,15 +27,7 @@ import type { ClassroomKv } from './kv.js';
 import { LiveCopies } from './live.js';
 import { KeyedMutex } from './mutex.js';
 import { pupilName, teacherName } from './names.js';
-import type {
-  ActivityRecord,
-  Comment,
-  CopyRecord,
-  CopyState,
-  HandinRecord,
-  Member,
-  Mode,
-} from './records.js';
+import type { ActivityRecord, CopyRecord, Member, Mode } from './records.js';
 import { ActivityStore } from './store.js';
 import { createMinter, type TokenMinter } from './tokens.js';
 import { type CopyRow, type CopyStatus, copyRow, copyStatus } from './views.js';
@@ -81,6 +73,8 @@ const blankNotebook = () => ({
  */
 export class Classroom {
   readonly events: EventHub;
+  /** States, grades, hand-ins and comments of copies. */
+  readonly feedback: Feedback;
   /** The room hooks that keep statistics and enforce read-only copies. */
   readonly hooks: RoomHooks;
   private readonly activities = new Map<string, ActivityState>();
@@ -105,6 +99,12 @@ export class Classroom {
         const record = state?.copies.get(copy);
         return state && record ? this.status(state, record) : null;
       },
+    });
+    this.feedback = new Feedback({
+      rooms: options.rooms,
+      turns: this.turns,
+      store: this.store,
+      events: this.events,
     });
     this.hooks = {
       loaded: (room) => this.roomLoaded(room),
@@ -385,110 +385,6 @@ export class Classroom {
   /** Returns what a copy's pupils see of it. */
   status(state: ActivityState, copy: CopyRecord): CopyStatus {
     return copyStatus(state.record, copy);
-  }
-
-  /** Sets the state and grade of one copy. */
-  async updateCopy(
-    state: ActivityState,
-    copy: CopyRecord,
-    patch: { state?: CopyState; grade?: string | null },
-  ) {
-    return this.turns.run(state.record.id, async () => {
-      const next = { ...copy, ...patch };
-      await this.store.saveCopy(next);
-      Object.assign(copy, patch);
-      this.events.changed(state.record.id, copy.id);
-      return copy;
-    });
-  }
-
-  /** Sets the state of several copies at once; resolves to how many. */
-  async updateCopies(
-    state: ActivityState,
-    copies: readonly CopyRecord[],
-    copyState: CopyState,
-  ): Promise<number> {
-    return this.turns.run(state.record.id, async () => {
-      await this.store.saveAll(
-        null,
-        copies.map((c) => ({ ...c, state: copyState })),
-      );
-      for (const copy of copies) {
-        copy.state = copyState;
-        this.events.changed(state.record.id, copy.id);
-      }
-      return copies.length;
-    });
-  }
-
-  /**
-   * Hands a copy in: keeps its content as an immutable .ipynb with the time,
-   * and makes the copy read-only to its pupils (state "handed-in"). A pupil
-   * cannot hand in again a copy already handed in or corrected.
-   */
-  async handIn(lang: Lang, state: ActivityState, copy: CopyRecord, by: Identity) {
-    return this.turns.run(state.record.id, async () => {
-      if (by.role !== 'teacher' && copy.state !== 'in-progress') throw classroomError(lang, 'read-only');
-      const rooms = this.options.rooms();
-      const room = await rooms.acquire(copy.room);
-      try {
-        await room.whenFlushed();
-        const now = Date.now();
-        const at = new Date(now).toISOString();
-        const notebook = exportIpynb(room.doc) as { metadata: Record<string, unknown> };
-        notebook.metadata.candyce = { handed_in_at: at, activity: state.record.id, copy: copy.id };
-        const handin: HandinRecord = { id: newTimedId(now), at, by: by.sub, notebook };
-        const before = { state: copy.state, handedInAt: copy.handedInAt };
-        // Set in the same tick as the export: no pupil edit slips in between.
-        copy.state = 'handed-in';
-        copy.handedInAt = at;
-        try {
-          await this.store.addHandin(copy, handin);
-        } catch (err) {
-          Object.assign(copy, before);
-          throw err;
-        }
-        this.events.changed(state.record.id, copy.id);
-        return { handinId: handin.id, at };
-      } finally {
-        rooms.release(room);
-      }
-    });
-  }
-
-  /** Lists the hand-ins of a copy, oldest first. */
-  handins(copy: CopyRecord): Promise<{ id: string; at: string }[]> {
-    return this.store.handins(copy.activity, copy.id);
-  }
-
-  /** Resolves to one hand-in, or undefined. */
-  handin(copy: CopyRecord, id: string): Promise<HandinRecord | undefined> {
-    return this.store.handin(copy.activity, copy.id, id);
-  }
-
-  /** Adds a teacher's comment on a cell of a copy. */
-  async addComment(state: ActivityState, copy: CopyRecord, comment: Omit<Comment, 'id' | 'at'>) {
-    return this.turns.run(state.record.id, async () => {
-      const now = Date.now();
-      const added: Comment = { id: newTimedId(now), ...comment, at: new Date(now).toISOString() };
-      const comments = [...copy.comments, added];
-      await this.store.saveCopy({ ...copy, comments });
-      copy.comments = comments;
-      this.events.changed(state.record.id, copy.id);
-      return added;
-    });
-  }
-
-  /** Deletes a comment; resolves to false when the copy has no such comment. */
-  async deleteComment(state: ActivityState, copy: CopyRecord, id: string): Promise<boolean> {
-    return this.turns.run(state.record.id, async () => {
-      const comments = copy.comments.filter((c) => c.id !== id);
-      if (comments.length === copy.comments.length) return false;
-      await this.store.saveCopy({ ...copy, comments });
-      copy.comments = comments;
-      this.events.changed(state.record.id, copy.id);
-      return true;
-    });
   }
 
   /**

@@ -102,7 +102,7 @@ export const createClassroomRoutes =
           json(res, 201, { id: copy.id, room: copy.room, label: copy.label, pairCode: copy.pairCode });
         } else {
           const { copies, copyState } = bulkPatch(lang, state, await readJson(lang, req));
-          json(res, 200, { copies: await classroom.updateCopies(state, copies, copyState) });
+          json(res, 200, { copies: await classroom.feedback.updateCopies(state, copies, copyState) });
         }
         return true;
       case 'push':
@@ -209,22 +209,22 @@ const copyRoute = async (
     }
     teacherOnly();
     const patch = copyPatch(lang, await readJson(lang, req));
-    await classroom.updateCopy(state, copy, patch);
+    await classroom.feedback.updateCopy(state, copy, patch);
     json(res, 200, classroom.status(state, copy));
     return;
   }
   if (sub === 'handin' && item === undefined) {
     allow(lang, method, 'POST');
-    json(res, 201, await classroom.handIn(lang, state, copy, identity));
+    json(res, 201, await classroom.feedback.handIn(lang, state, copy, identity));
     return;
   }
   if (sub === 'handins') {
     allow(lang, method, 'GET');
     if (item === undefined) {
-      json(res, 200, { handins: await classroom.handins(copy) });
+      json(res, 200, { handins: await classroom.feedback.handins(copy) });
       return;
     }
-    const handin = timedIdPattern.test(item) ? await classroom.handin(copy, item) : undefined;
+    const handin = timedIdPattern.test(item) ? await classroom.feedback.handin(copy, item) : undefined;
     if (!handin) throw classroomError(lang, 'not-found');
     const text = JSON.stringify(handin.notebook, null, 1);
     res.writeHead(200, {
@@ -244,11 +244,11 @@ const copyRoute = async (
       const cellId = requiredString(lang, body, 'cell_id', 64);
       const text = requiredString(lang, body, 'text', maxCommentLength);
       const author = identity.name ?? (lang === 'fr' ? 'Enseignant' : 'Teacher');
-      json(res, 201, await classroom.addComment(state, copy, { cell_id: cellId, text, author }));
+      json(res, 201, await classroom.feedback.addComment(state, copy, { cell_id: cellId, text, author }));
       return;
     }
     allow(lang, method, 'DELETE');
-    if (!(await classroom.deleteComment(state, copy, item))) throw classroomError(lang, 'not-found');
+    if (!(await classroom.feedback.deleteComment(state, copy, item))) throw classroomError(lang, 'not-found');
     json(res, 200, { id: item, deleted: true });
     return;
   }
