@@ -219,6 +219,7 @@ describe('the classroom catalogue', () => {
       'name-too-long',
       'unknown-pair-code',
       'pair-full',
+      'too-many-attempts',
     ])
       for (const catalogue of [fr, en])
         expect(Object.hasOwn(catalogue, `join.error.${code}`), code).toBe(true);
