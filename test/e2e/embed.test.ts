@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { mintToken } from '@candyce/embed';
+import * as esbuild from 'esbuild';
 import type { FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { watchErrors } from './helpers/browser.js';
@@ -15,7 +19,23 @@ import { callNotebookApi, poll, useStack } from './helpers/stack.js';
 
 const secret = randomBytes(24).toString('base64url');
 const stack = useStack({ secret });
-const host = useHost(stack, secret);
+// The host also serves a MetaPlayer written from the guide with postmessage-rpc alone.
+const host = useHost(stack, secret, async (dir) => {
+  await esbuild.build({
+    entryPoints: [
+      fileURLToPath(new URL('../../apps/embed/test/fixtures/raw-metaplayer.ts', import.meta.url)),
+    ],
+    outfile: join(dir, 'assets/raw-metaplayer.js'),
+    bundle: true,
+    format: 'esm',
+    target: 'es2022',
+    logLevel: 'warning',
+  });
+  await writeFile(
+    join(dir, 'assets/raw.html'),
+    '<!doctype html><html lang="fr"><title>MetaPlayer</title><script type="module" src="/assets/raw-metaplayer.js"></script><body></body></html>',
+  );
+});
 
 const lesson = {
   nbformat: 4,
@@ -317,6 +337,36 @@ describe('the contract when things go wrong or start over', () => {
     const saved = host.saved('recharge') as Notebook;
     expect(sourceOf(saved, saved.cells[0]!.id)).toBe('avant = 1');
     await page.context().close();
+  });
+});
+
+describe('a MetaPlayer written from the guide', () => {
+  it('drives the player with postmessage-rpc alone: declare, done, mode, content in and out', async () => {
+    await fetch(`${host.url()}/api/content/brut`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(lesson),
+    });
+    const context = await stack.browser.newContext();
+    const page = await context.newPage();
+    const seen: string[] = [];
+    watchErrors(page, seen);
+    await page.goto(`${host.url()}/assets/raw.html?activity=brut&pupil=zoe`);
+    await page.locator('body[data-state="loaded"]').waitFor({ timeout: poll.timeout });
+    expect(await page.locator('body').getAttribute('data-declared')).toBe(
+      'simple-content(json):1 mode:1 theme:1 workflow:1',
+    );
+    const frame = page.frameLocator('iframe');
+    await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
+    await typeInCode(page, frame, ' + 41');
+    await page.locator('body[data-state="dirty"]').waitFor({ timeout: poll.timeout });
+    const content = (await page.evaluate(() =>
+      (window as unknown as { getContent(): Promise<unknown> }).getContent(),
+    )) as Notebook;
+    expect(sourceOf(content, 'code')).toBe('u = 1 + 41');
+    // Nothing went wrong on the way (a 404 is the player's first look at the new room).
+    expect(seen.filter((line) => !line.includes('status of 404'))).toEqual([]);
+    await context.close();
   });
 });
 

@@ -11,14 +11,21 @@ import type { Stack } from './stack.js';
  * temp dir, its own HTTP server on another port, so another origin than the
  * Candyce server) before the tests of the calling file, minting tokens with
  * `secret`; closes it after them. Call it after `useStack`, so that the
- * Candyce server is up first. Returns a stand-in usable inside tests.
+ * Candyce server is up first. `prepare` may add files to the page's folder
+ * (served under /assets/) before the server starts. Returns a stand-in
+ * usable inside tests.
  */
-export const useHost = (stack: Stack, secret: string): HostServer => {
+export const useHost = (
+  stack: Stack,
+  secret: string,
+  prepare?: (publicDir: string) => Promise<void>,
+): HostServer => {
   let current: HostServer | undefined;
   let dir = '';
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'candyce-host-'));
     await buildHostPage(dir, { quiet: true });
+    await prepare?.(dir);
     current = createHostServer({ candyceUrl: stack.http(), secret, publicDir: dir });
     await current.listen();
   }, 120_000);
