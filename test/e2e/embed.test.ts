@@ -364,6 +364,23 @@ describe('a MetaPlayer written from the guide', () => {
       (window as unknown as { getContent(): Promise<unknown> }).getContent(),
     )) as Notebook;
     expect(sourceOf(content, 'code')).toBe('u = 1 + 41');
+    // Content loaded again replaces the live notebook (for everyone in the room).
+    const next = { ...lesson, cells: [{ ...lesson.cells[1]!, source: 'v = 0' }] };
+    await page.evaluate(
+      (nb) => (window as unknown as { loadContent(c: unknown): Promise<void> }).loadContent(nb),
+      next,
+    );
+    await expect.poll(async () => sourceOf(await playerNotebook(frame), 'code'), poll).toBe('v = 0');
+    expect((await playerNotebook(frame)).cells).toHaveLength(1);
+    // And content that is not a notebook is refused with a sentence, leaving the notebook as it was.
+    const refusal = await page.evaluate(() =>
+      (window as unknown as { loadContent(c: unknown): Promise<void> }).loadContent({ cells: 3 }).then(
+        () => 'accepted',
+        (err: Error) => err.message,
+      ),
+    );
+    expect(refusal).toContain('pas un carnet Jupyter valide');
+    expect(sourceOf(await playerNotebook(frame), 'code')).toBe('v = 0');
     // Nothing went wrong on the way (a 404 is the player's first look at the new room).
     expect(seen.filter((line) => !line.includes('status of 404'))).toEqual([]);
     await context.close();

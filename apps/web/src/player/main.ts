@@ -70,6 +70,7 @@ const start = (params: PlayerParams) => {
   const server = params.server || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
 
   let nb: CandyceNotebook | null = null;
+  let opening: Promise<void> | null = null;
   let outcome: RoomOutcome | null = null;
   let mode: Mode | null = null;
   let workflow: Workflow = 'current';
@@ -154,7 +155,16 @@ const start = (params: PlayerParams) => {
 
   const player: PlayerImplementation = {
     async loadContent(content) {
-      if (!nb) return open(content);
+      // A second call while the first is still opening waits for it, then replaces.
+      if (opening) await opening.catch(() => undefined);
+      if (!nb) {
+        opening = open(content);
+        try {
+          return await opening;
+        } finally {
+          opening = null;
+        }
+      }
       // Loaded again: replace the live notebook for everyone in the room.
       if (nb.readonly) fail(t('readonlyReplace'), 409);
       try {
