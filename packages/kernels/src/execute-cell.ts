@@ -3,7 +3,7 @@ import type * as Y from 'yjs';
 import type { KernelSession } from './gateway.js';
 import { KernelError } from './kernel-notice.js';
 import { englishTexts } from './kernel-texts.js';
-import type { ExecutionMessage, InputRequestContent } from './messages.js';
+import { createMessage, type ExecutionMessage, type InputRequestContent } from './messages.js';
 import { createOutputWriter, type OutputWriterOptions } from './output-writer.js';
 
 /** Options of {@link executeCell}. */
@@ -69,17 +69,25 @@ export async function executeCell(
         },
       );
     };
+    let sawError = false;
     const reply = await kernel.execute(code, {
       cellId,
       signal,
       allowStdin: options.input !== undefined,
       onMessage: (message) => {
         options.onMessage?.(message);
+        if (message.msg_type === 'error') sawError = true;
         writer.handle(message);
         if (message.msg_type === 'input_request') answer(message.content);
       },
       onNotice: (notice) => writer.write('stderr', `${texts.notice(notice)}\n`),
     });
+    if (reply.status === 'error' && !sawError && reply.ename !== undefined) {
+      // The error output never came (a Jupyter server drops IOPub messages above its rate
+      // limit, as after a print loop): the reply carries the same error, so the cell still says it.
+      const content = { ename: reply.ename, evalue: reply.evalue ?? '', traceback: reply.traceback ?? [] };
+      writer.handle(createMessage('error', content, 'iopub', { session: 'candyce' }) as ExecutionMessage);
+    }
     return { cellId, status: reply.status, executionCount: reply.execution_count };
   } catch (error) {
     const notice =
