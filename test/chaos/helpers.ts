@@ -78,8 +78,10 @@ export class ChaosProxy {
   private readonly server: Server;
   private readonly pairs = new Set<{ client: Socket; upstream: Socket; cutting: boolean }>();
   offline = false;
-  /** Connections cut in the middle of a chunk, and dropped while offline. */
+  /** Connections cut (in the middle of a chunk, idle, or dropped while offline). */
   cuts = 0;
+  /** Of those, the ones cut in the middle of a chunk of data. */
+  midMessageCuts = 0;
   port = 0;
 
   constructor(private readonly targetPort: number) {
@@ -112,6 +114,7 @@ export class ChaosProxy {
           // Mid-message: half of the chunk goes through, then the line dies.
           to.write(chunk.subarray(0, Math.floor(chunk.length / 2)), () => end());
           this.cuts++;
+          this.midMessageCuts++;
           pair.cutting = false;
           return;
         }
