@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mintToken } from '@candyce/embed';
 import * as esbuild from 'esbuild';
-import type { FrameLocator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { watchErrors } from './helpers/browser.js';
 import { useHost } from './helpers/host.js';
@@ -383,6 +384,50 @@ describe('a MetaPlayer written from the guide', () => {
     expect(sourceOf(await playerNotebook(frame), 'code')).toBe('v = 0');
     // Nothing went wrong on the way (a 404 is the player's first look at the new room).
     expect(seen.filter((line) => !line.includes('status of 404'))).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('accessibility of the embedding', () => {
+  const require = createRequire(import.meta.url);
+
+  /** The serious and critical axe-core violations of `frame`'s document. */
+  const violationsOf = async (frame: Frame): Promise<string[]> => {
+    await frame.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+    return frame.evaluate(async () => {
+      type Result = { violations: { id: string; impact: string; nodes: { target: unknown }[] }[] };
+      const axe = (window as unknown as { axe: { run(ctx: unknown, options: unknown): Promise<Result> } })
+        .axe;
+      // The iframe is checked on its own, from inside.
+      const result = await axe.run(document, { iframes: false });
+      return result.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
+    });
+  };
+
+  it('has no serious or critical axe-core violation in the host page nor in the player, light and dark', async () => {
+    await fetch(`${host.url()}/api/content/a11y`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(lesson),
+    });
+    // The host page's CSP forbids injected scripts: let axe in for the check.
+    const context = await stack.browser.browser.newContext({
+      bypassCSP: true,
+      viewport: { width: 1200, height: 900 },
+    });
+    const page = await context.newPage();
+    await page.goto(`${host.url()}/?activity=a11y&mode=assignment&pupil=lea&name=L%C3%A9a`);
+    const frame = await openPlayer(page);
+    await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
+    const player = page.frames().find((f) => f.url().includes('/embed/player.html'))!;
+    for (const theme of ['light', 'dark']) {
+      await page.locator('#theme').selectOption(theme);
+      await expect.poll(() => frame.locator('html').getAttribute('data-theme'), poll).toBe(theme);
+      expect(await violationsOf(page.mainFrame())).toEqual([]);
+      expect(await violationsOf(player)).toEqual([]);
+    }
     await context.close();
   });
 });
