@@ -131,7 +131,7 @@ export class Connection implements RoomMember {
     this.room = room;
     this.verified = room.tombstone.size === 0;
     room.members.add(this);
-    this.send(encodeStep1(Y.encodeStateVector(room.doc)));
+    this.send(encodeStep1(room.stateVector()));
     const states = room.awareness.getStates();
     if (states.size > 0)
       this.send(encodeAwareness(encodeAwarenessUpdate(room.awareness, [...states.keys()])));

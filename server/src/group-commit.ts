@@ -101,7 +101,7 @@ export class GroupCommit {
       writes.map(async ({ participant, write }) => {
         try {
           if (write.kind === 'append') await this.store.append(write.room, write.seq, write.update);
-          else await this.store.compact(write.room, write.snapshot, write.from, write.to);
+          else await this.store.compact(write.room, write.snapshot, write.from, write.to, write.stateVector);
           results.set(participant, null);
         } catch (err) {
           results.set(participant, asError(err));

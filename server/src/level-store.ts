@@ -5,11 +5,13 @@ import type { NotebookStore, RoomWrite, StoredRoom } from './store.js';
 // Key layout (room names never contain "!", see room-name.ts):
 //   r!<room>!meta         JSON { epoch }
 //   r!<room>!snap         Yjs update: the whole document at the last compaction
+//   r!<room>!snapsv       Yjs state vector of that snapshot (absent for snapshots stored without one)
 //   r!<room>!log!<seq>    Yjs update: one tick's merged updates; seq is 12 hex digits so keys sort by seq
 //   t!<room>              Yjs state vector: tombstone of every deleted epoch
 const roomPrefix = (room: string) => `r!${room}!`;
 const metaKey = (room: string) => `r!${room}!meta`;
 const snapKey = (room: string) => `r!${room}!snap`;
+const snapSvKey = (room: string) => `r!${room}!snapsv`;
 const logPrefix = (room: string) => `r!${room}!log!`;
 const logKey = (room: string, seq: number) => logPrefix(room) + seq.toString(16).padStart(12, '0');
 const tombKey = (room: string) => `t!${room}`;
@@ -105,7 +107,9 @@ export class LevelStore implements NotebookStore {
     const meta = await this.db.get(metaKey(room));
     if (meta === undefined) return null;
     const { epoch } = JSON.parse(fromUtf8.decode(meta)) as { epoch: string };
-    const snapshot = (await this.db.get(snapKey(room))) ?? null;
+    const [snapshot, stateVector] = (await this.db.getMany([snapKey(room), snapSvKey(room)])).map(
+      (v) => v ?? null,
+    );
     const updates: Uint8Array[] = [];
     const prefix = logPrefix(room);
     let logFrom = -1;
@@ -116,7 +120,14 @@ export class LevelStore implements NotebookStore {
       nextSeq = seq + 1;
       updates.push(value);
     }
-    return { epoch, snapshot, updates, logFrom: logFrom < 0 ? nextSeq : logFrom, nextSeq };
+    return {
+      epoch,
+      snapshot: snapshot ?? null,
+      stateVector: stateVector ?? null,
+      updates,
+      logFrom: logFrom < 0 ? nextSeq : logFrom,
+      nextSeq,
+    };
   }
 
   async create(room: string, epoch: string): Promise<void> {
@@ -128,8 +139,16 @@ export class LevelStore implements NotebookStore {
     this.written(update.length);
   }
 
-  async compact(room: string, snapshot: Uint8Array, from: number, to: number): Promise<void> {
+  async compact(
+    room: string,
+    snapshot: Uint8Array,
+    from: number,
+    to: number,
+    stateVector?: Uint8Array,
+  ): Promise<void> {
     const batch = this.db.batch().put(snapKey(room), snapshot);
+    if (stateVector) batch.put(snapSvKey(room), stateVector);
+    else batch.del(snapSvKey(room));
     for (let seq = from; seq < to; seq++) batch.del(logKey(room, seq));
     await batch.write();
     this.written(snapshot.length + 32 * (to - from));
@@ -142,6 +161,9 @@ export class LevelStore implements NotebookStore {
         ops.push({ type: 'put', key: logKey(write.room, write.seq), value: write.update });
       else {
         ops.push({ type: 'put', key: snapKey(write.room), value: write.snapshot });
+        if (write.stateVector)
+          ops.push({ type: 'put', key: snapSvKey(write.room), value: write.stateVector });
+        else ops.push({ type: 'del', key: snapSvKey(write.room) });
         for (let seq = write.from; seq < write.to; seq++)
           ops.push({ type: 'del', key: logKey(write.room, seq) });
       }

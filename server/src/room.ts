@@ -49,7 +49,14 @@ interface PendingUpdate {
  * losing data silently.
  */
 export class Room implements CommitParticipant {
-  readonly doc: Y.Doc;
+  /** The document itself; `doc` applies the stored snapshot first when the room was loaded lazily. */
+  private readonly ydoc: Y.Doc;
+  /**
+   * The stored snapshot and its state vector, not yet applied: a room whose
+   * log is empty answers its first new client with these bytes as stored and
+   * decodes them on first use of `doc` (see {@link Room.load}).
+   */
+  private stored: { snapshot: Uint8Array; stateVector: Uint8Array } | null = null;
   readonly awareness: Awareness;
   readonly members = new Set<RoomMember>();
   /** Which member owns each awareness client id: a member may only change its own states. */
@@ -96,7 +103,7 @@ export class Room implements CommitParticipant {
     doc: Y.Doc,
     log: { logFrom: number; nextSeq: number; count: number; bytes: number },
   ) {
-    this.doc = doc;
+    this.ydoc = doc;
     this.logFrom = log.logFrom;
     this.nextSeq = log.nextSeq;
     this.logCount = log.count;
@@ -127,18 +134,22 @@ export class Room implements CommitParticipant {
     const tombstone = tomb ? decodeStateVector(tomb) : new Map<number, number>();
     let room: Room;
     if (stored) {
+      // After a clean unload the log is empty and the snapshot is the whole document: it is
+      // decoded only when first needed, so the first client after a restart gets it at once.
+      const lazy = stored.snapshot && stored.stateVector && stored.updates.length === 0;
       let bytes = 0;
-      Y.transact(
-        doc,
-        () => {
-          if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, loadOrigin);
-          for (const update of stored.updates) {
-            Y.applyUpdate(doc, update, loadOrigin);
-            bytes += update.length;
-          }
-        },
-        loadOrigin,
-      );
+      if (!lazy)
+        Y.transact(
+          doc,
+          () => {
+            if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot, loadOrigin);
+            for (const update of stored.updates) {
+              Y.applyUpdate(doc, update, loadOrigin);
+              bytes += update.length;
+            }
+          },
+          loadOrigin,
+        );
       room = new Room(name, stored.epoch, tombstone, ctx, doc, {
         logFrom: stored.logFrom,
         nextSeq: stored.nextSeq,
@@ -147,14 +158,39 @@ export class Room implements CommitParticipant {
       });
       room.snapshotBytes = stored.snapshot?.length ?? 0;
       room.size = room.snapshotBytes + bytes;
-      if (room.compactionDue()) room.requestCompaction();
+      // A long log left by a crash is folded at the next write or at unload, never before the first answer.
+      if (lazy) room.stored = { snapshot: stored.snapshot!, stateVector: stored.stateVector! };
+      else room.stampEpoch();
     } else {
       const epoch = randomUUID();
       await ctx.store.create(name, epoch);
       room = new Room(name, epoch, tombstone, ctx, doc, { logFrom: 0, nextSeq: 0, count: 0, bytes: 0 });
+      room.stampEpoch();
     }
-    room.stampEpoch();
     return room;
+  }
+
+  /** The room's document (decoding the stored snapshot first if that is not done yet). */
+  get doc(): Y.Doc {
+    if (this.stored) {
+      const { snapshot } = this.stored;
+      this.stored = null;
+      if (!this.ydoc.isDestroyed) {
+        Y.applyUpdate(this.ydoc, snapshot, loadOrigin);
+        this.stampEpoch();
+      }
+    }
+    return this.ydoc;
+  }
+
+  /** True once the room is destroyed. */
+  get destroyed(): boolean {
+    return this.ydoc.isDestroyed;
+  }
+
+  /** The document's state vector (Yjs encoding), without decoding a stored snapshot. */
+  stateVector(): Uint8Array {
+    return this.stored ? this.stored.stateVector : Y.encodeStateVector(this.ydoc);
   }
 
   /**
@@ -172,6 +208,11 @@ export class Room implements CommitParticipant {
    * never including updates that are not yet handed to the store.
    */
   answerStep1(member: RoomMember, stateVector: Uint8Array): void {
+    if (this.stored && decodeStateVector(stateVector).size === 0) {
+      // Nothing changed since the load: the stored snapshot is the whole stored document.
+      member.send(encodeStep2(this.stored.snapshot));
+      return;
+    }
     if (this.pending.length === 0 && !this.writing) {
       member.send(encodeStep2(Y.encodeStateAsUpdate(this.doc, stateVector)));
       return;
@@ -220,10 +261,11 @@ export class Room implements CommitParticipant {
 
   /** Frees the document and awareness; the room must not be used afterwards. */
   destroy(): void {
-    if (this.doc.isDestroyed) return;
+    if (this.ydoc.isDestroyed) return;
     this.closing = true;
+    this.stored = null;
     this.awareness.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
   }
 
   private schedule(): void {
@@ -256,8 +298,17 @@ export class Room implements CommitParticipant {
     let write: RoomWrite | null = null;
     if (compact) {
       this.compactRequested = false;
-      const snapshot = Y.encodeStateAsUpdate(this.doc);
-      write = { kind: 'compact', room: this.name, snapshot, from: this.logFrom, to: this.nextSeq };
+      const doc = this.doc;
+      const snapshot = Y.encodeStateAsUpdate(doc);
+      const stateVector = Y.encodeStateVector(doc);
+      write = {
+        kind: 'compact',
+        room: this.name,
+        snapshot,
+        stateVector,
+        from: this.logFrom,
+        to: this.nextSeq,
+      };
     } else if (merged) write = { kind: 'append', room: this.name, seq: this.nextSeq, update: merged };
     this.writing = write !== null;
     this.cycle = { batch, merged, answers, write };
@@ -346,7 +397,7 @@ export class Room implements CommitParticipant {
     if (this.closing && this.members.size === 0) return;
     const ids = [...this.awarenessChanged];
     this.awarenessChanged.clear();
-    if (ids.length === 0 || this.doc.isDestroyed) return;
+    if (ids.length === 0 || this.ydoc.isDestroyed) return;
     const message = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids));
     // Echoed to the sender too: the stock client drops a connection that hears nothing for 30 s.
     for (const member of this.members) member.send(message);

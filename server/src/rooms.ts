@@ -1,4 +1,3 @@
-import * as Y from 'yjs';
 import type { RoomDeleted } from './close-codes.js';
 import { Room, type RoomContext } from './room.js';
 
@@ -114,7 +113,7 @@ export class RoomManager {
       room.closing = true;
       room.closeMembers(code);
       await room.whenFlushed().catch(() => undefined);
-      await this.ctx.store.delete(name, Y.encodeStateVector(room.doc));
+      await this.ctx.store.delete(name, room.stateVector());
     });
     return true;
   }
@@ -132,7 +131,7 @@ export class RoomManager {
   private async retire(room: Room, work: () => Promise<void>): Promise<void> {
     const previous = this.busy.get(room.name);
     if (previous) await previous;
-    if (room.doc.isDestroyed) return;
+    if (room.destroyed) return;
     const timer = this.idleTimers.get(room);
     if (timer) clearTimeout(timer);
     this.idleTimers.delete(room);

@@ -6,6 +6,8 @@
 export interface StoredRoom {
   readonly epoch: string;
   readonly snapshot: Uint8Array | null;
+  /** The snapshot's state vector (Yjs encoding), when it was stored with it. */
+  readonly stateVector?: Uint8Array | null;
   readonly updates: readonly Uint8Array[];
   /** Sequence number of the first log entry still stored. */
   readonly logFrom: number;
@@ -23,6 +25,8 @@ export type RoomWrite =
       readonly kind: 'compact';
       readonly room: string;
       readonly snapshot: Uint8Array;
+      /** The snapshot's state vector, stored beside it. */
+      readonly stateVector?: Uint8Array;
       readonly from: number;
       readonly to: number;
     };
@@ -41,8 +45,17 @@ export interface NotebookStore {
   create(room: string, epoch: string): Promise<void>;
   /** Appends one (merged) update to the room's log under sequence number `seq`. */
   append(room: string, seq: number, update: Uint8Array): Promise<void>;
-  /** Atomically stores `snapshot` and deletes the log entries with `from <= seq < to`. */
-  compact(room: string, snapshot: Uint8Array, from: number, to: number): Promise<void>;
+  /**
+   * Atomically stores `snapshot` (with its state vector, when given) and
+   * deletes the log entries with `from <= seq < to`.
+   */
+  compact(
+    room: string,
+    snapshot: Uint8Array,
+    from: number,
+    to: number,
+    stateVector?: Uint8Array,
+  ): Promise<void>;
   /**
    * Optional group commit: writes the ticks of several rooms (at most one
    * write per room) in one atomic batch, all or nothing. When it rejects, the

@@ -3,7 +3,18 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { LevelStore } from '../src/index.js';
-import { connect, startServer, synced, tempDir, waitFor } from './helpers.js';
+import { connect, frames, rawClient, startServer, synced, tempDir, waitFor } from './helpers.js';
+
+/** Reads a room as stored in a (closed) data directory. */
+const storedRoom = async (dataDir: string, room: string) => {
+  const store = new LevelStore(dataDir);
+  await store.open();
+  try {
+    return await store.load(room);
+  } finally {
+    await store.close();
+  }
+};
 
 describe('persistence', () => {
   it('keeps every edit across a restart', async () => {
@@ -112,6 +123,52 @@ describe('persistence', () => {
     const c = connect(second.ws, 'typed');
     await synced(c);
     expect(Y.encodeStateAsUpdate(c.doc).length).toBe(encoded);
+  });
+
+  it('after a restart, serves the stored snapshot as stored and takes edits from new and returning clients', async () => {
+    const first = await startServer();
+    const a = connect(first.ws, 'reopened');
+    await synced(a);
+    a.text.insert(0, 'before restart');
+    const offlineDoc = new Y.Doc();
+    const b = connect(first.ws, 'reopened', undefined, offlineDoc);
+    await waitFor(() => b.text.toString() === 'before restart', 'the second client to see the edit');
+    b.provider.destroy();
+    a.destroy();
+    await first.close();
+    const snapshot = (await storedRoom(first.dataDir, 'reopened'))!.snapshot!;
+
+    const second = await startServer({ dataDir: first.dataDir });
+    // A new client gets the stored snapshot byte for byte as its sync step 2, after the stored state vector.
+    const raw = rawClient(second.ws, 'reopened');
+    await raw.opened;
+    raw.ws.send(frames.step1(new Y.Doc()));
+    await waitFor(() => raw.messages.some((m) => m[0] === 0 && m[1] === 1), 'the sync step 2');
+    const storedDoc = new Y.Doc();
+    Y.applyUpdate(storedDoc, snapshot);
+    expect(raw.messages.find((m) => m[0] === 0 && m[1] === 0)).toEqual(frames.step1(storedDoc));
+    expect(raw.messages.find((m) => m[0] === 0 && m[1] === 1)).toEqual(frames.step2(snapshot));
+    raw.ws.close();
+    const fresh = connect(second.ws, 'reopened');
+    await synced(fresh);
+    expect(fresh.text.toString()).toBe('before restart');
+    expect(fresh.doc.getMap('state').get('document_id')).toEqual(expect.any(String));
+    // A returning client with an offline edit, and an edit from the new one: both everywhere.
+    b.text.insert(0, 'offline, ');
+    const back = connect(second.ws, 'reopened', undefined, offlineDoc);
+    fresh.text.insert(fresh.text.length, ', after restart');
+    const expected = 'offline, before restart, after restart';
+    await waitFor(
+      () => back.text.toString() === expected && fresh.text.toString() === expected,
+      'both clients to converge',
+    );
+    back.destroy();
+    fresh.destroy();
+    await second.close();
+    const third = await startServer({ dataDir: first.dataDir });
+    const check = connect(third.ws, 'reopened');
+    await synced(check);
+    expect(check.text.toString()).toBe(expected);
   });
 
   it('never serves a document before its stored state is loaded', async () => {
