@@ -388,6 +388,22 @@ describe('a MetaPlayer written from the guide', () => {
   });
 });
 
+describe('a refused token', () => {
+  it('tells the host and the pupil that access is refused, in French', async () => {
+    const context = await stack.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${host.url()}/assets/raw.html?activity=refus&pupil=eve&token=bad`);
+    await page.locator('body[data-state="failed"]').waitFor({ timeout: poll.timeout });
+    expect(await page.locator('body').getAttribute('data-error')).toContain(
+      'le jeton est absent, invalide ou expiré',
+    );
+    const frame = page.frameLocator('iframe');
+    await expect.poll(() => frame.locator('#player-error').textContent(), poll).toContain('Accès refusé');
+    expect(await frame.locator('candyce-notebook').count()).toBe(0);
+    await context.close();
+  });
+});
+
 describe('accessibility of the embedding', () => {
   const require = createRequire(import.meta.url);
 
