@@ -7,6 +7,7 @@
 // hostile.test.ts, which holds one payload of each kind.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { joinActivity, visit } from './helpers/classroom.js';
 import { poll, putNotebook, statusOf, useStack } from './helpers/stack.js';
 
 const stack = useStack();
@@ -161,7 +162,10 @@ const pwned = (page: Page) => page.evaluate(() => (window as { __pwned?: unknown
 
 /** The text a cell's outputs show. */
 const outputText = (page: Page, cell: string) =>
-  page.locator(`candyce-cell[data-cell-id="${cell}"] .outputs`).innerText();
+  page
+    .locator(`candyce-cell[data-cell-id="${cell}"] .outputs`)
+    .textContent()
+    .then((t) => t ?? '');
 
 describe('a cross-site scripting corpus', () => {
   it(`runs none of ${all.length} payloads in any of the places others' text reaches, and shows text as text`, async () => {
@@ -208,7 +212,7 @@ describe('a cross-site scripting corpus', () => {
       expect(await activeContent(page)).toEqual([]);
       // Sentinels next to the payloads are still shown.
       await expect
-        .poll(() => page.locator('candyce-cell[data-cell-id="md-1"]').innerText(), poll)
+        .poll(() => page.locator('candyce-cell[data-cell-id="md-1"]').textContent(), poll)
         .toMatch(/Sentinel md-1/);
       expect(await outputText(page, 'markdown-out')).toMatch(/Sentinel omd-3/);
       // Text outputs show the payload as the text it is.
@@ -256,5 +260,35 @@ describe('a cross-site scripting corpus', () => {
       ).not.toContain('__pwned');
     }
     await context.close();
+  });
+
+  it('shows a hostile activity title and hostile pupil names as text on the dashboard and the pupils’ pages', async () => {
+    const title = `<img src=x onerror="window.__pwned='title'">Boucles`;
+    const names = [
+      `<script>window.__pwned='pupil1'</script>`,
+      `<svg onload="window.__pwned='pupil2'">`,
+      `"><img src=x onerror=window.__pwned='pupil3'>`,
+    ];
+    const dashboard = await visit(stack, '/');
+    await dashboard.getByLabel('Titre de l’activité').fill(title);
+    await dashboard.getByLabel('Individuel').check();
+    await dashboard.locator('#act-file').setInputFiles({
+      name: 'xss.ipynb',
+      mimeType: 'application/x-ipynb+json',
+      buffer: Buffer.from(JSON.stringify(corpus)),
+    });
+    await dashboard.getByRole('button', { name: 'Créer l’activité' }).click();
+    await dashboard.waitForURL(/\/a\/[a-z2-7]{10}#token=/);
+    await dashboard.locator('.join-code').waitFor();
+    const code = (await dashboard.locator('.join-code').getAttribute('data-code')) ?? '';
+    const pupils: Page[] = [];
+    for (const name of names) pupils.push(await joinActivity(stack, code, name));
+    // The title is shown as text to the pupils, and the names as text on the dashboard.
+    await pupils[0]!.getByRole('heading', { name: title }).waitFor();
+    for (const name of names)
+      await dashboard.locator('table.copies .member', { hasText: name }).first().waitFor();
+    await dashboard.getByText(title).first().waitFor();
+    await dashboard.waitForTimeout(500);
+    for (const page of [dashboard, ...pupils]) expect(await pwned(page)).toBeUndefined();
   });
 });
