@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { connect, seededRandom, startServer, synced, waitFor } from './helpers.js';
 
-const cases = Number(process.env.FUZZ_CASES ?? 600);
+// Each case is a few HTTP round trips: a tenth of the protocol fuzzer's count.
+const cases = Math.ceil(Number(process.env.FUZZ_CASES ?? 6000) / 10);
 const maxDocumentBytes = 512 * 1024;
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
