@@ -202,8 +202,10 @@ const start = (params: PlayerParams) => {
   };
 
   // Only the embedding page may talk to the player (Chromium and Safari tell
-  // its origin; elsewhere messages are still only read from the parent).
-  const hostOrigin = location.ancestorOrigins?.[0] ?? '*';
+  // its origin; elsewhere, or for an opaque "null" origin, messages are
+  // still only read from the parent).
+  const parentOrigin = location.ancestorOrigins?.[0];
+  const hostOrigin = parentOrigin && parentOrigin !== 'null' ? parentOrigin : '*';
   const host = connectMetaPlayer(player, hostOrigin);
   void host.agreed.then((agreed) => {
     if (!agreed.has('mode')) {
