@@ -1,5 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { cellTypeOf, exportIpynb, findCell, importIpynb, NotebookFormatError } from '@candyce/model';
+import {
+  cellTypeOf,
+  exportIpynb,
+  findCell,
+  importIpynb,
+  NotebookFormatError,
+  parseIpynb,
+} from '@candyce/model';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
 import { RoomDeleted } from './close-codes.js';
@@ -55,7 +62,9 @@ export const createHttpHandler =
         return;
       }
       ctx.metrics.errors.inc({ kind: 'http' });
-      ctx.logger.error({ err, method: req.method, url: req.url }, 'HTTP request failed');
+      // The path only: a query may carry a token (the classroom's event stream).
+      const path = (req.url ?? '/').split('?')[0];
+      ctx.logger.error({ err, method: req.method, path }, 'HTTP request failed');
       if (!res.headersSent) json(res, 500, { error: 'Internal server error; see the server logs' });
     });
   };
@@ -215,6 +224,14 @@ const putNotebook = async (
     notebook = JSON.parse(text);
   } catch (err) {
     throw new HttpError(400, `Body is not valid JSON: ${(err as Error).message}`);
+  }
+  // Checked before the room is acquired: a refused body must not create an empty room.
+  try {
+    parseIpynb(notebook);
+  } catch (err) {
+    if (err instanceof NotebookFormatError)
+      throw new HttpError(400, err.message, { path: err.path, problem: err.problem });
+    throw err;
   }
   const existed = (await ctx.rooms.peek(name)) !== null || (await ctx.rooms.exists(name));
   const room = await ctx.rooms.acquire(name);

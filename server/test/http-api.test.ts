@@ -97,6 +97,10 @@ describe('HTTP API', () => {
     expect(((await refused.json()) as { error: string }).error).toBe(expected);
 
     expect(await (await fetch(`${http}/api/notebooks/keep`)).json()).toEqual(before);
+
+    // A refused body does not leave an empty room behind either.
+    expect((await put(http, 'never-made', JSON.stringify(invalid))).status).toBe(400);
+    expect((await fetch(`${http}/api/notebooks/never-made`)).status).toBe(404);
   });
 
   it('answers 400 to invalid room names and 404 to unknown rooms and routes', async () => {

@@ -76,7 +76,9 @@ self.addEventListener('fetch', (event) => {
   if (
     request.mode === 'navigate' &&
     url.origin === self.location.origin &&
-    !url.pathname.startsWith('/api/')
+    !url.pathname.startsWith('/api/') &&
+    // The embedded player is a page of its own, not the shell: it must never replace the shell.
+    !url.pathname.startsWith('/embed/')
   ) {
     event.respondWith(pageFromNetwork(request));
   } else if (cacheable(url)) {
