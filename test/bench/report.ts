@@ -89,6 +89,16 @@ export const renderFigures = (results: Json): string => {
     'In parentheses: the ratio ours/peer (for latency, CPU, memory, bytes and time, below 1 is better for us; ' +
       'for throughput and capacity, above 1).',
   );
+  const loads = results.loadAverages as Record<string, [number, number]> | undefined;
+  if (loads && Object.keys(loads).length > 0)
+    out.push(
+      '',
+      'Load average (1 min) at the start and end of each scenario (2 cores; above 2, other work competed): ' +
+        Object.entries(loads)
+          .map(([name, [a, b]]) => `${name} ${fmt(a)} → ${fmt(b)}`)
+          .join(', ') +
+        '.',
+    );
   const sizes = results.sizes as Json;
   if (s.classroom) {
     const c = sizes.classroom as Json;

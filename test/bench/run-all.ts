@@ -11,6 +11,7 @@
 // for a restricted run, so that it never replaces the published figures) and, in full mode, the figures of
 // docs/BENCHMARKS.md. Exits 1 when a peer failed to start or a scenario has no figures.
 import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { peers, root, versions } from './peers.js';
 import { machine, renderFigures, writeFiguresInto } from './report.js';
@@ -26,6 +27,7 @@ import {
   storage,
   wire,
 } from './scenarios.js';
+import { round } from './stats.js';
 
 const quick = process.argv.includes('--quick');
 const restricted = Boolean(
@@ -59,6 +61,8 @@ const results = {
   peerLabels: Object.fromEntries(specs.map((p) => [p.id, p.label])),
   sizes,
   scenarios: {} as Record<string, Record<string, unknown>>,
+  /** 1-minute load average at the start and end of each scenario (other work on the machine shows here). */
+  loadAverages: {} as Record<string, [number, number]>,
   problems,
 };
 
@@ -81,8 +85,10 @@ const scenarios: [string, () => Promise<Record<string, unknown>>][] = [
 
 for (const [name, run] of scenarios) {
   if (!wanted(name)) continue;
+  const loadAtStart = loadavg()[0]!;
   const figures = await run();
   results.scenarios[name] = figures;
+  results.loadAverages[name] = [round(loadAtStart) ?? 0, round(loadavg()[0]!) ?? 0];
   if (Object.keys(figures).length === 0) problems.push(`${name}: no figures at all`);
 }
 results.durationSeconds = Math.round((performance.now() - started) / 1000);
