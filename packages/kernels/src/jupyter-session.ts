@@ -70,6 +70,8 @@ export class JupyterSession implements KernelSession {
   private pendingNotice: KernelNotice | undefined;
   private dead = false;
   private restarting = false;
+  /** The restart in progress: a run sent meanwhile would reach the dying kernel and never be answered. */
+  private restartDone: Promise<void> | undefined;
   private closed = false;
 
   constructor(
@@ -170,6 +172,7 @@ export class JupyterSession implements KernelSession {
 
   // Makes sure the kernel exists, is alive and connected, replacing it when the server lost it.
   private async ensure(): Promise<void> {
+    await this.restartDone?.catch(() => undefined);
     if (this.closed)
       throw new KernelError(`Jupyter kernel ${this.kernelId} is shut down`, {
         code: 'start-failed',
@@ -342,6 +345,7 @@ export class JupyterSession implements KernelSession {
       };
       if (content.ename !== undefined) run.reply.ename = content.ename;
       if (content.evalue !== undefined) run.reply.evalue = content.evalue;
+      if (Array.isArray(content.traceback)) run.reply.traceback = content.traceback.map(String);
       // The idle status normally follows; a lost one must not hang the cell.
       run.idleTimer = setTimeout(() => this.finish(run, run.reply!), 3000);
     }
@@ -362,8 +366,16 @@ export class JupyterSession implements KernelSession {
     if (this.run) this.finish(this.run, { status: 'error', execution_count: null }, { code: 'kernel-died' });
   }
 
-  private async restartWith(notice: KernelNotice, status: 'error' | 'aborted'): Promise<void> {
-    if (this.closed) return;
+  private restartWith(notice: KernelNotice, status: 'error' | 'aborted'): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const done = this.restartNow(notice, status).finally(() => {
+      if (this.restartDone === done) this.restartDone = undefined;
+    });
+    this.restartDone = done;
+    return done;
+  }
+
+  private async restartNow(notice: KernelNotice, status: 'error' | 'aborted'): Promise<void> {
     this.restarting = true;
     try {
       if (this.run) this.finish(this.run, { status, execution_count: null }, notice);

@@ -1,12 +1,14 @@
 // What a cell says when a runaway run's own messages are lost: a Jupyter
 // server drops IOPub messages above its rate limit (after a print loop), the
 // error output among them, while the execute reply still carries the error.
-// The end-to-end runaway scenarios are in server/test/runaway.test.ts.
+// And a run asked for while a stuck kernel is being restarted. The
+// end-to-end runaway scenarios are in server/test/runaway.test.ts.
 import { readOutputs } from '@candyce/model';
-import { describe, expect, it } from 'vitest';
-import { executeCell } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createExecutionQueue, executeCell, jupyterGateway, type KernelSession } from '../src/index.js';
 import { fakeSession } from './helpers/fake-kernel.js';
-import { notebook } from './helpers/notebook.js';
+import { startJupyterServer, type TestJupyterServer } from './helpers/jupyter-server.js';
+import { notebook, streamText } from './helpers/notebook.js';
 
 const interrupted = {
   status: 'error' as const,
@@ -39,4 +41,39 @@ describe('a run whose error output was dropped', () => {
     await executeCell(doc, 'c1', session, { flushInterval: 1 });
     expect(readOutputs(doc, 'c1').filter((o) => o.output_type === 'error')).toHaveLength(1);
   });
+});
+
+describe('a run asked for while a stuck Jupyter kernel restarts', () => {
+  let server: TestJupyterServer;
+  let session: KernelSession;
+  beforeAll(async () => {
+    server = await startJupyterServer();
+    session = await jupyterGateway({
+      url: server.url,
+      token: server.token,
+      interruptTimeoutMs: 1000,
+    }).startKernel('python3');
+  }, 60_000);
+  afterAll(async () => {
+    await session?.shutdown();
+    await server?.stop();
+  }, 30_000);
+
+  it('waits for the restart instead of sending its code to the dying kernel', async () => {
+    // The loop ignores interrupts: the session restarts the kernel after interruptTimeoutMs.
+    const doc = notebook(
+      'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True: time.sleep(0.01)',
+      'print("after")',
+    );
+    const queue = createExecutionQueue(doc, session, { flushInterval: 5, stopOnError: false });
+    const stuck = queue.run('c1');
+    await new Promise((r) => setTimeout(r, 1000));
+    await queue.interrupt();
+    expect((await stuck)[0]!.status).toBe('error');
+    expect(streamText(doc, 'c1')).toMatch(/did not stop when interrupted, so it was restarted/);
+    // Asked at once, while the restart is under way.
+    const [after] = await queue.run('c2');
+    expect(after!.status).toBe('ok');
+    expect(streamText(doc, 'c2')).toBe('after\n');
+  }, 60_000);
 });
