@@ -26,6 +26,12 @@ export interface Timings {
   compactAfterBytes: number;
   /** Interval of WebSocket pings; a client that missed one pong is dropped. */
   pingIntervalMs: number;
+  /**
+   * Least time between two group-commit cycles (one store write and one
+   * broadcast for every room with edits): longer means fewer, larger messages
+   * and fewer system calls under load, at the cost of latency.
+   */
+  writeIntervalMs: number;
 }
 
 /** The default limits. */
@@ -43,6 +49,7 @@ export const defaultTimings: Timings = {
   compactAfterUpdates: 500,
   compactAfterBytes: 1024 * 1024,
   pingIntervalMs: 30_000,
+  writeIntervalMs: 10,
 };
 
 const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
@@ -58,7 +65,7 @@ const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): numb
  * Reads limits and timings from environment variables (`CANDYCE_MAX_MESSAGE_BYTES`,
  * `CANDYCE_MAX_DOCUMENT_BYTES`, `CANDYCE_MESSAGES_PER_SECOND`, `CANDYCE_MESSAGE_BURST`,
  * `CANDYCE_MAX_BUFFERED_BYTES`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
- * `CANDYCE_COMPACT_AFTER_BYTES`, `CANDYCE_PING_INTERVAL_MS`), falling back to the defaults.
+ * `CANDYCE_COMPACT_AFTER_BYTES`, `CANDYCE_PING_INTERVAL_MS`, `CANDYCE_WRITE_INTERVAL_MS`), falling back to the defaults.
  * Throws a `RangeError` naming the variable when a value is not a number.
  */
 export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings: Timings } => ({
@@ -74,5 +81,6 @@ export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings
     compactAfterUpdates: envNumber(env, 'CANDYCE_COMPACT_AFTER_UPDATES', defaultTimings.compactAfterUpdates),
     compactAfterBytes: envNumber(env, 'CANDYCE_COMPACT_AFTER_BYTES', defaultTimings.compactAfterBytes),
     pingIntervalMs: envNumber(env, 'CANDYCE_PING_INTERVAL_MS', defaultTimings.pingIntervalMs),
+    writeIntervalMs: envNumber(env, 'CANDYCE_WRITE_INTERVAL_MS', defaultTimings.writeIntervalMs),
   },
 });

@@ -28,10 +28,13 @@ export class GroupCommit {
   private queued = new Set<CommitParticipant>();
   private running = false;
   private scheduled = false;
+  private lastStart = -Infinity;
 
   constructor(
     private readonly store: NotebookStore,
     private readonly metrics: Metrics,
+    /** Least time between the starts of two cycles, in milliseconds (0: back to back). */
+    private readonly intervalMs = 0,
   ) {}
 
   /** Puts a room in the next cycle (once, however often it asks). */
@@ -43,15 +46,19 @@ export class GroupCommit {
   private kick(): void {
     if (this.running || this.scheduled || this.queued.size === 0) return;
     this.scheduled = true;
-    // setImmediate, not a microtask: every message read in this I/O phase joins the cycle.
-    setImmediate(() => {
+    const start = () => {
       this.scheduled = false;
       void this.cycle();
-    });
+    };
+    const wait = this.lastStart + this.intervalMs - performance.now();
+    // setImmediate, not a microtask: every message read in this I/O phase joins the cycle.
+    if (wait <= 0) setImmediate(start);
+    else setTimeout(start, wait);
   }
 
   private async cycle(): Promise<void> {
     this.running = true;
+    this.lastStart = performance.now();
     const participants = [...this.queued];
     this.queued.clear();
     const writes: { participant: CommitParticipant; write: RoomWrite }[] = [];
@@ -115,10 +122,10 @@ export class GroupCommit {
 const committers = new WeakMap<NotebookStore, GroupCommit>();
 
 /** The group commit of a store (one per store, shared by all its rooms). */
-export const groupCommitFor = (store: NotebookStore, metrics: Metrics): GroupCommit => {
+export const groupCommitFor = (store: NotebookStore, metrics: Metrics, intervalMs = 0): GroupCommit => {
   let committer = committers.get(store);
   if (!committer) {
-    committer = new GroupCommit(store, metrics);
+    committer = new GroupCommit(store, metrics, intervalMs);
     committers.set(store, committer);
   }
   return committer;

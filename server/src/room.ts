@@ -108,7 +108,7 @@ export class Room implements CommitParticipant {
     this.nextSeq = log.nextSeq;
     this.logCount = log.count;
     this.logBytes = log.bytes;
-    this.committer = groupCommitFor(ctx.store, ctx.metrics);
+    this.committer = groupCommitFor(ctx.store, ctx.metrics, ctx.timings.writeIntervalMs);
     this.awareness = new Awareness(doc);
     this.awareness.setLocalState(null);
     doc.on('update', (update: Uint8Array, origin: unknown) => {
