@@ -19,6 +19,7 @@ afterAll(closeRunawayRooms, 60_000);
 const deepRecursion = (name: string, setup: () => Promise<RunawayRoom>) =>
   it(`${name}: a recursion with its limit lifted is interrupted, the cell says so, the kernel still runs`, async () => {
     const room = await setup();
+    const started = Date.now();
     const run = room.runner.start('deep');
     const interrupt = (async () => {
       await new Promise((r) => setTimeout(r, 4000));
@@ -27,6 +28,7 @@ const deepRecursion = (name: string, setup: () => Promise<RunawayRoom>) =>
     const rounds = await keepEditing(room.peer, room.watcher, run);
     await interrupt;
     expect(await run).toBe('error');
+    console.log(`${name}: the interrupted run ended after ${Date.now() - started} ms`);
     await waitFor(
       () => /KeyboardInterrupt|did not stop when interrupted/.test(shown(room.watcher.doc, 'deep')),
       'the cell to say it was interrupted',
@@ -35,7 +37,9 @@ const deepRecursion = (name: string, setup: () => Promise<RunawayRoom>) =>
     console.log(
       `${name} lifted recursion: ${rounds} peer edits went round; the cell ends with ${JSON.stringify(shown(room.watcher.doc, 'deep').slice(-120))}`,
     );
+    const t0 = Date.now();
     expect(await room.runner.start('alive')).toBe('ok');
+    console.log(`${name}: the next run ended ${Date.now() - t0} ms after the interrupted one`);
     await waitFor(() => shown(room.watcher.doc, 'alive') === 'alive\n', 'the kernel to run code again');
   }, 180_000);
 
