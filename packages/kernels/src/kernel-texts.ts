@@ -37,7 +37,7 @@ const fr = (n: number) => n.toLocaleString('fr');
 /** English texts. */
 export const englishTexts: KernelTexts = {
   elided: (lines, chars, limit) =>
-    `⋯ ${en(lines)} lines (${enSize(chars)}) not shown: a cell keeps ${enSize(limit)} of output ⋯\n`,
+    `⋯ ${en(lines)} ${lines === 1 ? 'line' : 'lines'} (${enSize(chars)}) not shown: a cell keeps ${enSize(limit)} of output ⋯\n`,
   outputsDropped: (count, limit) =>
     `⋯ ${en(count)} more outputs not shown: a cell keeps ${en(limit)} outputs ⋯`,
   outputTooLarge: (chars, limit) =>
@@ -72,7 +72,7 @@ export const englishTexts: KernelTexts = {
 /** French texts (textes en français). */
 export const frenchTexts: KernelTexts = {
   elided: (lines, chars, limit) =>
-    `⋯ ${fr(lines)} lignes (${frSize(chars)}) non affichées : une cellule garde ${frSize(limit)} de sortie ⋯\n`,
+    `⋯ ${fr(lines)} ${lines <= 1 ? 'ligne' : 'lignes'} (${frSize(chars)}) ${lines <= 1 ? 'non affichée' : 'non affichées'} : une cellule garde ${frSize(limit)} de sortie ⋯\n`,
   outputsDropped: (count, limit) =>
     `⋯ ${fr(count)} sorties de plus non affichées : une cellule garde ${fr(limit)} sorties ⋯`,
   outputTooLarge: (chars, limit) =>

@@ -5,7 +5,14 @@
 // end-to-end runaway scenarios are in server/test/runaway.test.ts.
 import { readOutputs } from '@candyce/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createExecutionQueue, executeCell, jupyterGateway, type KernelSession } from '../src/index.js';
+import {
+  createExecutionQueue,
+  englishTexts,
+  executeCell,
+  frenchTexts,
+  jupyterGateway,
+  type KernelSession,
+} from '../src/index.js';
 import { fakeSession } from './helpers/fake-kernel.js';
 import { startJupyterServer, type TestJupyterServer } from './helpers/jupyter-server.js';
 import { notebook, streamText } from './helpers/notebook.js';
@@ -76,4 +83,12 @@ describe('a run asked for while a stuck Jupyter kernel restarts', () => {
     expect(after!.status).toBe('ok');
     expect(streamText(doc, 'c2')).toBe('after\n');
   }, 60_000);
+});
+
+describe('the notice of one huge line left out', () => {
+  it('speaks of one line, in English and in French', () => {
+    expect(englishTexts.elided(1, 30_000_000, 1 << 20)).toMatch(/^⋯ 1 line \(28\.6 MiB\) not shown/);
+    expect(frenchTexts.elided(1, 30_000_000, 1 << 20)).toMatch(/^⋯ 1 ligne \(28,6 Mio\) non affichée :/);
+    expect(englishTexts.elided(2, 10, 100)).toMatch(/^⋯ 2 lines /);
+  });
 });
