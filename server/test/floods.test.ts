@@ -106,6 +106,19 @@ describe('floods', () => {
       `presence: ${(pushed.presence / mib).toFixed(0)} MiB of states sent, RSS +${((afterPresence - baseline) / mib).toFixed(0)} MiB`,
     );
 
+    // 2b. A flood of small presence updates (a cursor moving as fast as the socket allows),
+    // fanned out to every member: the rate limit closes the flooder.
+    const mover = rawClient(server.ws, 'big');
+    await mover.opened;
+    let moves = 0;
+    for (let i = 0; i < 3000 && mover.ws.readyState === mover.ws.OPEN; i++) {
+      mover.ws.send(frames.awareness(7777, i + 1, { user: { name: 'x' }, cursor: i }));
+      moves++;
+      if (i % 100 === 0) await new Promise((r) => setImmediate(r));
+    }
+    const moverClosed = await mover.closed;
+    report.push(`presence flood: closed after ${moves} moves with ${moverClosed.code}`);
+
     // 3. Updates whose dependencies never arrive: Yjs keeps them aside, waiting.
     const gapper = rawClient(server.ws, 'big');
     await gapper.opened;
@@ -142,6 +155,9 @@ describe('floods', () => {
     // Each offender was closed with a reason.
     expect(closes.slice(0, presence.length)).toEqual(presence.map(() => '4413 Presence state too large'));
     expect(closes[presence.length]).toMatch(/^4413 Too large: updates waiting for missing history/);
+    expect(moverClosed).toEqual({ code: 4429, reason: 'Too many messages' });
+    // The watcher of the room heard the moves the server let through, and stayed connected.
+    expect(watcher.provider.wsconnected).toBe(true);
     expect(await (await fetch(`${server.http}/healthz`)).json()).toMatchObject({ status: 'ok' });
     server.child.kill('SIGTERM');
     expect((await server.exited).code).toBe(0);
