@@ -4,6 +4,7 @@
 // the fuzzed rooms and in a bystander room. Every case either works like a
 // valid message or closes only its own connection with a named code; the
 // bystanders see nothing; the server stays up. FUZZ_CASES and SEED replay.
+import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
@@ -142,6 +143,21 @@ function sample(r: Random): Y.Doc {
   return doc;
 }
 
+/** GETs `path` exactly as written (fetch would resolve `..` and `%2E%2E` segments first). */
+const rawGet = (base: string, path: string): Promise<{ status: number; body: string }> =>
+  new Promise((resolve, reject) => {
+    const url = new URL(base);
+    const req = request({ host: url.hostname, port: url.port, path, method: 'GET' }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+
 /** Sends `frame` and resolves to the close event, or null when the connection answered a queryAwareness after it. */
 const outcomeOf = async (
   client: RawClient,
@@ -233,5 +249,70 @@ describe('WebSocket protocol fuzzing', () => {
     expect([...room.awareness.getStates().keys()].every((id) => ownIds.has(id))).toBe(true);
     expect((await server.rooms.peek('bystander'))!.doc.getText('t').toString()).toBe('quiet room');
     expect(await (await fetch(`${http}/healthz`)).json()).toMatchObject({ status: 'ok' });
+  });
+
+  it('refuses seeded hostile room names on the WebSocket and the HTTP API with 4400 and 400', async () => {
+    const seed = Number(process.env.SEED ?? Date.now() % 1e9);
+    const random = seededRandom(seed);
+    const { ws, http, server } = await startServer();
+    const pieces = [
+      '..',
+      '../',
+      '%2e%2e%2f',
+      '%00',
+      '\u0000',
+      '!',
+      'r!x!log',
+      '*',
+      '<img>',
+      '%',
+      '%ZZ',
+      ' ',
+      '\u202e',
+      'é',
+      '/',
+      '?',
+      '#',
+    ];
+    const names: string[] = ['', '.hidden', '-dash', 'x'.repeat(129), '..', 'a!snap'];
+    for (let i = 0; i < 200; i++) {
+      let name = '';
+      for (let j = 0; j < 1 + int(random, 4); j++)
+        name +=
+          random() < 0.5 ? pieces[int(random, pieces.length)] : String.fromCharCode(33 + int(random, 94));
+      names.push(name);
+    }
+    let refused = 0;
+    for (const name of names) {
+      // Every character but letters, digits, "_" and "-" percent-encoded, dots too: clients normalise "..".
+      const encoded = [...name]
+        .map((c) => (/[A-Za-z0-9_-]/.test(c) ? c : c === '.' ? '%2E' : encodeURIComponent(c)))
+        .join('');
+      const decoded = (() => {
+        try {
+          return decodeURIComponent(encoded);
+        } catch {
+          return null;
+        }
+      })();
+      const valid = decoded !== null && /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/.test(decoded);
+      const res = await rawGet(http, `/api/notebooks/${encoded}`);
+      const where = `seed ${seed}, room name ${JSON.stringify(name)}`;
+      if (valid) expect(res.status, where).toBe(404);
+      else if (decoded === '.' || decoded === '..') {
+        // A dot segment is resolved by URL parsing, on the server too: no such route.
+        expect(res.status, where).toBe(404);
+        expect((JSON.parse(res.body) as { error: string }).error, where).toMatch(/No route/);
+      } else {
+        expect(res.status, where).toBe(400);
+        expect((JSON.parse(res.body) as { error: string }).error, where).toMatch(/Room name|not valid/);
+        const closed = await rawClient(ws, encoded).closed;
+        expect(closed.code, where).toBe(4400);
+        refused++;
+      }
+    }
+    // Nothing was created, and no key outside a room's own prefix was touched.
+    expect(server.rooms.size, `seed ${seed}`).toBe(0);
+    console.log(`room-name fuzz seed ${seed}: ${names.length} names, ${refused} refused`);
   });
 });
