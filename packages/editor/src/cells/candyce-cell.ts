@@ -18,6 +18,7 @@ import {
 import { type CellViewModel, readCellView } from './cell-view-model.js';
 import { CodeEditorController } from './code-editor-controller.js';
 import type { CodeLanguage } from './code-language.js';
+import { maxInsertChars } from './editor-extensions.js';
 import { inputPromptView, type PendingInput } from './input-prompt.js';
 
 /** Detail of the `candyce-cell-command` event: a command asked from a cell (keys or its toolbar). */
@@ -66,6 +67,7 @@ export class CandyceCell extends LitElement {
     comments: { attribute: false },
     commentable: { type: Boolean },
     commentForm: { type: Boolean },
+    refusedInsert: { state: true },
   };
 
   declare cell: YCell;
@@ -90,6 +92,8 @@ export class CandyceCell extends LitElement {
   declare commentable: boolean;
   /** True while the form that writes a comment on this cell is open. */
   declare commentForm: boolean;
+  /** Characters of the last paste refused as too large (see maxInsertChars), until the cell changes. */
+  declare refusedInsert: number | null;
 
   private readonly session = new ContextConsumer(this, { context: sessionContext, subscribe: true });
   private readonly editor = new CodeEditorController(this, () => this.editorBinding());
@@ -157,6 +161,9 @@ export class CandyceCell extends LitElement {
       trackOrigin: (origin: unknown) => session.undo.trackOrigin(origin),
       onCommand: (command: NotebookCommand) => this.command(command),
       onFocus: () => this.activate(true),
+      onInsertRefused: (chars: number) => {
+        this.refusedInsert = chars;
+      },
     };
   }
 
@@ -210,7 +217,9 @@ export class CandyceCell extends LitElement {
     );
   }
 
-  protected override willUpdate(_changed: PropertyValues): void {
+  protected override willUpdate(changed: PropertyValues): void {
+    // The notice of a refused paste stays until the cell's content changes.
+    if (changed.has('version') && this.refusedInsert) this.refusedInsert = null;
     const session = this.session.value;
     if (session && this.cell) this.view = readCellView(this.cell, session.role, session.readonly);
     this.setAttribute('role', 'group');
@@ -359,7 +368,18 @@ export class CandyceCell extends LitElement {
             ? html`<div class="source" part="source">
                 <div class="editor"></div>
                 ${this.editor.mounted ? nothing : html`<pre class="source-preview" @click=${() => this.command('edit')}>${view.source || ' '}</pre>`}
-              </div>`
+              </div>
+              ${
+                this.refusedInsert
+                  ? html`<p class="notice error insert-refused" role="alert">${session.t(
+                      'cell.insertTooLarge',
+                      {
+                        n: this.refusedInsert.toLocaleString(session.lang),
+                        max: maxInsertChars.toLocaleString(session.lang),
+                      },
+                    )}</p>`
+                  : nothing
+              }`
             : this.renderMarkdownCell(session, view)
         }
         ${this.renderOutputs(session, view)}

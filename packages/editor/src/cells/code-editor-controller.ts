@@ -11,9 +11,11 @@ import {
   baseExtensions,
   createCompartments,
   type EditorCompartments,
+  insertLimit,
   languageFor,
   languageReady,
   loadLanguage,
+  maxInsertChars,
   notebookKeys,
   readOnlyFor,
 } from './editor-extensions.js';
@@ -33,6 +35,8 @@ export interface CodeEditorBinding {
   trackOrigin: (origin: unknown) => void;
   onCommand: (command: NotebookCommand) => boolean;
   onFocus: () => void;
+  /** Called when a paste or drop was refused for being larger than {@link maxInsertChars}. */
+  onInsertRefused?: (chars: number) => void;
 }
 
 /**
@@ -127,6 +131,7 @@ export class CodeEditorController implements ReactiveController {
       extensions: [
         notebookKeys((command) => this.binding()?.onCommand(command) ?? false),
         baseExtensions(),
+        insertLimit(maxInsertChars, (chars) => this.binding()?.onInsertRefused?.(chars)),
         this.compartments.language.of(languageFor(binding.type, binding.language)),
         this.compartments.readOnly.of([
           readOnlyFor(binding.readOnly),

@@ -77,6 +77,31 @@ const languageOfKey = (key: LanguageKey): Extension =>
 export const languageFor = (type: CellType, language: CodeLanguage = 'python'): Extension =>
   languageOfKey(languageKeyOf(type, language));
 
+/**
+ * Most characters one edit of the user (a paste, a drop) may insert into a
+ * cell. The edit travels to the server as one message, and the server closes
+ * a connection whose message is above its limit (16 MiB by default), which
+ * the client would then send again at every reconnection.
+ */
+export const maxInsertChars = 2 * 1024 * 1024;
+
+/**
+ * Returns the extension that refuses a user's edit (paste, drop, typing)
+ * inserting more than `max` characters, and calls `onRefused` with their
+ * number so that the cell can say why nothing was pasted.
+ */
+export const insertLimit = (max: number, onRefused: (chars: number) => void): Extension =>
+  EditorState.transactionFilter.of((tr) => {
+    if (!tr.docChanged || !tr.isUserEvent('input')) return tr;
+    let inserted = 0;
+    tr.changes.iterChanges((_fromA, _toA, _fromB, _toB, text) => {
+      inserted += text.length;
+    });
+    if (inserted <= max) return tr;
+    onRefused(inserted);
+    return [];
+  });
+
 /** Returns the extension that makes an editor read-only (viewers, locked cells) or writable. */
 export const readOnlyFor = (readOnly: boolean): Extension => [
   EditorState.readOnly.of(readOnly),

@@ -44,6 +44,8 @@ export const fr = {
   'cell.lock': 'Verrouiller',
   'cell.unlock': 'Déverrouiller',
   'cell.locked': 'Cellule verrouillée par l’enseignant',
+  'cell.insertTooLarge':
+    'Collage refusé : {n} caractères, une cellule en accepte au plus {max} d’un coup. Collez le texte en plusieurs fois, ou mettez ces données dans un fichier.',
   'cell.running': 'En cours d’exécution',
   'cell.queued': 'Pas encore exécutée',
   'cell.waiting': 'En attente d’exécution',
@@ -170,6 +172,8 @@ export const en: Catalogue = {
   'cell.lock': 'Lock',
   'cell.unlock': 'Unlock',
   'cell.locked': 'Cell locked by the teacher',
+  'cell.insertTooLarge':
+    'Paste refused: {n} characters, a cell takes at most {max} at once. Paste the text in parts, or put this data in a file.',
   'cell.running': 'Running',
   'cell.queued': 'Not run yet',
   'cell.waiting': 'Waiting to run',
