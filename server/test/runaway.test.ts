@@ -7,7 +7,7 @@
 // A recursion with its limit lifted runs in test/chaos/runaway.test.ts.
 import { getCell, sourceOf } from '@candyce/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from './helpers.js';
+import { connect, startServer, synced, waitFor } from './helpers.js';
 import {
   closeRunawayRooms,
   docBytes,
@@ -104,3 +104,23 @@ const scenarios = (name: string, setup: () => Promise<RunawayRoom>) => {
 
 scenarios('Jupyter', jupyterRoom);
 scenarios('Pyodide', pyodideRoom);
+
+describe('a paste above the message limit, sent by a stock client', () => {
+  it('closes only that client with 1009, again at each reconnection, and the others keep working', async () => {
+    const { ws } = await startServer({ limits: { maxMessageBytes: 64 * 1024 } });
+    const paster = connect(ws, 'paste-limit');
+    const other = connect(ws, 'paste-limit');
+    const watcher = connect(ws, 'paste-limit');
+    await Promise.all([synced(paster), synced(other), synced(watcher)]);
+    paster.text.insert(0, 'p'.repeat(100 * 1024));
+    // The stock client sends the paste again in its sync step 2 after each reconnection.
+    await waitFor(
+      () => paster.closes.filter((c) => c.code === 1009).length >= 3,
+      'three 1009 closes of the paster',
+    );
+    other.text.insert(0, 'still here');
+    await waitFor(() => watcher.text.toString() === 'still here', 'the others to keep working');
+    expect(watcher.text.toString()).not.toContain('p');
+    // This is why the editor refuses such a paste before it is sent (test/e2e/huge-paste.test.ts).
+  });
+});
