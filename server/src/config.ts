@@ -49,7 +49,7 @@ export const defaultTimings: Timings = {
   compactAfterUpdates: 500,
   compactAfterBytes: 1024 * 1024,
   pingIntervalMs: 30_000,
-  writeIntervalMs: 10,
+  writeIntervalMs: 15,
 };
 
 const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): number => {
