@@ -30,23 +30,28 @@ interface Row {
 }
 
 /** One table: a row per figure, a column per peer; peers other than ours carry the ratio ours/peer. */
+/** A Markdown table with aligned columns (as the repository's formatter writes them), numbers to the right. */
+const aligned = (header: string[], body: string[][]): string => {
+  const widths = header.map((h, i) => Math.max(3, h.length, ...body.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
+  return [line(header), rule, ...body.map(line)].join('\n');
+};
+
 const table = (peers: Json, labels: Record<string, string>, rows: Row[]): string => {
   const ids = Object.keys(peers);
   const ours = peers.candyce;
-  const lines = [
-    `| figure | ${ids.map((id) => labels[id] ?? id).join(' | ')} |`,
-    `| --- | ${ids.map(() => '---:').join(' | ')} |`,
-  ];
-  for (const row of rows) {
-    const cells = ids.map((id) => {
+  const body = rows.map((row) => [
+    row.label,
+    ...ids.map((id) => {
       const v = get(peers[id], row.path);
       const o = get(ours, row.path);
       if (id === 'candyce' || typeof v !== 'number' || typeof o !== 'number' || v === 0) return fmt(v);
       return `${fmt(v)} (${(o / v).toFixed(2)})`;
-    });
-    lines.push(`| ${row.label} | ${cells.join(' | ')} |`);
-  }
-  return lines.join('\n');
+    }),
+  ]);
+  return aligned(['figure', ...ids.map((id) => labels[id] ?? id)], body);
 };
 
 const loadRows: Row[] = [
