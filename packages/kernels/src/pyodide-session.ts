@@ -340,6 +340,9 @@ export class PyodideSession implements KernelSession {
     return new Promise<ExecuteReply>((resolve) => {
       const onAbort = () => void this.interrupt();
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      // Cleared here, while the worker is idle, not by the worker when the run starts: an
+      // interrupt sent before the worker picks the run up must stop that run, not be lost.
+      if (this.control) Atomics.store(new Int32Array(this.control, 0, 4), Slot.signal, 0);
       const run: Run = {
         id,
         count,

@@ -186,7 +186,15 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
 const execute = async (message: Extract<ToWorker, { type: 'execute' }>) => {
   runId = message.id;
   allowStdin = message.allowStdin;
-  if (control) Atomics.store(control, Slot.signal, 0);
+  // An interrupt sent before this run reached the worker stops it here, before any Python runs:
+  // raised inside Pyodide's own loader it would be fatal to the interpreter.
+  if (control && Atomics.exchange(control, Slot.signal, 0) === SIGINT) {
+    const interrupted = { ename: 'KeyboardInterrupt', evalue: '', traceback: ['KeyboardInterrupt'] };
+    iopub('error', interrupted);
+    port.post({ type: 'reply', id: message.id, content: { status: 'error', ...interrupted } });
+    runId = -1;
+    return;
+  }
   let content: { [key: string]: unknown };
   try {
     if (!pyodide || !runtime?.run) throw new Error('Pyodide is not loaded');

@@ -152,6 +152,22 @@ describe('the Pyodide gateway', () => {
     expect(streamText(doc, 'c3')).toBe('42\n');
   });
 
+  it('keeps an interrupt sent before the worker has picked the run up', async () => {
+    await run('y = 7');
+    const messages: string[] = [];
+    // Interrupted as soon as the run starts, before the request is even posted to the worker.
+    const looping = session.execute('while True:\n    y += 0', {
+      onMessage: (m) => {
+        if (m.msg_type === 'execute_input') void session.interrupt();
+        if (m.msg_type === 'error') messages.push(String(m.content.ename));
+      },
+    });
+    expect((await looping).status).toBe('error');
+    expect(messages).toEqual(['KeyboardInterrupt']);
+    // Stopped by the interrupt, not by a restart: the variables are still there.
+    expect((await run('print(y)')).outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: '7\n' }]);
+  });
+
   it('restarts a worker that does not respond to an interrupt, and says so in the cell', async () => {
     const doc = notebook('import js\njs.eval("for (;;) {}")');
     const queue = createExecutionQueue(doc, session, { flushInterval: 5 });
