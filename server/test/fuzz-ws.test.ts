@@ -299,10 +299,14 @@ describe('WebSocket protocol fuzzing', () => {
       const res = await rawGet(http, `/api/notebooks/${encoded}`);
       const where = `seed ${seed}, room name ${JSON.stringify(name)}`;
       if (valid) expect(res.status, where).toBe(404);
-      else if (decoded === '.' || decoded === '..') {
-        // A dot segment is resolved by URL parsing, on the server too: no such route.
+      else if (decoded === '..') {
+        // A double-dot segment is resolved by URL parsing, on the server too: /api/, no such route.
         expect(res.status, where).toBe(404);
         expect((JSON.parse(res.body) as { error: string }).error, where).toMatch(/No route/);
+      } else if (decoded === '.') {
+        // A single-dot segment resolves to /api/notebooks/: a notebook with no name.
+        expect(res.status, where).toBe(400);
+        expect((JSON.parse(res.body) as { error: string }).error, where).toBe('Room name is empty');
       } else {
         expect(res.status, where).toBe(400);
         expect((JSON.parse(res.body) as { error: string }).error, where).toMatch(/Room name|not valid/);
