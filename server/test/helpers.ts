@@ -15,6 +15,24 @@ process.setMaxListeners(100);
 
 export const secret = 'test-secret-for-candyce-server-tests';
 
+/** A notebook whose first cell is locked (neither editable nor deletable) and whose second is the pupil's. */
+export const lockedNotebook = {
+  nbformat: 4,
+  nbformat_minor: 5,
+  metadata: {},
+  cells: [
+    {
+      id: 'given',
+      cell_type: 'code',
+      metadata: { editable: false, deletable: false },
+      source: 'x = 1',
+      outputs: [],
+      execution_count: null,
+    },
+    { id: 'answer', cell_type: 'code', metadata: {}, source: '', outputs: [], execution_count: null },
+  ],
+};
+
 const cleanups: (() => Promise<void> | void)[] = [];
 
 /** Registers work to undo after the current test, run in reverse order. */

@@ -1,23 +1,6 @@
 import { getCell, readCell, sourceOf } from '@candyce/model';
 import { describe, expect, it } from 'vitest';
-import { connect, secret, startServer, synced, token, waitFor } from './helpers.js';
-
-const notebook = {
-  nbformat: 4,
-  nbformat_minor: 5,
-  metadata: {},
-  cells: [
-    {
-      id: 'given',
-      cell_type: 'code',
-      metadata: { editable: false, deletable: false },
-      source: 'x = 1',
-      outputs: [],
-      execution_count: null,
-    },
-    { id: 'answer', cell_type: 'code', metadata: {}, source: '', outputs: [], execution_count: null },
-  ],
-};
+import { connect, lockedNotebook, secret, startServer, synced, token, waitFor } from './helpers.js';
 
 describe('cell locks on the server', () => {
   it('closes a student who edits a locked cell and keeps the room unchanged', async () => {
@@ -26,7 +9,7 @@ describe('cell locks on the server', () => {
     const put = await fetch(`${http}/api/notebooks/lesson`, {
       method: 'PUT',
       headers: { authorization: teacher, 'content-type': 'application/json' },
-      body: JSON.stringify(notebook),
+      body: JSON.stringify(lockedNotebook),
     });
     expect(put.status).toBeLessThan(300);
     const pupil = connect(ws, 'lesson', await token({ role: 'student', name: 'Ada' }));
@@ -50,7 +33,7 @@ describe('cell locks on the server', () => {
     await fetch(`${http}/api/notebooks/lesson`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-      body: JSON.stringify(notebook),
+      body: JSON.stringify(lockedNotebook),
     });
     const prof = connect(ws, 'lesson', auth);
     await synced(prof);

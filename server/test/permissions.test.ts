@@ -13,6 +13,7 @@ import { type CandyceServer, createLogger, createServer } from '../src/index.js'
 import {
   connect,
   frames,
+  lockedNotebook,
   type RawClient,
   rawClient,
   secret,
@@ -24,23 +25,6 @@ import {
 
 type Role = 'viewer' | 'student' | 'teacher';
 const roles: Role[] = ['viewer', 'student', 'teacher'];
-
-const lockedNotebook = {
-  nbformat: 4,
-  nbformat_minor: 5,
-  metadata: {},
-  cells: [
-    {
-      id: 'given',
-      cell_type: 'code',
-      metadata: { editable: false, deletable: false },
-      source: 'x = 1',
-      outputs: [],
-      execution_count: null,
-    },
-    { id: 'answer', cell_type: 'code', metadata: {}, source: '', outputs: [], execution_count: null },
-  ],
-};
 
 let server: CandyceServer;
 let http: string;
