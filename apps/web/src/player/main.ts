@@ -4,6 +4,7 @@ import { connectMetaPlayer, type PlayerImplementation } from '@candyce/embed/app
 import { accessOf, type Mode, type Theme, type Workflow } from '@candyce/embed/contract';
 import { type PlayerParams, readPlayerParams } from '@candyce/embed/player-url';
 import { exportIpynb } from '@candyce/model';
+import { syncUrlOf } from '../routes.js';
 import { type PlayerMessage, playerText } from './messages.js';
 import { blankNotebook, prepareRoom, RoomError, type RoomOutcome } from './room.js';
 
@@ -67,7 +68,7 @@ const settled = (nb: CandyceNotebook): Promise<void> =>
 
 const start = (params: PlayerParams) => {
   statusLine.textContent = t('waiting');
-  const server = params.server || `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/sync`;
+  const server = params.server || syncUrlOf(location);
 
   let nb: CandyceNotebook | null = null;
   let opening: Promise<void> | null = null;
