@@ -422,12 +422,11 @@ export class Classroom {
    */
   private canWrite(room: string, identity: Identity): boolean {
     if (identity.role !== 'student') return true;
-    const parsed = parseRoom(room);
-    if (!parsed || !this.activities.has(parsed.activity)) return true;
     const found = this.copyOfRoom(room);
-    const copy = found?.copy;
-    if (!found || !copy?.members.some((m) => m.id === identity.sub)) return false;
-    return readOnlyReason(found.state.record, copy) === null;
+    if (!found) return true;
+    const { state, copy } = found;
+    if (!copy?.members.some((m) => m.id === identity.sub)) return false;
+    return readOnlyReason(state.record, copy) === null;
   }
 
   private roomLoaded(room: Room): void {
