@@ -105,14 +105,22 @@ const playerNotebook = (frame: FrameLocator): Promise<Notebook> =>
 const teacherToken = (room: string) =>
   mintToken(secret, { sub: 'test-teacher', name: 'Test', role: 'teacher', rooms: [room] });
 
+/** Stores `content` as the activity `activity` on the host platform, as the teacher does. */
+const putContent = (activity: string, content: unknown = lesson): Promise<Response> =>
+  fetch(`${host.url()}/api/content/${activity}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(content),
+  });
+
+/** The notebook of the Candyce room `room`, read through the server's HTTP API with a teacher's token. */
+const roomNotebook = async (room: string): Promise<Notebook> =>
+  (await callNotebookApi(stack, 'GET', room, undefined, await teacherToken(room))) as Notebook;
+
 describe('embedding through the capytale-player contract', () => {
   it('loads the host’s content, and gives back what the pupil typed', async () => {
     // The teacher's activity, as the host platform keeps it.
-    const put = await fetch(`${host.url()}/api/content/suites`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(lesson),
-    });
+    const put = await putContent('suites');
     expect(put.status).toBe(200);
     const page = await openHost({ activity: 'suites', mode: 'assignment', pupil: 'alice', name: 'Alice' });
     const frame = await openPlayer(page);
@@ -121,13 +129,7 @@ describe('embedding through the capytale-player contract', () => {
     );
     // The player filled the pupil's new room with the host's content, on the Candyce server.
     const room = 'emb-suites-alice';
-    const stored = (await callNotebookApi(
-      stack,
-      'GET',
-      room,
-      undefined,
-      await teacherToken(room),
-    )) as Notebook;
+    const stored = await roomNotebook(room);
     expect(sourceOf(stored, 'code')).toBe('u = 1');
     await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
 
@@ -143,13 +145,7 @@ describe('embedding through the capytale-player contract', () => {
     // The same text reached the Candyce server's room.
     await expect
       .poll(async () => {
-        const nb = (await callNotebookApi(
-          stack,
-          'GET',
-          room,
-          undefined,
-          await teacherToken(room),
-        )) as Notebook;
+        const nb = await roomNotebook(room);
         return sourceOf(nb, 'code');
       }, poll)
       .toBe('u = 1\nu = 2 * u + 3');
@@ -185,24 +181,14 @@ describe('embedding through the capytale-player contract', () => {
     expect(seen.cells).toHaveLength(1);
     expect(sourceOf(seen, seen.cells[0]!.id)).toBe('a = 42');
     // Nor did anything reach the room.
-    const nb = (await callNotebookApi(
-      stack,
-      'GET',
-      'emb-vue',
-      undefined,
-      await teacherToken('emb-vue'),
-    )) as Notebook;
+    const nb = await roomNotebook('emb-vue');
     expect(nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))).toEqual(['a = 42']);
     await teacher.context().close();
     await visitor.context().close();
   });
 
   it('makes the pupil’s copy read-only once the host says it is finished', async () => {
-    await fetch(`${host.url()}/api/content/rendu`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(lesson),
-    });
+    await putContent('rendu');
     const page = await openHost({ activity: 'rendu', mode: 'assignment', pupil: 'bob', name: 'Bob' });
     const frame = await openPlayer(page);
     await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
@@ -245,11 +231,7 @@ describe('embedding through the capytale-player contract', () => {
   });
 
   it('embeds the <candyce-notebook> element directly with a host-minted token', async () => {
-    await fetch(`${host.url()}/api/content/direct`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(lesson),
-    });
+    await putContent('direct');
     // The player creates the room first (create mode), then the element joins it from the host's page.
     const page = await openHost({ activity: 'direct', mode: 'create', name: 'Mme Curie' });
     const frame = await openPlayer(page);
@@ -281,11 +263,7 @@ describe('embedding through the capytale-player contract', () => {
 
 describe('the contract when things go wrong or start over', () => {
   it('refuses content that is not a notebook, tells the host why, and writes nothing', async () => {
-    await fetch(`${host.url()}/api/content/casse`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: 'pas une liste' }),
-    });
+    await putContent('casse', { nbformat: 4, nbformat_minor: 5, metadata: {}, cells: 'pas une liste' });
     const page = await openHost({ activity: 'casse', mode: 'create', name: 'Prof' }, [404, 400]);
     await page.locator('#open').click();
     // loadContent rejects: the host gets the player's sentence, and the pupil sees it too.
@@ -295,32 +273,20 @@ describe('the contract when things go wrong or start over', () => {
     await expect.poll(() => frame.locator('#player-error').textContent(), poll).toContain('cells');
     expect(await frame.locator('candyce-notebook').count()).toBe(0);
     // Nothing reached the room (the server's refused PUT may leave it behind, empty).
-    const room = await callNotebookApi(
-      stack,
-      'GET',
-      'emb-casse',
-      undefined,
-      await teacherToken('emb-casse'),
-    ).catch(() => ({ cells: [] }));
-    expect((room as Notebook).cells).toEqual([]);
+    const room = await roomNotebook('emb-casse').catch(() => ({ cells: [] }));
+    expect(room.cells).toEqual([]);
     await page.context().close();
   });
 
   it('shows a visitor the host’s content in the page only when the room does not exist yet', async () => {
-    await fetch(`${host.url()}/api/content/apercu`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(lesson),
-    });
+    await putContent('apercu');
     // A viewer token cannot create the room: the player shows the content without sharing it.
     const page = await openHost({ activity: 'apercu', mode: 'view', name: 'Visiteur' }, [404, 403]);
     const frame = await openPlayer(page);
     await expect.poll(() => frame.locator('#player-status').textContent(), poll).toContain('Aperçu');
     expect(sourceOf(await playerNotebook(frame), 'code')).toBe('u = 1');
     await frame.locator('candyce-notebook[readonly]').waitFor();
-    await expect(
-      callNotebookApi(stack, 'GET', 'emb-apercu', undefined, await teacherToken('emb-apercu')),
-    ).rejects.toThrow('404');
+    await expect(roomNotebook('emb-apercu')).rejects.toThrow('404');
     await page.context().close();
   });
 
@@ -343,11 +309,7 @@ describe('the contract when things go wrong or start over', () => {
 
 describe('a MetaPlayer written from the guide', () => {
   it('drives the player with postmessage-rpc alone: declare, done, mode, content in and out', async () => {
-    await fetch(`${host.url()}/api/content/brut`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(lesson),
-    });
+    await putContent('brut');
     const context = await stack.browser.newContext();
     const page = await context.newPage();
     const seen: string[] = [];
@@ -423,11 +385,7 @@ describe('accessibility of the embedding', () => {
   };
 
   it('has no serious or critical axe-core violation in the host page nor in the player, light and dark', async () => {
-    await fetch(`${host.url()}/api/content/a11y`, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(lesson),
-    });
+    await putContent('a11y');
     // The host page's CSP forbids injected scripts: let axe in for the check.
     const context = await stack.browser.browser.newContext({
       bypassCSP: true,
