@@ -1,5 +1,6 @@
 import { Level } from 'level';
-import { decodeStateVector, encodeStateVector, mergeStateVectors } from './state-vector.js';
+import * as Y from 'yjs';
+import { mergeStateVectors } from './state-vector.js';
 import type { NotebookStore, RoomWrite, StoredRoom } from './store.js';
 
 // Key layout (room names never contain "!", see room-name.ts):
@@ -177,9 +178,9 @@ export class LevelStore implements NotebookStore {
   async delete(room: string, stateVector: Uint8Array): Promise<void> {
     const previous = await this.db.get(tombKey(room));
     const merged = previous
-      ? mergeStateVectors(decodeStateVector(previous), decodeStateVector(stateVector))
-      : decodeStateVector(stateVector);
-    const batch = this.db.batch().put(tombKey(room), encodeStateVector(merged));
+      ? mergeStateVectors(Y.decodeStateVector(previous), Y.decodeStateVector(stateVector))
+      : Y.decodeStateVector(stateVector);
+    const batch = this.db.batch().put(tombKey(room), Y.encodeStateVector(merged));
     const prefix = roomPrefix(room);
     for await (const key of this.db.keys({ gt: prefix, lt: `${prefix}~` })) batch.del(key);
     await batch.write();

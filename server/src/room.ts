@@ -9,7 +9,6 @@ import type { RoomHooks } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { encodeAwareness, encodeStep2, encodeUpdate } from './protocol.js';
-import { decodeStateVector } from './state-vector.js';
 import type { NotebookStore, RoomWrite } from './store.js';
 
 /** What a room needs from its server. */
@@ -131,7 +130,7 @@ export class Room implements CommitParticipant {
   static async load(name: string, ctx: RoomContext): Promise<Room> {
     const [stored, tomb] = await Promise.all([ctx.store.load(name), ctx.store.tombstone(name)]);
     const doc = new Y.Doc();
-    const tombstone = tomb ? decodeStateVector(tomb) : new Map<number, number>();
+    const tombstone = tomb ? Y.decodeStateVector(tomb) : new Map<number, number>();
     let room: Room;
     if (stored) {
       // After a clean unload the log is empty and the snapshot is the whole document: it is
@@ -208,7 +207,7 @@ export class Room implements CommitParticipant {
    * never including updates that are not yet handed to the store.
    */
   answerStep1(member: RoomMember, stateVector: Uint8Array): void {
-    if (this.stored && decodeStateVector(stateVector).size === 0) {
+    if (this.stored && Y.decodeStateVector(stateVector).size === 0) {
       // Nothing changed since the load: the stored snapshot is the whole stored document.
       member.send(encodeStep2(this.stored.snapshot));
       return;
