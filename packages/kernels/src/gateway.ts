@@ -49,6 +49,19 @@ export interface InspectReply {
   data: { [mime: string]: string };
 }
 
+/** Reads the content of a `complete_reply`, asked at `cursorPos`. */
+export const completeReplyOf = (content: { [key: string]: unknown }, cursorPos: number): CompleteReply => ({
+  matches: Array.isArray(content.matches) ? content.matches.map(String) : [],
+  cursorStart: typeof content.cursor_start === 'number' ? content.cursor_start : cursorPos,
+  cursorEnd: typeof content.cursor_end === 'number' ? content.cursor_end : cursorPos,
+});
+
+/** Reads the content of an `inspect_reply`. */
+export const inspectReplyOf = (content: { [key: string]: unknown }): InspectReply => ({
+  found: content.found === true,
+  data: (content.data ?? {}) as { [mime: string]: string },
+});
+
 /**
  * One running kernel: its state survives from one execution to the next.
  * Executions run one at a time, in the order they were asked for.

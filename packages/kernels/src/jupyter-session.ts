@@ -1,10 +1,12 @@
-import type {
-  CompleteReply,
-  ExecuteOptions,
-  ExecuteReply,
-  InspectReply,
-  KernelInfo,
-  KernelSession,
+import {
+  type CompleteReply,
+  completeReplyOf,
+  type ExecuteOptions,
+  type ExecuteReply,
+  type InspectReply,
+  inspectReplyOf,
+  type KernelInfo,
+  type KernelSession,
 } from './gateway.js';
 import type { JupyterRest } from './jupyter-rest.js';
 import { decodeFrame, type WebSocketConstructor, type WebSocketLike } from './jupyter-wire.js';
@@ -146,22 +148,17 @@ export class JupyterSession implements KernelSession {
 
   async complete(code: string, cursorPos: number): Promise<CompleteReply> {
     await this.ensure();
-    const c = await this.request('complete_request', { code, cursor_pos: cursorPos });
-    return {
-      matches: Array.isArray(c.matches) ? c.matches.map(String) : [],
-      cursorStart: typeof c.cursor_start === 'number' ? c.cursor_start : cursorPos,
-      cursorEnd: typeof c.cursor_end === 'number' ? c.cursor_end : cursorPos,
-    };
+    return completeReplyOf(
+      await this.request('complete_request', { code, cursor_pos: cursorPos }),
+      cursorPos,
+    );
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1 = 0): Promise<InspectReply> {
     await this.ensure();
-    const c = await this.request('inspect_request', {
-      code,
-      cursor_pos: cursorPos,
-      detail_level: detailLevel,
-    });
-    return { found: c.found === true, data: (c.data ?? {}) as { [mime: string]: string } };
+    return inspectReplyOf(
+      await this.request('inspect_request', { code, cursor_pos: cursorPos, detail_level: detailLevel }),
+    );
   }
 
   private setStatus(status: KernelStatus): void {

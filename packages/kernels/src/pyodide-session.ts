@@ -1,10 +1,12 @@
-import type {
-  CompleteReply,
-  ExecuteOptions,
-  ExecuteReply,
-  InspectReply,
-  KernelInfo,
-  KernelSession,
+import {
+  type CompleteReply,
+  completeReplyOf,
+  type ExecuteOptions,
+  type ExecuteReply,
+  type InspectReply,
+  inspectReplyOf,
+  type KernelInfo,
+  type KernelSession,
 } from './gateway.js';
 import { KernelError, type KernelNotice } from './kernel-notice.js';
 import type { KernelTexts } from './kernel-texts.js';
@@ -155,20 +157,11 @@ export class PyodideSession implements KernelSession {
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteReply> {
-    const content = await this.request({ type: 'complete', id: 0, code, cursorPos });
-    return {
-      matches: Array.isArray(content.matches) ? content.matches.map(String) : [],
-      cursorStart: typeof content.cursor_start === 'number' ? content.cursor_start : cursorPos,
-      cursorEnd: typeof content.cursor_end === 'number' ? content.cursor_end : cursorPos,
-    };
+    return completeReplyOf(await this.request({ type: 'complete', id: 0, code, cursorPos }), cursorPos);
   }
 
   async inspect(code: string, cursorPos: number, detailLevel: 0 | 1 = 0): Promise<InspectReply> {
-    const content = await this.request({ type: 'inspect', id: 0, code, cursorPos, detailLevel });
-    return {
-      found: content.found === true,
-      data: (content.data ?? {}) as { [mime: string]: string },
-    };
+    return inspectReplyOf(await this.request({ type: 'inspect', id: 0, code, cursorPos, detailLevel }));
   }
 
   private async request(message: Extract<ToWorker, { type: 'complete' | 'inspect' }>) {
