@@ -1,11 +1,9 @@
-import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { lesson } from './fixtures/notebooks.js';
+import { axeViolations } from './helpers/classroom.js';
 import { poll, putNotebook, sourcesOf, statusOf, useStack } from './helpers/stack.js';
 
 // axe-core in Chromium on the notebook page, and the keyboard alone.
-
-const require = createRequire(import.meta.url);
 
 const stack = useStack();
 
@@ -16,23 +14,7 @@ describe('accessibility', () => {
       const page = await stack.open('a11y', { name: 'Sam', role: 'teacher', lang });
       await expect.poll(() => statusOf(page), poll).toBe('online');
       await expect.poll(() => page.locator('candyce-cell .cm-content').count(), poll).toBeGreaterThan(2);
-      await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
-      const violations = await page.evaluate(async () => {
-        const axe = (
-          window as unknown as {
-            axe: {
-              run(
-                ctx: Document,
-              ): Promise<{ violations: { id: string; impact: string; nodes: { target: unknown }[] }[] }>;
-            };
-          }
-        ).axe;
-        const result = await axe.run(document);
-        return result.violations
-          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-          .map((v) => `${v.id} (${v.impact}): ${JSON.stringify(v.nodes.slice(0, 3).map((n) => n.target))}`);
-      });
-      expect(violations).toEqual([]);
+      expect(await axeViolations(page)).toEqual([]);
     }
   });
 
