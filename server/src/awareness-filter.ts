@@ -35,12 +35,11 @@ export const encodeAwarenessUpdate = (entries: readonly AwarenessEntry[]): Uint8
 };
 
 /**
- * Returns the `user.name` an awareness state claims: undefined when the state
- * has no `user` (nothing claimed), null when it is not a string (an invalid
- * claim). Throws on invalid JSON.
+ * Returns the `user.name` an awareness state (parsed from its JSON) claims:
+ * undefined when the state has no `user` (nothing claimed), null when it is
+ * not a string (an invalid claim).
  */
-export const claimedName = (json: string): string | null | undefined => {
-  const state: unknown = JSON.parse(json);
+export const claimedName = (state: unknown): string | null | undefined => {
   if (state === null || typeof state !== 'object') return undefined;
   const user = (state as { user?: unknown }).user;
   if (user === undefined) return undefined;

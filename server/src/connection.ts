@@ -337,9 +337,10 @@ export class Connection implements RoomMember {
 
   private applyAwareness(room: Room, update: Uint8Array): void {
     let entries: ReturnType<typeof decodeAwarenessUpdate>;
+    let states: unknown[];
     try {
       entries = decodeAwarenessUpdate(update);
-      for (const entry of entries) JSON.parse(entry.json);
+      states = entries.map((entry) => JSON.parse(entry.json));
     } catch (err) {
       this.refuseMalformed(err);
       return;
@@ -351,7 +352,7 @@ export class Connection implements RoomMember {
     }
     const owners = room.awarenessOwners;
     const name = this.identity!.name;
-    const accepted = entries.filter((entry) => {
+    const accepted = entries.filter((entry, i) => {
       const owner = owners.get(entry.clientId);
       // The stock client echoes other clients' states back: not an impersonation, just ignored.
       if (owner !== undefined && owner !== this) return false;
@@ -359,7 +360,7 @@ export class Connection implements RoomMember {
       // One editor has one client id (a few after reloads of its document): cap what a connection may add.
       if (owner === undefined && this.awarenessIds.size >= maxAwarenessIdsPerConnection) return false;
       if (name !== null) {
-        const claimed = claimedName(entry.json);
+        const claimed = claimedName(states[i]);
         if (claimed !== undefined && claimed !== name) {
           this.ctx.metrics.errors.inc({ kind: 'impersonation' });
           this.ctx.logger.warn(
