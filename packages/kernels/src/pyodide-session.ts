@@ -127,13 +127,13 @@ export class PyodideSession implements KernelSession {
   async interrupt(): Promise<void> {
     const run = this.run;
     if (!run) return;
-    if (!this.control) return this.replaceWorker(run, { code: 'interrupt-restart' }, 'error');
+    if (!this.control) return this.replaceWorker(run);
     const ctrl = new Int32Array(this.control, 0, 4);
     Atomics.store(ctrl, Slot.signal, SIGINT);
     Atomics.notify(ctrl, Slot.signal);
     Atomics.notify(ctrl, Slot.inputReady);
     run.interruptTimer ??= setTimeout(() => {
-      if (this.run === run) this.replaceWorker(run, { code: 'interrupt-restart' }, 'error');
+      if (this.run === run) this.replaceWorker(run);
     }, this.config.interruptTimeoutMs);
   }
 
@@ -255,19 +255,29 @@ export class PyodideSession implements KernelSession {
   // The worker died by itself: end the run, say so, and start a new worker.
   private lost(detail: string): void {
     const run = this.run;
-    this.kill();
-    this.count = 0;
-    if (run)
-      this.finish(run, { status: 'error', execution_count: run.count }, { code: 'kernel-died', detail });
-    if (this.closed) return;
-    this.setStatus('restarting');
-    this.start().catch(() => this.setStatus('dead'));
+    this.respawn(
+      run,
+      { status: 'error', execution_count: run?.count ?? null },
+      { code: 'kernel-died', detail },
+    );
   }
 
-  private replaceWorker(run: Run, notice: KernelNotice, status: 'error' | 'aborted'): void {
+  // The worker cannot be interrupted, or did not stop when asked: stop `run` by replacing the worker.
+  private replaceWorker(run: Run): void {
+    const reply: ExecuteReply = {
+      status: 'error',
+      execution_count: run.count,
+      ename: 'KeyboardInterrupt',
+      evalue: '',
+    };
+    this.respawn(run, reply, { code: 'interrupt-restart' });
+  }
+
+  // Terminates the worker, ends `run` with `reply` and `notice`, and starts a new worker.
+  private respawn(run: Run | undefined, reply: ExecuteReply, notice: KernelNotice): void {
     this.kill();
     this.count = 0;
-    this.finish(run, { status, execution_count: run.count, ename: 'KeyboardInterrupt', evalue: '' }, notice);
+    if (run) this.finish(run, reply, notice);
     if (this.closed) return;
     this.setStatus('restarting');
     this.start().catch(() => this.setStatus('dead'));
