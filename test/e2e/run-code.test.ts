@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { putNotebook, statusOf, useStack } from './helpers/stack.js';
+import { cellOf as cell, outputText, putNotebook, statusOf, useStack } from './helpers/stack.js';
 
 // Running cells with Python in the browser (Pyodide): outputs, execution
 // counts and the running indicator land in the shared document (the queue in
@@ -34,14 +34,6 @@ const lesson = {
 
 const poll = { timeout: 90_000, interval: 200 };
 
-const cell = (page: Page, id: string) => page.locator(`candyce-cell[data-cell-id="${id}"]`);
-const outputText = async (page: Page, id: string) =>
-  (
-    (await cell(page, id)
-      .locator('.outputs')
-      .textContent({ timeout: 1000 })
-      .catch(() => '')) ?? ''
-  ).trim();
 /** Selects a cell in command mode, by a click in its gutter. */
 const selectCell = (page: Page, id: string) => cell(page, id).click({ position: { x: 20, y: 10 } });
 

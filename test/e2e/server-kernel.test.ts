@@ -1,11 +1,10 @@
 import { jupyterGateway } from '@candyce/kernels';
-import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   startJupyterServer,
   type TestJupyterServer,
 } from '../../packages/kernels/test/helpers/jupyter-server.js';
-import { putNotebook, useStack } from './helpers/stack.js';
+import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/stack.js';
 
 // kernel="server": the Candyce server runs cells on a real Jupyter Server
 // (Debian's jupyter-server and python3-ipykernel, started on a free port),
@@ -23,14 +22,6 @@ afterAll(async () => {
 });
 
 const poll = { timeout: 60_000, interval: 200 };
-const cell = (page: Page, id: string) => page.locator(`candyce-cell[data-cell-id="${id}"]`);
-const outputText = async (page: Page, id: string) =>
-  (
-    (await cell(page, id)
-      .locator('.outputs')
-      .textContent({ timeout: 1000 })
-      .catch(() => '')) ?? ''
-  ).trim();
 
 const notebook = {
   nbformat: 4,

@@ -129,6 +129,18 @@ export const savedLocally = (page: Page): Promise<void> =>
 export const sourcesOf = async (page: Page): Promise<string[]> =>
   (await notebookOf(page)).cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
 
+/** The cell `id` of the notebook of `page`. */
+export const cellOf = (page: Page, id: string) => page.locator(`candyce-cell[data-cell-id="${id}"]`);
+
+/** Returns the text of the outputs of the cell `id` of `page`, trimmed; empty if the cell shows none yet. */
+export const outputText = async (page: Page, id: string): Promise<string> =>
+  (
+    (await cellOf(page, id)
+      .locator('.outputs')
+      .textContent({ timeout: 1000 })
+      .catch(() => '')) ?? ''
+  ).trim();
+
 /** Returns the connection status the indicator of `page` shows (`online`, `offline`...). */
 export const statusOf = (page: Page): Promise<string | null> =>
   page.locator('candyce-notebook .status').getAttribute('data-status');
