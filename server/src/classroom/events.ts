@@ -69,13 +69,15 @@ export class EventHub {
    */
   changed(activity: string, copy?: string | null): void {
     if (this.closed) return;
-    for (const stream of this.streams)
-      if (
-        stream.activity === activity &&
-        stream.copy !== null &&
-        (copy === undefined || copy === stream.copy)
-      )
-        this.send(stream);
+    // Statistics (null) come with every edit of a pupil and concern no status stream.
+    if (copy !== null)
+      for (const stream of this.streams)
+        if (
+          stream.activity === activity &&
+          stream.copy !== null &&
+          (copy === undefined || copy === stream.copy)
+        )
+          this.send(stream);
     this.scheduleDashboard(activity);
   }
 
