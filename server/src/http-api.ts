@@ -142,6 +142,10 @@ const authorize = async (ctx: HttpContext, req: IncomingMessage, room: string): 
   return identity;
 };
 
+/** True when the room is loaded or in the store (GET and execute answer 404 otherwise, PUT 201). */
+const isStored = async (ctx: HttpContext, name: string): Promise<boolean> =>
+  (await ctx.rooms.peek(name)) !== null || (await ctx.rooms.exists(name));
+
 /**
  * Refuses a write by `identity` that the room hooks forbid now (a pupil's
  * classroom copy after its deadline, locked or handed in), the way the sync
@@ -175,9 +179,7 @@ const executeCell = async (
   if (typeof cellId !== 'string' || cellId === '') {
     throw new HttpError(400, 'Body must be {"cell_id": "<id of a code cell>"}');
   }
-  if (!(await ctx.rooms.peek(name)) && !(await ctx.rooms.exists(name))) {
-    throw new HttpError(404, `No notebook named ${name}`);
-  }
+  if (!(await isStored(ctx, name))) throw new HttpError(404, `No notebook named ${name}`);
   const room = await ctx.rooms.acquire(name);
   try {
     assertWritable(room, identity);
@@ -193,8 +195,7 @@ const executeCell = async (
 };
 
 const getNotebook = async (ctx: HttpContext, name: string, res: ServerResponse): Promise<void> => {
-  if (!(await ctx.rooms.peek(name)) && !(await ctx.rooms.exists(name)))
-    throw new HttpError(404, `No notebook named ${name}`);
+  if (!(await isStored(ctx, name))) throw new HttpError(404, `No notebook named ${name}`);
   const room = await ctx.rooms.acquire(name);
   try {
     await room.whenFlushed();
@@ -233,7 +234,7 @@ const putNotebook = async (
       throw new HttpError(400, err.message, { path: err.path, problem: err.problem });
     throw err;
   }
-  const existed = (await ctx.rooms.peek(name)) !== null || (await ctx.rooms.exists(name));
+  const existed = await isStored(ctx, name);
   const room = await ctx.rooms.acquire(name);
   try {
     if (room.closing) throw new HttpError(503, 'The room is closing; try again');
