@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createExecutionQueue,
   type ExecuteCellOptions,
-  executeCell,
   jupyterGateway,
   KernelError,
   type KernelGateway,
@@ -11,7 +10,7 @@ import {
   kernelNameOf,
 } from '../src/index.js';
 import { startJupyterServer, type TestJupyterServer } from './helpers/jupyter-server.js';
-import { notebook, streamText } from './helpers/notebook.js';
+import { notebook, runCode, streamText } from './helpers/notebook.js';
 
 let server: TestJupyterServer;
 let gateway: KernelGateway;
@@ -28,11 +27,7 @@ afterAll(async () => {
   await server?.stop();
 }, 30_000);
 
-const run = async (code: string, options: ExecuteCellOptions = {}) => {
-  const doc = notebook(code);
-  const result = await executeCell(doc, 'c1', session, { flushInterval: 5, ...options });
-  return { doc, result, outputs: readOutputs(doc, 'c1') };
-};
+const run = (code: string, options?: ExecuteCellOptions) => runCode(session, code, options);
 
 // Strips the ANSI colours of IPython tracebacks.
 const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');

@@ -8,7 +8,7 @@ import {
   type KernelSession,
 } from '../src/index.js';
 import { nodePyodideGateway } from '../src/node.js';
-import { notebook, streamText } from './helpers/notebook.js';
+import { notebook, runCode, streamText } from './helpers/notebook.js';
 
 // One worker serves the whole file: Pyodide takes seconds to load.
 let session: KernelSession;
@@ -21,11 +21,7 @@ afterAll(async () => {
   await session?.shutdown();
 });
 
-const run = async (code: string, options: ExecuteCellOptions = {}) => {
-  const doc = notebook(code);
-  const result = await executeCell(doc, 'c1', session, { flushInterval: 5, ...options });
-  return { doc, result, outputs: readOutputs(doc, 'c1') };
-};
+const run = (code: string, options?: ExecuteCellOptions) => runCode(session, code, options);
 
 // Records the stream text of the cell at every document update.
 const watchText = (doc: Y.Doc) => {

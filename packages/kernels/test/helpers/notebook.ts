@@ -1,6 +1,13 @@
-import { getCell, importIpynb, insertCell } from '@candyce/model';
+import { getCell, importIpynb, insertCell, readOutputs } from '@candyce/model';
 import * as Y from 'yjs';
-import { createMessage, type ExecutionMessage, type MessageAuthor } from '../../src/index.js';
+import {
+  createMessage,
+  type ExecuteCellOptions,
+  type ExecutionMessage,
+  executeCell,
+  type KernelSession,
+  type MessageAuthor,
+} from '../../src/index.js';
 
 /** Returns a notebook with the given code cells (ids c1, c2, …) and one markdown cell `m` at the end. */
 export const notebook = (...sources: string[]): Y.Doc => {
@@ -11,6 +18,13 @@ export const notebook = (...sources: string[]): Y.Doc => {
   });
   insertCell(doc, sources.length, { cell_type: 'markdown', id: 'm', source: '# notes' });
   return doc;
+};
+
+/** Runs `code` as cell c1 of a new notebook on `session`; returns the notebook, the result and the outputs. */
+export const runCode = async (session: KernelSession, code: string, options: ExecuteCellOptions = {}) => {
+  const doc = notebook(code);
+  const result = await executeCell(doc, 'c1', session, { flushInterval: 5, ...options });
+  return { doc, result, outputs: readOutputs(doc, 'c1') };
 };
 
 const author: MessageAuthor = { session: 'test' };
