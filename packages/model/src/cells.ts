@@ -4,7 +4,7 @@ import { CellLockedError, CellNotFoundError } from './errors.js';
 import { isValidCellId, newCellId } from './ids.js';
 import type { Cell, CellType } from './ipynb-types.js';
 import { cloneJSON, type JSONValue } from './json.js';
-import { assertCanDelete, assertCanEdit } from './locks.js';
+import { assertCanDelete, assertCanEdit, lockKeys } from './locks.js';
 import { retypeCell } from './move.js';
 import { transact } from './origin.js';
 import {
@@ -176,9 +176,6 @@ export function setCellMetadata(
     else md.set(key, cloneJSON(value));
   });
 }
-
-// Keys whose change locks or unlocks a cell: reserved to teachers.
-const lockKeys = new Set(['editable', 'deletable', 'nbgrader']);
 
 /**
  * Locks or unlocks the cell `id` (teachers only): `editable` and `deletable`

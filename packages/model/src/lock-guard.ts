@@ -1,6 +1,6 @@
 import * as Y from 'yjs';
 import type { LockedOperation } from './errors.js';
-import { cellLockOf, type Role } from './locks.js';
+import { cellLockOf, lockKeys, type Role } from './locks.js';
 import { CELLS, cellIdOf, type YCell } from './ydoc.js';
 
 // Checks an incoming update against cell locks before it is applied, for a
@@ -17,7 +17,6 @@ export interface LockViolation {
   operation: LockedOperation;
 }
 
-const lockKeys = new Set(['editable', 'deletable', 'nbgrader']);
 const runtimeKeys = new Set(['outputs', 'execution_count', 'execution_state']);
 
 type Parent = { type: 'root'; name: string } | { type: 'item'; id: Y.ID };

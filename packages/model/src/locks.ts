@@ -13,6 +13,9 @@ export interface CellLock {
   deletable: boolean;
 }
 
+/** The metadata keys whose change locks or unlocks a cell: reserved to teachers. */
+export const lockKeys: ReadonlySet<string> = new Set(['editable', 'deletable', 'nbgrader']);
+
 /**
  * Returns the lock of a cell: `editable: false` and `deletable: false` as
  * Jupyter writes them, and `nbgrader.locked: true`, which implies both.
