@@ -86,8 +86,11 @@ export class Classroom {
 
   constructor(private readonly options: ClassroomOptions) {
     this.store = new ActivityStore(options.kv);
-    this.live = new LiveCopies(this.store, options.logger, (copy) =>
-      this.events.changed(copy.activity, null),
+    this.live = new LiveCopies(
+      this.store,
+      options.logger,
+      (copy) => this.events.changed(copy.activity, null),
+      (activity, task) => this.turns.run(activity, task),
     );
     this.events = new EventHub({
       dashboard: (activity) => {

@@ -27,6 +27,11 @@ export class LiveCopies {
     private readonly logger: Logger,
     /** Called when the copy's row may have changed (edits, presence). */
     private readonly onChange: (copy: CopyRecord) => void,
+    /**
+     * Runs a save in the activity's turn: a teacher's change (state, grade, comment) writes its record
+     * and then updates the one in memory, so a save between the two would store the old record last.
+     */
+    private readonly inTurn: (activity: string, task: () => Promise<void>) => Promise<void>,
   ) {}
 
   /** True when the room is watched already. */
@@ -82,14 +87,22 @@ export class LiveCopies {
     this.timer = null;
     const copies = [...this.dirty];
     this.dirty.clear();
+    const byActivity = new Map<string, CopyRecord[]>();
+    for (const copy of copies)
+      byActivity.set(copy.activity, [...(byActivity.get(copy.activity) ?? []), copy]);
     this.saving = this.saving.then(async () => {
-      if (copies.length === 0) return;
-      try {
-        await this.store.saveAll(null, copies);
-      } catch (err) {
-        this.logger.error({ err }, 'classroom statistics could not be saved');
-        for (const copy of copies) this.dirty.add(copy);
-      }
+      await Promise.all(
+        [...byActivity].map(([activity, group]) =>
+          this.inTurn(activity, async () => {
+            try {
+              await this.store.saveAll(null, group);
+            } catch (err) {
+              this.logger.error({ err }, 'classroom statistics could not be saved');
+              for (const copy of group) this.dirty.add(copy);
+            }
+          }),
+        ),
+      );
     });
     return this.saving;
   }
