@@ -1,7 +1,7 @@
 import * as Y from 'yjs';
 import type { LockedOperation } from './errors.js';
 import { cellLockOf, lockKeys, type Role } from './locks.js';
-import { CELLS, cellIdOf, type YCell } from './ydoc.js';
+import { CELLS, cellIdOf, codeCellKeys, type YCell } from './ydoc.js';
 
 // Checks an incoming update against cell locks before it is applied, for a
 // server that must not trust a student's editor. The update is decoded, each
@@ -16,8 +16,6 @@ export interface LockViolation {
   cellId: string;
   operation: LockedOperation;
 }
-
-const runtimeKeys = new Set(['outputs', 'execution_count', 'execution_state']);
 
 type Parent = { type: 'root'; name: string } | { type: 'item'; id: Y.ID };
 
@@ -132,7 +130,8 @@ export function findLockViolation(doc: Y.Doc, update: Uint8Array, role: Role): L
     if (located.key === 'metadata' && located.metaKey !== null && lockKeys.has(located.metaKey)) {
       return { cellId, operation: 'lock' };
     }
-    if (runtimeKeys.has(located.key) || lock.editable) return null;
+    // Running a locked cell changes its outputs and run state: that is no edit.
+    if (codeCellKeys.has(located.key) || lock.editable) return null;
     return { cellId, operation: 'edit' };
   };
 

@@ -21,7 +21,7 @@ import {
   runTexts,
 } from './lineage.js';
 import { transact } from './origin.js';
-import { cellFromY, cellIdOf, cellsOf, cellTypeOf, outputToY, type YCell } from './ydoc.js';
+import { cellFromY, cellIdOf, cellsOf, cellTypeOf, codeCellKeys, outputToY, type YCell } from './ydoc.js';
 
 // The operations that replace a cell by a clone (moves and type changes), leaving
 // the lineage records of lineage.ts for peers to replay concurrent edits.
@@ -34,8 +34,7 @@ const indexOfCell = (doc: Y.Doc, id: string): number => {
   return -1;
 };
 
-// Keys that only code cells have, and keys only markdown and raw cells have.
-const codeKeys = new Set(['outputs', 'execution_count', 'execution_state']);
+// Keys only markdown and raw cells have (those only code cells have: codeCellKeys).
 const textKeys = new Set(['attachments']);
 
 /**
@@ -61,7 +60,7 @@ const replaceCell = (tr: Y.Transaction, from: number, to: number, type?: CellTyp
   const gone = goneOf(moves, canonIndex(moves), old);
   const start = Y.getState(doc.store, doc.clientID);
   const clone = new Y.Map<unknown>();
-  const dropped = type === undefined ? undefined : type === 'code' ? textKeys : codeKeys;
+  const dropped = type === undefined ? undefined : type === 'code' ? textKeys : codeCellKeys;
   old.forEach((value, key) => {
     if (dropped?.has(key)) return;
     clone.set(key, key === 'source' ? new Y.Text() : cloneYValue(value));

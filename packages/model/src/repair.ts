@@ -22,7 +22,7 @@ import {
 } from './lineage.js';
 import { cellByKey } from './move.js';
 import { localOrigin, type NotebookOrigin } from './origin.js';
-import { cellIdOf, cellsOf, outputFromY, outputToY, type YCell } from './ydoc.js';
+import { cellIdOf, cellsOf, codeCellKeys, outputFromY, outputToY, type YCell } from './ydoc.js';
 
 // Runs on every peer that holds a notebook. A move deletes the cell and
 // inserts a clone (the schema leaves no other way), so after each remote
@@ -312,7 +312,7 @@ const fitKeysToType = (cell: YCell): void => {
     if (!cell.has('execution_count')) cell.set('execution_count', null);
     if (!cell.has('execution_state')) cell.set('execution_state', 'idle');
   } else {
-    for (const key of ['outputs', 'execution_count', 'execution_state']) if (cell.has(key)) cell.delete(key);
+    for (const key of codeCellKeys) if (cell.has(key)) cell.delete(key);
   }
 };
 

@@ -15,6 +15,8 @@ export const CELLS = 'cells';
 export const META = 'meta';
 /** The name of the root map of transient state (`dirty`, `path`, `document_id`, ...). */
 export const STATE = 'state';
+/** The keys only code cells have: their outputs and the state of their last run. */
+export const codeCellKeys: ReadonlySet<string> = new Set(['outputs', 'execution_count', 'execution_state']);
 
 /** Returns the document's cells array. */
 export const cellsOf = (doc: Y.Doc): Y.Array<YCell> => doc.getArray<YCell>(CELLS);
