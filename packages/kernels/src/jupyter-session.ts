@@ -24,6 +24,7 @@ import {
   newMessageId,
 } from './messages.js';
 import { createSerial, delay } from './serial.js';
+import { createStatus } from './status.js';
 
 /** What a Jupyter session needs; see `jupyterGateway` for the meaning of each. */
 export interface JupyterSessionConfig {
@@ -58,8 +59,7 @@ type Content = { [key: string]: unknown };
 export class JupyterSession implements KernelSession {
   info: KernelInfo | undefined;
   private kernelId: string;
-  private currentStatus: KernelStatus = 'starting';
-  private readonly listeners = new Set<(status: KernelStatus) => void>();
+  private readonly state = createStatus('starting');
   private readonly author: MessageAuthor;
   private readonly serial = createSerial();
   private readonly requests = new Map<string, (content: Content) => void>();
@@ -90,12 +90,11 @@ export class JupyterSession implements KernelSession {
   }
 
   get status(): KernelStatus {
-    return this.currentStatus;
+    return this.state.current;
   }
 
   onStatus(listener: (status: KernelStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.state.on(listener);
   }
 
   /** Opens the WebSocket and resolves once the kernel answers `kernel_info_request`. */
@@ -142,7 +141,7 @@ export class JupyterSession implements KernelSession {
     if (this.run) this.finish(this.run, { status: 'aborted', execution_count: null });
     this.socket?.close();
     this.socket = undefined;
-    this.setStatus('dead');
+    this.state.set('dead');
     await this.config.rest.shutdown(this.kernelId).catch(() => undefined);
   }
 
@@ -159,12 +158,6 @@ export class JupyterSession implements KernelSession {
     return inspectReplyOf(
       await this.request('inspect_request', { code, cursor_pos: cursorPos, detail_level: detailLevel }),
     );
-  }
-
-  private setStatus(status: KernelStatus): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    for (const listener of this.listeners) listener(status);
   }
 
   // Makes sure the kernel exists, is alive and connected, replacing it when the server lost it.
@@ -256,7 +249,7 @@ export class JupyterSession implements KernelSession {
         banner: String(content.banner ?? ''),
       };
       this.deaf = false;
-      this.setStatus('idle');
+      this.state.set('idle');
       return;
     }
     throw new KernelError(`Kernel ${this.kernelId} did not answer kernel_info_request`, {
@@ -322,7 +315,7 @@ export class JupyterSession implements KernelSession {
         this.died(state);
         return;
       }
-      if (state === 'busy' || state === 'idle' || state === 'starting') this.setStatus(state);
+      if (state === 'busy' || state === 'idle' || state === 'starting') this.state.set(state);
     }
     if (message.channel === 'shell' && parentId && this.requests.has(parentId)) {
       const resolve = this.requests.get(parentId)!;
@@ -357,7 +350,7 @@ export class JupyterSession implements KernelSession {
   // The server says the kernel died: it restarts it ("restarting") or gave up ("dead").
   private died(state: 'restarting' | 'dead'): void {
     if (this.restarting) return;
-    this.setStatus(state);
+    this.state.set(state);
     this.deaf = true;
     if (state === 'dead') this.dead = true;
     if (this.run) this.finish(this.run, { status: 'error', execution_count: null }, { code: 'kernel-died' });
@@ -376,7 +369,7 @@ export class JupyterSession implements KernelSession {
     this.restarting = true;
     try {
       if (this.run) this.finish(this.run, { status, execution_count: null }, notice);
-      this.setStatus('restarting');
+      this.state.set('restarting');
       await this.config.rest.restart(this.kernelId);
       this.dead = false;
       this.deaf = true;

@@ -1,5 +1,5 @@
 import type { CompleteReply, InspectReply, KernelGateway, KernelSession } from './gateway.js';
-import type { KernelStatus } from './messages.js';
+import { createStatus } from './status.js';
 
 /** Options of {@link lazyKernel}. */
 export interface LazyKernelOptions {
@@ -22,35 +22,28 @@ export interface LazyKernelOptions {
 export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = {}): KernelSession {
   const kernelName = options.kernelName ?? 'python3';
   const idleMs = options.idleShutdownMs ?? 30 * 60 * 1000;
-  const listeners = new Set<(status: KernelStatus) => void>();
   let real: KernelSession | undefined;
   let starting: Promise<KernelSession> | undefined;
   let unsubscribe = () => {};
-  let status: KernelStatus = 'unknown';
+  const state = createStatus('unknown');
   let stoppedWhileIdle = false;
   let active = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
 
-  const setStatus = (next: KernelStatus) => {
-    if (next === status) return;
-    status = next;
-    for (const listener of listeners) listener(next);
-  };
-
   const ensure = (): Promise<KernelSession> => {
     if (real) return Promise.resolve(real);
     if (!starting) {
-      setStatus('starting');
+      state.set('starting');
       starting = gateway.startKernel(kernelName).then(
         (session) => {
           real = session;
-          unsubscribe = session.onStatus(setStatus);
-          setStatus(session.status);
+          unsubscribe = session.onStatus(state.set);
+          state.set(session.status);
           return session;
         },
         (error: unknown) => {
           starting = undefined;
-          setStatus('unknown');
+          state.set('unknown');
           throw error;
         },
       );
@@ -66,7 +59,7 @@ export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = 
     starting = undefined;
     unsubscribe();
     unsubscribe = () => {};
-    setStatus('unknown');
+    state.set('unknown');
     await session?.shutdown().catch(() => undefined);
   };
 
@@ -88,14 +81,13 @@ export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = 
     },
     kernelName,
     get status() {
-      return status;
+      return state.current;
     },
     get info() {
       return real?.info;
     },
     onStatus(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
+      return state.on(listener);
     },
     async execute(code, executeOptions = {}) {
       active++;

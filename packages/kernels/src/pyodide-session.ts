@@ -28,6 +28,7 @@ import {
   type ToWorker,
 } from './pyodide-protocol.js';
 import { createSerial } from './serial.js';
+import { createStatus } from './status.js';
 import type { WorkerFactory, WorkerPort } from './worker-port.js';
 
 /** What a Pyodide session needs to start workers; see `pyodideGateway` for the meaning of each. */
@@ -65,8 +66,7 @@ const encoder = new TextEncoder();
 export class PyodideSession implements KernelSession {
   readonly id = newMessageId().slice(0, 16);
   info: KernelInfo | undefined;
-  private currentStatus: KernelStatus = 'starting';
-  private readonly listeners = new Set<(status: KernelStatus) => void>();
+  private readonly state = createStatus('starting');
   private readonly author: MessageAuthor = { session: newMessageId() };
   private readonly serial = createSerial();
   private readonly requests = new Map<number, (content: { [key: string]: unknown }) => void>();
@@ -84,12 +84,11 @@ export class PyodideSession implements KernelSession {
   ) {}
 
   get status(): KernelStatus {
-    return this.currentStatus;
+    return this.state.current;
   }
 
   onStatus(listener: (status: KernelStatus) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.state.on(listener);
   }
 
   /** Starts the worker and resolves once Python is ready; rejects with a `KernelError` if it cannot load. */
@@ -143,7 +142,7 @@ export class PyodideSession implements KernelSession {
     if (this.run)
       this.finish(this.run, { status: 'aborted', execution_count: this.run.count }, { code: 'restarted' });
     this.count = 0;
-    this.setStatus('restarting');
+    this.state.set('restarting');
     await this.start();
   }
 
@@ -153,7 +152,7 @@ export class PyodideSession implements KernelSession {
     if (this.run) this.finish(this.run, { status: 'aborted', execution_count: this.run.count });
     for (const resolve of this.requests.values()) resolve({});
     this.requests.clear();
-    this.setStatus('dead');
+    this.state.set('dead');
   }
 
   async complete(code: string, cursorPos: number): Promise<CompleteReply> {
@@ -173,17 +172,11 @@ export class PyodideSession implements KernelSession {
     });
   }
 
-  private setStatus(status: KernelStatus): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    for (const listener of this.listeners) listener(status);
-  }
-
   private spawn(): void {
     const port = this.config.worker();
     this.worker = port;
     this.control = this.config.sharedMemory ? new SharedArrayBuffer(controlBytes) : undefined;
-    if (this.currentStatus !== 'restarting') this.setStatus('starting');
+    if (this.state.current !== 'restarting') this.state.set('starting');
     let started = false;
     const ready = new Promise<void>((resolve, reject) => {
       const fail = (detail: string) => {
@@ -207,11 +200,11 @@ export class PyodideSession implements KernelSession {
             banner: `Pyodide ${message.pyodideVersion} (Python ${message.pythonVersion})`,
           };
           started = true;
-          this.setStatus('idle');
+          this.state.set('idle');
           resolve();
         } else if (message.type === 'failed') {
           this.kill();
-          this.setStatus('dead');
+          this.state.set('dead');
           fail(message.message);
         } else {
           this.receive(message);
@@ -222,7 +215,7 @@ export class PyodideSession implements KernelSession {
         if (started) return this.lost(error.message);
         // A worker that never started is not started again in a loop.
         this.kill();
-        this.setStatus('dead');
+        this.state.set('dead');
         fail(error.message);
       });
     });
@@ -279,8 +272,8 @@ export class PyodideSession implements KernelSession {
     this.count = 0;
     if (run) this.finish(run, reply, notice);
     if (this.closed) return;
-    this.setStatus('restarting');
-    this.start().catch(() => this.setStatus('dead'));
+    this.state.set('restarting');
+    this.start().catch(() => this.state.set('dead'));
   }
 
   private receive(message: FromWorker): void {
@@ -356,7 +349,7 @@ export class PyodideSession implements KernelSession {
         unlisten: () => options.signal?.removeEventListener('abort', onAbort),
       };
       this.run = run;
-      this.setStatus('busy');
+      this.state.set('busy');
       run.emit(this.message('status', { execution_state: 'busy' }, 'iopub', parent));
       run.emit(this.message('execute_input', { code, execution_count: count }, 'iopub', parent));
       if (this.control) {
@@ -380,7 +373,7 @@ export class PyodideSession implements KernelSession {
     if (notice) run.onNotice?.(notice);
     run.emit(this.message('execute_reply', reply, 'shell', run.parent));
     run.emit(this.message('status', { execution_state: 'idle' }, 'iopub', run.parent));
-    if (this.worker) this.setStatus('idle');
+    if (this.worker) this.state.set('idle');
     run.resolve(reply);
   }
 }
