@@ -148,6 +148,8 @@ export const retypeMetaOf = (tr: Y.Transaction): RetypeMeta | undefined =>
  * becomes one. As with a move, concurrent edits of others are replayed into
  * the new cell and undo histories follow it. `restore` puts back what an
  * earlier change dropped (used by undo). Locks are the caller's to check.
+ * Returns what the change dropped (its `RetypeMeta`), or undefined when the
+ * cell already had that type.
  */
 export function retypeCell(
   doc: Y.Doc,
@@ -155,14 +157,14 @@ export function retypeCell(
   type: CellType,
   options?: EditOptions,
   restore: Omit<RetypeMeta, 'cellId' | 'type'> = {},
-): void {
+): RetypeMeta | undefined {
   const { origin } = resolveEdit(options);
-  transact(doc, origin, (tr) => {
+  return transact(doc, origin, (tr) => {
     const index = indexOfCell(doc, id);
     if (index < 0) throw new CellNotFoundError(id);
     const old = cellsOf(doc).get(index);
     const was = cellTypeOf(old);
-    if (was === type) return;
+    if (was === type) return undefined;
     const plain = cellFromY(old);
     const meta: RetypeMeta = { cellId: id, type: was };
     if (was === 'code' && type !== 'code') {
@@ -178,6 +180,7 @@ export function retypeCell(
     if (restore.executionCount !== undefined && type === 'code')
       clone.set('execution_count', restore.executionCount);
     if (restore.attachments !== undefined && type !== 'code') clone.set('attachments', restore.attachments);
+    return meta;
   });
 }
 

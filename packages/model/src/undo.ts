@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { indexOfCell, readCell } from './cells.js';
+import { indexOfCell } from './cells.js';
 import { keepMoveHistory } from './lineage.js';
 import {
   isMoveTransaction,
@@ -10,7 +10,7 @@ import {
   retypeMetaOf,
 } from './move.js';
 import type { NotebookOrigin } from './origin.js';
-import { cellIdOf, cellsOf, metaOf } from './ydoc.js';
+import { cellIdOf, cellsOf, cellTypeOf, metaOf } from './ydoc.js';
 
 // A move step says where to put the cell back: after the cell it followed
 // (`after`, null for the top), so that cells others inserted or deleted above
@@ -103,30 +103,18 @@ export function createUndoManager(
     replaying = true;
     try {
       if (step.kind === 'retype') {
-        if (indexOfCell(doc, step.cellId) < 0) return null;
-        const now = readCell(doc, step.cellId);
-        if (now.cell_type === step.type) return null;
-        const reverse: { kind: 'retype' } & RetypeMeta = {
-          kind: 'retype',
-          cellId: step.cellId,
-          type: now.cell_type,
-        };
-        if (now.cell_type === 'code' && step.type !== 'code') {
-          reverse.outputs = now.outputs ?? [];
-          reverse.executionCount = now.execution_count ?? null;
-        }
-        if (now.cell_type !== 'code' && step.type === 'code' && now.attachments !== undefined) {
-          reverse.attachments = now.attachments;
-        }
+        const index = indexOfCell(doc, step.cellId);
+        if (index < 0 || cellTypeOf(cellsOf(doc).get(index)) === step.type) return null;
         const { outputs, executionCount, attachments } = step;
-        retypeCell(
+        // What this change drops is what its reverse puts back.
+        const dropped = retypeCell(
           doc,
           step.cellId,
           step.type,
           { origin, role: 'teacher' },
           { outputs, executionCount, attachments },
         );
-        return reverse;
+        return dropped ? { kind: 'retype', ...dropped } : null;
       }
       if (step.kind === 'move') {
         const cells = cellsOf(doc);
