@@ -97,7 +97,8 @@ export class ExecutionService {
     } finally {
       held.pending--;
       // Runs that started no kernel (skipped, cancelled) give their place back.
-      if (held.pending === 0 && !held.gateway.live && this.rooms.get(name) === held) this.budget.release(name);
+      if (held.pending === 0 && !held.gateway.live && this.rooms.get(name) === held)
+        this.budget.release(name);
     }
   }
 

@@ -29,7 +29,14 @@ const graded = {
       metadata: {
         editable: false,
         deletable: false,
-        nbgrader: { grade: true, grade_id: 'test', locked: true, points: 2, solution: false, schema_version: 3 },
+        nbgrader: {
+          grade: true,
+          grade_id: 'test',
+          locked: true,
+          points: 2,
+          solution: false,
+          schema_version: 3,
+        },
       },
       execution_count: null,
       source: 'assert f(2) == 4',
@@ -45,13 +52,23 @@ describe('classroom: hand-ins say whose outputs they hold', () => {
     const ada = await joinActivity(http, { code: act.code, name: 'Ada' });
     const pupil = await open(ws, ada.copy.room, ada.token);
     // The pupil claims the locked test passed: outputs and a count written from her page.
-    appendOutput(pupil.doc, 'test', { output_type: 'stream', name: 'stdout', text: 'All tests passed ✓\n' }, {
-      kind: 'local',
-    });
+    appendOutput(
+      pupil.doc,
+      'test',
+      { output_type: 'stream', name: 'stdout', text: 'All tests passed ✓\n' },
+      {
+        kind: 'local',
+      },
+    );
     setExecutionCount(pupil.doc, 'test', 7, { kind: 'local' });
     typeIn(pupil, 'answer', 'def f(x): return 0');
     await waitForRoom(server, ada.copy.room, (d) => sourceIn(d, 'answer') !== '', 'the answer');
-    await waitForRoom(server, ada.copy.room, (d) => readOutputs(d, 'test').length === 1, 'the claimed output');
+    await waitForRoom(
+      server,
+      ada.copy.room,
+      (d) => readOutputs(d, 'test').length === 1,
+      'the claimed output',
+    );
     const handed = await call(http, 'POST', `/api/activities/${act.id}/copies/${ada.copy.id}/handin`, {
       token: ada.token,
     });

@@ -37,9 +37,14 @@ describe('classroom: names at join', () => {
     for (const name of impostors) {
       const reply = await join(http, act.code, name);
       expect(reply.status, name).toBe(409);
-      expect(reply.body).toEqual({ code: 'name-reserved', error: 'Ce nom est celui de l’enseignant : choisissez le vôtre.' });
+      expect(reply.body).toEqual({
+        code: 'name-reserved',
+        error: 'Ce nom est celui de l’enseignant : choisissez le vôtre.',
+      });
     }
-    expect((await join(http, act.code, 'Teacher', 'en')).body.error).toBe('This is the teacher’s name: choose your own.');
+    expect((await join(http, act.code, 'Teacher', 'en')).body.error).toBe(
+      'This is the teacher’s name: choose your own.',
+    );
     // Refused joins created nothing.
     const rows = await call(http, 'GET', `/api/activities/${act.id}/copies`, { token: teacher });
     expect(rows.body.copies).toHaveLength(0);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { call, createActivity, joinActivity, lesson, open, openEvents, typeIn } from './classroom-fixtures.js';
+import {
+  call,
+  createActivity,
+  joinActivity,
+  lesson,
+  open,
+  openEvents,
+  typeIn,
+} from './classroom-fixtures.js';
 import { connect, rawClient, secret, startServer, token, waitFor } from './helpers.js';
 
 // The "Also" line of issue 13: a teacher token lives 180 days in the
@@ -32,12 +40,20 @@ describe('classroom: revoking the teacher’s old links', () => {
     const pupil = await open(ws, ada.copy.room, ada.token);
 
     // A pupil may not revoke.
-    expect((await call(http, 'POST', `/api/activities/${act.id}/revoke`, { token: ada.token })).status).toBe(403);
+    expect((await call(http, 'POST', `/api/activities/${act.id}/revoke`, { token: ada.token })).status).toBe(
+      403,
+    );
     const revoked = await call(http, 'POST', `/api/activities/${act.id}/revoke`, { token: old });
     expect(revoked.status).toBe(200);
     const fresh = revoked.body.teacherToken;
     expect(revoked.body.teacherPath).toBe(`/a/${act.id}`);
-    expect(claimsOf(fresh)).toMatchObject({ act: act.id, gen: 1, role: 'teacher', name: 'Mme Curie', sub: 'curie' });
+    expect(claimsOf(fresh)).toMatchObject({
+      act: act.id,
+      gen: 1,
+      role: 'teacher',
+      name: 'Mme Curie',
+      sub: 'curie',
+    });
 
     await waitFor(
       () => template.closes.some((c) => c.code === 4401) && inCopy.closes.some((c) => c.code === 4401),
@@ -55,9 +71,9 @@ describe('classroom: revoking the teacher’s old links', () => {
       code: 'token-revoked',
       error: 'Ce lien a été révoqué par l’enseignant : utilisez le nouveau lien.',
     });
-    expect((await call(http, 'GET', `/api/activities/${act.id}`, { token: old, lang: 'en' })).body.error).toBe(
-      'This link was revoked by the teacher: use the new link.',
-    );
+    expect(
+      (await call(http, 'GET', `/api/activities/${act.id}`, { token: old, lang: 'en' })).body.error,
+    ).toBe('This link was revoked by the teacher: use the new link.');
     for (const [method, path] of [
       ['GET', `/api/activities/${act.id}/copies`],
       ['POST', `/api/activities/${act.id}/revoke`],
@@ -87,16 +103,22 @@ describe('classroom: revoking the teacher’s old links', () => {
 
     // The new link works everywhere, the pupil's token too.
     expect((await call(http, 'GET', `/api/activities/${act.id}`, { token: fresh })).status).toBe(200);
-    expect((await call(http, 'GET', `/api/activities/${act.id}/copies/${ada.copy.id}`, { token: ada.token })).status).toBe(200);
+    expect(
+      (await call(http, 'GET', `/api/activities/${act.id}/copies/${ada.copy.id}`, { token: ada.token }))
+        .status,
+    ).toBe(200);
     const teacher = await open(ws, `act-${act.id}`, fresh);
     expect(teacher.closes).toEqual([]);
 
     // Revoking again retires the second link as well; the generation survives a restart.
-    const third = (await call(http, 'POST', `/api/activities/${act.id}/revoke`, { token: fresh })).body.teacherToken;
+    const third = (await call(http, 'POST', `/api/activities/${act.id}/revoke`, { token: fresh })).body
+      .teacherToken;
     await first.close();
     const second = await startServer({ secret, dataDir: first.dataDir });
     for (const stale of [old, fresh])
-      expect((await call(second.http, 'GET', `/api/activities/${act.id}`, { token: stale })).status).toBe(401);
+      expect((await call(second.http, 'GET', `/api/activities/${act.id}`, { token: stale })).status).toBe(
+        401,
+      );
     expect((await call(second.http, 'GET', `/api/activities/${act.id}`, { token: third })).status).toBe(200);
   }, 30_000);
 
@@ -106,6 +128,8 @@ describe('classroom: revoking the teacher’s old links', () => {
     const act = await createActivity(http, { title: 'Hôte', mode: 'individual' }, host);
     expect((await call(http, 'POST', `/api/activities/${act.id}/revoke`, { token: host })).status).toBe(200);
     expect((await call(http, 'GET', `/api/activities/${act.id}`, { token: host })).status).toBe(200);
-    expect((await call(http, 'GET', `/api/activities/${act.id}`, { token: act.teacherToken })).status).toBe(401);
+    expect((await call(http, 'GET', `/api/activities/${act.id}`, { token: act.teacherToken })).status).toBe(
+      401,
+    );
   });
 });

@@ -55,7 +55,9 @@ describe('server kernels: caps overall and per activity', () => {
         'Trop de noyaux Python tournent déjà dans cette activité (1 au plus) : réessayez dans quelques minutes, ou exécutez dans le navigateur.',
     });
     // Refusals start nothing: many of them leave the counts as they are.
-    const burst = await Promise.all(Array.from({ length: 10 }, () => run(http, bob.copy.room, bob.token, 'en')));
+    const burst = await Promise.all(
+      Array.from({ length: 10 }, () => run(http, bob.copy.room, bob.token, 'en')),
+    );
     expect(burst.every((r) => r.status === 429)).toBe(true);
     expect(burst[0]?.body.error).toBe(
       'Too many Python kernels are already running in this activity (at most 1): try again in a few minutes, or run in the browser.',

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError, readBody } from '../http-util.js';
-import type { ActivityState } from './classroom.js';
 import { maxCopiesField } from './caps.js';
+import type { ActivityState } from './classroom.js';
 import { badRequest, type Lang } from './i18n.js';
 import { type CopyState, copyStates } from './records.js';
 

@@ -38,7 +38,6 @@ export const assertRoomFor = (
   activity: ActivityRecord,
   copies: ReadonlyMap<string, CopyRecord>,
 ): void => {
-  const used =
-    activity.mode === 'class' ? (copies.get('class')?.members.length ?? 0) : copies.size;
+  const used = activity.mode === 'class' ? (copies.get('class')?.members.length ?? 0) : copies.size;
   if (used >= maxCopiesOf(activity)) throw classroomError(lang, 'activity-full');
 };

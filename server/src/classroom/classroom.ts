@@ -1,9 +1,9 @@
 import { importIpynb, NotebookFormatError, newCellId } from '@candyce/model';
 import * as Y from 'yjs';
 import type { Authenticator, Identity } from '../auth.js';
+import { TokenRevoked } from '../close-codes.js';
 import type { RoomHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
-import { TokenRevoked } from '../close-codes.js';
 import type { Room } from '../room.js';
 import type { RoomManager } from '../rooms.js';
 import { deadlinePassed, readOnlyReason } from './access.js';
@@ -240,7 +240,13 @@ export class Classroom {
   /** Changes an activity's title, deadline, lock or joining, and tells every open page. */
   async update(
     state: ActivityState,
-    patch: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean; maxCopies?: number },
+    patch: {
+      title?: string;
+      deadline?: string | null;
+      locked?: boolean;
+      joinOpen?: boolean;
+      maxCopies?: number;
+    },
   ): Promise<ActivityRecord> {
     return this.turns.run(state.record.id, async () => {
       const before = { ...state.record };
@@ -286,7 +292,8 @@ export class Classroom {
     return this.turns.run(record.id, async () => {
       const activity = { id: record.id, title: record.title, mode: record.mode, deadline: record.deadline };
       // In the turn: the names taken are those of the pupils who joined before.
-      if (anonymous) pupil = { ...pupil, name: joinName(lang, pupil.name, record.teacherName, this.names(state)) };
+      if (anonymous)
+        pupil = { ...pupil, name: joinName(lang, pupil.name, record.teacherName, this.names(state)) };
       if (record.mode === 'demo') {
         const token = await this.minter.viewer(record.id, pupil.id, pupil.name);
         return { activity, pupil, copy: { id: null, room: templateRoom(record.id) }, token };

@@ -27,7 +27,11 @@ export interface RemovalContext {
  * (a pupil's stream ends). Records go first: a removal that fails half-way
  * leaves a room nobody can reach, never a copy without its room.
  */
-export const removeCopy = async (ctx: RemovalContext, state: ActivityState, copy: CopyRecord): Promise<void> => {
+export const removeCopy = async (
+  ctx: RemovalContext,
+  state: ActivityState,
+  copy: CopyRecord,
+): Promise<void> => {
   await ctx.store.deleteCopy(copy);
   ctx.live.forget(copy);
   state.copies.delete(copy.id);

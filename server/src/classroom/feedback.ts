@@ -3,8 +3,8 @@ import type { Identity } from '../auth.js';
 import type { RoomManager } from '../rooms.js';
 import type { ActivityState } from './classroom.js';
 import type { EventHub } from './events.js';
-import { classroomError, type Lang } from './i18n.js';
 import { outputsNotice } from './handin-notice.js';
+import { classroomError, type Lang } from './i18n.js';
 import { newTimedId } from './ids.js';
 import type { KeyedMutex } from './mutex.js';
 import type { Comment, CopyRecord, CopyState, HandinRecord } from './records.js';
@@ -79,7 +79,12 @@ export class Feedback {
         const now = Date.now();
         const at = new Date(now).toISOString();
         const notebook = exportIpynb(room.doc) as { metadata: Record<string, unknown> };
-        notebook.metadata.candyce = { handed_in_at: at, activity: state.record.id, copy: copy.id, ...outputsNotice };
+        notebook.metadata.candyce = {
+          handed_in_at: at,
+          activity: state.record.id,
+          copy: copy.id,
+          ...outputsNotice,
+        };
         const handin: HandinRecord = { id: newTimedId(now), at, by: by.sub, notebook };
         const before = { state: copy.state, handedInAt: copy.handedInAt };
         // Set in the same tick as the export: no pupil edit slips in between.

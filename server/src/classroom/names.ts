@@ -47,7 +47,12 @@ const teacherNames = new Set(
  * another pupil of the activity already has it, so that presence and the
  * dashboard never show two people under one name.
  */
-export const joinName = (lang: Lang, name: string, teacher: string | undefined, taken: Iterable<string>): string => {
+export const joinName = (
+  lang: Lang,
+  name: string,
+  teacher: string | undefined,
+  taken: Iterable<string>,
+): string => {
   const key = nameKey(name);
   // A name of punctuation alone names nobody.
   if (key === '') throw classroomError(lang, 'name-required');

@@ -1,5 +1,13 @@
 import { readOnlyReason } from './access.js';
-import type { ActivityRecord, Comment, CopyRecord, CopyState, Member, Mode, ReadOnlyReason } from './records.js';
+import type {
+  ActivityRecord,
+  Comment,
+  CopyRecord,
+  CopyState,
+  Member,
+  Mode,
+  ReadOnlyReason,
+} from './records.js';
 
 /** A copy's row on the teacher's dashboard. */
 export interface CopyRow {
