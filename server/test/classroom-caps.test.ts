@@ -225,6 +225,15 @@ describe('classroom: the teacher removes a copy', () => {
       });
       expect(reply.status, bad).toBe(404);
     }
+    // The shared copy of a whole class stays: every pupil joins it.
+    const all = await createActivity(http, { title: 'Classe', mode: 'class' });
+    const shared = await call(http, 'DELETE', `/api/activities/${all.id}/copies/class`, {
+      token: all.teacherToken,
+      lang: 'en',
+    });
+    expect(shared.status).toBe(400);
+    expect(shared.body.error).toBe('The shared copy of a whole-class activity cannot be removed.');
+    expect((await joinActivity(http, { code: all.code, name: 'Eve' })).copy.id).toBe('class');
     const wrongMethod = await call(http, 'PUT', `/api/activities/${act.id}/copies/${bob.copy.id}`, {
       token: act.teacherToken,
     });

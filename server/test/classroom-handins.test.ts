@@ -58,9 +58,10 @@ describe('classroom: hand-ins say whose outputs they hold', () => {
       { output_type: 'stream', name: 'stdout', text: 'All tests passed ✓\n' },
       {
         kind: 'local',
+        user: 'ada',
       },
     );
-    setExecutionCount(pupil.doc, 'test', 7, { kind: 'local' });
+    setExecutionCount(pupil.doc, 'test', 7, { kind: 'local', user: 'ada' });
     typeIn(pupil, 'answer', 'def f(x): return 0');
     await waitForRoom(server, ada.copy.room, (d) => sourceIn(d, 'answer') !== '', 'the answer');
     await waitForRoom(

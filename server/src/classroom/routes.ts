@@ -220,6 +220,13 @@ const copyRoute = async (
     }
     teacherOnly();
     if (method === 'DELETE') {
+      // Every pupil of a whole-class activity joins this one copy: it stays.
+      if (state.record.mode === 'class')
+        throw badRequest(
+          lang,
+          'La copie commune d’une activité en classe entière ne peut pas être supprimée.',
+          'The shared copy of a whole-class activity cannot be removed.',
+        );
       await classroom.removeCopy(state, copy);
       json(res, 200, { id: copy.id, deleted: true });
       return;
