@@ -146,6 +146,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       if (!connection.closed) connection.close(closeCodes.ServiceRestart);
       return;
     }
+    // Revoked while the room loaded: the revocation's sweep of the members did not see this one.
+    if (classroom.revoked(identity)) {
+      rooms.release(room);
+      connection.close(closeCodes.TokenRevoked);
+      return;
+    }
     held.set(connection, room);
     connection.attach(room);
   };
