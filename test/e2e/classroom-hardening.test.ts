@@ -124,4 +124,42 @@ describe('the dashboard removes a copy', () => {
     await dashboard.locator('table.copies tbody tr').first().waitFor();
     expect(await dashboard.locator('button.remove-copy').count()).toBe(0);
   });
+
+  it('says in words when a pupil takes the teacher’s name, and focuses the name', async () => {
+    const act = await createActivity('Noms');
+    const page = await visit(stack, `/j/${act.code}`);
+    await page.locator('#join-name').fill('  enseignant ');
+    await page.getByRole('button', { name: 'Rejoindre', exact: true }).click();
+    await page.getByText('Ce nom est celui de l’enseignant·e : écrivez votre prénom.').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), poll).toBe('join-name');
+  });
+
+  it('revokes the old teacher links from the dashboard and goes on with the new one', async () => {
+    const act = await createActivity('Révocation');
+    await fetch(`${stack.http()}/api/join`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ code: act.code, name: 'Dee' }),
+    });
+    const dashboard = await visit(stack, `/a/${act.id}#token=${encodeURIComponent(act.teacherToken)}`);
+    await dashboard.locator('table.copies tbody tr').first().waitFor();
+    await dashboard.getByRole('button', { name: 'Révoquer les anciens liens' }).click();
+    const dialog = dashboard.locator('dialog.confirm');
+    await dialog.getByRole('button', { name: 'Révoquer les anciens liens' }).click();
+    await dashboard.getByText('Anciens liens révoqués.', { exact: false }).waitFor();
+    const fresh = new URLSearchParams(new URL(dashboard.url()).hash.slice(1)).get('token') ?? '';
+    expect(fresh).not.toBe('');
+    expect(fresh).not.toBe(act.teacherToken);
+    const as = (t: string) =>
+      fetch(`${stack.http()}/api/activities/${act.id}`, { headers: { authorization: `Bearer ${t}` } });
+    expect((await as(act.teacherToken)).status).toBe(401);
+    expect((await as(fresh)).status).toBe(200);
+    // The dashboard works on with the new link: it reloads, and its live events come back.
+    await dashboard.reload();
+    await dashboard.locator('table.copies tbody tr').first().waitFor();
+    await dashboard.locator('.live-state.live-live').waitFor();
+    const stored = await dashboard.evaluate(() => localStorage.getItem('candyce:teaching') ?? '');
+    expect(stored).toContain(fresh);
+    expect(stored).not.toContain(act.teacherToken);
+  });
 });

@@ -75,6 +75,9 @@ export const fr = {
   'join.error.name-too-long': 'Ce prénom est trop long : 60 caractères au plus.',
   'join.error.unknown-pair-code': 'Ce code de binôme n’existe pas. Vérifiez-le auprès de votre binôme.',
   'join.error.pair-full': 'Ce binôme est déjà complet (deux élèves). Demandez à votre enseignant·e.',
+  'join.error.name-reserved': 'Ce nom est celui de l’enseignant·e : écrivez votre prénom.',
+  'join.error.activity-full':
+    'Cette activité est complète : demandez à votre enseignant·e d’ouvrir des places.',
   'join.error.too-many-attempts':
     'Trop de codes erronés depuis cette connexion : attendez une minute, puis réessayez.',
   'error.network': 'Le serveur ne répond pas. Vérifiez la connexion puis réessayez.',
@@ -274,6 +277,8 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'join.error.name-too-long': 'This name is too long: 60 characters at most.',
   'join.error.unknown-pair-code': 'This pair code does not exist. Check it with your partner.',
   'join.error.pair-full': 'This pair is already full (two pupils). Ask your teacher.',
+  'join.error.name-reserved': 'This is the teacher’s name: write your own first name.',
+  'join.error.activity-full': 'This activity is full: ask your teacher to open more places.',
   'join.error.too-many-attempts': 'Too many wrong codes from this connection: wait a minute, then try again.',
   'error.network': 'The server does not answer. Check the connection, then try again.',
   'error.unauthorized': 'This link is no longer valid (token missing or expired). Ask for a new one.',
