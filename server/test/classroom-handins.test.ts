@@ -1,6 +1,7 @@
 import { appendOutput, readOutputs, setExecutionCount } from '@candyce/model';
 import { describe, expect, it } from 'vitest';
 import { nbformatSchema, schemaErrors } from '../../packages/model/test/helpers/ipynb.js';
+import { withOutputsNotice } from '../src/classroom/handin-notice.js';
 import {
   call,
   createActivity,
@@ -91,6 +92,23 @@ describe('classroom: hand-ins say whose outputs they hold', () => {
       expect(download.body.cells[1].execution_count).toBe(7);
       expect(validate(download.body), schemaErrors(validate)).toBe(true);
     }
+  });
+
+  it('adds the notice to a hand-in stored before it existed, without changing the stored one', () => {
+    const stored = { cells: [], metadata: { candyce: { handed_in_at: 'x', activity: 'a', copy: 'c' } } };
+    const served = withOutputsNotice(stored) as typeof stored;
+    expect(served.metadata.candyce).toEqual({
+      handed_in_at: 'x',
+      activity: 'a',
+      copy: 'c',
+      outputs_written_by: 'pupil',
+    });
+    expect(stored.metadata.candyce).not.toHaveProperty('outputs_written_by');
+    // Already there, or not a hand-in's shape: as it is.
+    const current = { metadata: { candyce: { outputs_written_by: 'pupil' } } };
+    expect(withOutputsNotice(current)).toBe(current);
+    for (const odd of [null, 'text', { metadata: null }, { metadata: { candyce: 3 } }])
+      expect(withOutputsNotice(odd)).toBe(odd);
   });
 });
 
