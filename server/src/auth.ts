@@ -21,6 +21,8 @@ export interface Identity {
   readonly act?: string;
   /** Copy id (`copy` claim) of a pupil's token minted by the classroom, if any. */
   readonly copy?: string;
+  /** Generation (`gen` claim) of a teacher token minted by the classroom, if any (see classroom/revocation.ts). */
+  readonly gen?: number;
 }
 
 /** Thrown when a token is missing or invalid (401) or does not grant what is asked (403). */
@@ -92,7 +94,7 @@ const verify = async (token: string, key: Uint8Array): Promise<Identity> => {
     if (err instanceof errors.JWTExpired) throw new AuthError(401, 'Unauthorized: token expired');
     throw new AuthError(401, 'Unauthorized: invalid token');
   }
-  const { sub, name, role, rooms, exp, act, copy } = payload;
+  const { sub, name, role, rooms, exp, act, copy, gen } = payload;
   if (typeof sub !== 'string' || sub === '') throw new AuthError(401, 'Unauthorized: token has no sub');
   if (typeof name !== 'string') throw new AuthError(401, 'Unauthorized: token has no name');
   if (typeof role !== 'string' || !roles.has(role))
@@ -107,6 +109,7 @@ const verify = async (token: string, key: Uint8Array): Promise<Identity> => {
     expiresAt: typeof exp === 'number' ? exp * 1000 : null,
     ...(typeof act === 'string' ? { act } : {}),
     ...(typeof copy === 'string' ? { copy } : {}),
+    ...(typeof gen === 'number' && Number.isSafeInteger(gen) ? { gen } : {}),
   };
 };
 

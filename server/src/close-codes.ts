@@ -17,6 +17,11 @@ export const InvalidRoomName: CloseCode = { code: 4400, reason: 'Invalid room na
 export const Unauthorized: CloseCode = { code: 4401, reason: 'Unauthorized' };
 /** The token expired while the connection was open. */
 export const TokenExpired: CloseCode = { code: 4401, reason: 'Token expired' };
+/** The teacher revoked the links of the activity (a teacher token of an older generation). */
+export const TokenRevoked: CloseCode = {
+  code: 4401,
+  reason: 'Token revoked: the teacher issued a new link',
+};
 /** The token is valid but does not grant this room. */
 export const Forbidden: CloseCode = { code: 4403, reason: 'Forbidden: this room is not in your token' };
 /** The client holds history of a deleted epoch of this room (offline copy of a deleted notebook). */

@@ -8,6 +8,13 @@ import {
   lazyKernel,
 } from '@candyce/kernels';
 import type * as Y from 'yjs';
+import {
+  defaultMaxKernels,
+  defaultMaxKernelsPerActivity,
+  KernelBudget,
+  type WatchedGateway,
+  watchGateway,
+} from './kernel-budget.js';
 import type { Logger } from './logger.js';
 
 /** Options of server-side execution. */
@@ -16,10 +23,17 @@ export interface ExecutionOptions {
   gateway: KernelGateway;
   /** Milliseconds without a run after which a room's kernel is shut down. Default 30 minutes. */
   idleShutdownMs?: number;
+  /** Kernels that may run at once on the server (`CANDYCE_MAX_KERNELS`). Default 40. */
+  maxKernels?: number;
+  /** Kernels that may run at once in one activity's rooms (`CANDYCE_MAX_KERNELS_PER_ACTIVITY`). Default 36. */
+  maxKernelsPerActivity?: number;
 }
 
 interface RoomKernel {
   doc: Y.Doc;
+  gateway: WatchedGateway;
+  /** Runs asked for and not yet ended. */
+  pending: number;
   kernel: KernelSession;
   queue: ExecutionQueue;
 }
@@ -33,32 +47,59 @@ interface RoomKernel {
  */
 export class ExecutionService {
   private readonly rooms = new Map<string, RoomKernel>();
+  /** The places of running kernels, overall and per activity. */
+  readonly budget: KernelBudget;
 
   constructor(
     private readonly options: ExecutionOptions,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.budget = new KernelBudget(
+      options.maxKernels ?? defaultMaxKernels,
+      options.maxKernelsPerActivity ?? defaultMaxKernelsPerActivity,
+    );
+  }
 
-  /** Runs the code cell `cellId` of the room `name` whose document is `doc`; resolves when it has ended. */
-  run(name: string, doc: Y.Doc, cellId: string): Promise<CellRun> {
+  /**
+   * Runs the code cell `cellId` of the room `name` whose document is `doc`;
+   * resolves when it has ended. Rejects with a `KernelBudgetFull` (before
+   * anything runs) when the room has no kernel and no place is left for one.
+   */
+  async run(name: string, doc: Y.Doc, cellId: string): Promise<CellRun> {
     let entry = this.rooms.get(name);
     if (entry && entry.doc !== doc) {
       // The room was unloaded and loaded again: its old queue writes into a dead document.
       this.stop(name);
       entry = undefined;
     }
+    // Throws before the room gets a queue: a refused run leaves nothing behind.
+    this.budget.take(name);
     if (!entry) {
-      const kernel = lazyKernel(this.options.gateway, {
+      // A kernel of a room stopped before (unloaded, deleted) gives back no place of its successor.
+      const gateway = watchGateway(this.options.gateway, () => {
+        if (this.rooms.get(name) === created) this.budget.release(name);
+      });
+      const kernel = lazyKernel(gateway, {
         kernelName: kernelNameOf(doc),
         idleShutdownMs: this.options.idleShutdownMs ?? 30 * 60 * 1000,
       });
-      entry = { doc, kernel, queue: createExecutionQueue(doc, kernel, { stopOnError: false }) };
+      const queue = createExecutionQueue(doc, kernel, { stopOnError: false });
+      const created: RoomKernel = { doc, gateway, pending: 0, kernel, queue };
+      entry = created;
       this.rooms.set(name, entry);
       this.logger.info({ room: name, kernel: kernelNameOf(doc) }, 'server kernel prepared for the room');
     }
-    return entry.queue
-      .run(cellId)
-      .then((runs) => runs[0] ?? { cellId, status: 'skipped', executionCount: null });
+    const held = entry;
+    held.pending++;
+    try {
+      const runs = await held.queue.run(cellId);
+      return runs[0] ?? { cellId, status: 'skipped', executionCount: null };
+    } finally {
+      held.pending--;
+      // Runs that started no kernel (skipped, cancelled) give their place back.
+      if (held.pending === 0 && !held.gateway.live && this.rooms.get(name) === held)
+        this.budget.release(name);
+    }
   }
 
   /** Cancels the queued runs of the room `name` and interrupts the running one; false when it has no kernel. */
@@ -72,6 +113,7 @@ export class ExecutionService {
   /** Cancels queued runs and shuts down the kernel of the room `name` (room deleted or unloaded). */
   stop(name: string): void {
     const entry = this.rooms.get(name);
+    this.budget.release(name);
     if (!entry) return;
     this.rooms.delete(name);
     entry.queue.dispose();
@@ -84,6 +126,7 @@ export class ExecutionService {
   async close(): Promise<void> {
     const entries = [...this.rooms.entries()];
     this.rooms.clear();
+    for (const [name] of entries) this.budget.release(name);
     await Promise.all(
       entries.map(([name, entry]) => {
         entry.queue.dispose();

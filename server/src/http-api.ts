@@ -13,6 +13,7 @@ import { RoomDeleted } from './close-codes.js';
 import type { Limits } from './config.js';
 import type { ExecutionService } from './execution.js';
 import { bearer, HttpError, json, readBody } from './http-util.js';
+import { kernelBudgetError } from './kernel-budget.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Room } from './room.js';
@@ -187,7 +188,9 @@ const executeCell = async (
     if (!cell) throw new HttpError(404, `No cell with id ${JSON.stringify(cellId)} in ${name}`);
     if (cellTypeOf(cell) !== 'code')
       throw new HttpError(400, `Cell ${cellId} is a ${cellTypeOf(cell)} cell, not code`);
-    const run = await ctx.execution.run(name, room.doc, cellId);
+    const run = await ctx.execution.run(name, room.doc, cellId).catch((err: unknown) => {
+      throw kernelBudgetError(req, err) ?? err;
+    });
     json(res, 200, { cell_id: cellId, status: run.status, execution_count: run.executionCount });
   } finally {
     ctx.rooms.release(room);

@@ -29,6 +29,8 @@ const main = async (): Promise<void> => {
           execution: {
             gateway: jupyterGateway({ url: jupyterUrl, token: process.env.JUPYTER_TOKEN || undefined }),
             idleShutdownMs: Number(process.env.KERNEL_IDLE_SHUTDOWN_MS) || undefined,
+            maxKernels: Number(process.env.CANDYCE_MAX_KERNELS) || undefined,
+            maxKernelsPerActivity: Number(process.env.CANDYCE_MAX_KERNELS_PER_ACTIVITY) || undefined,
           },
         }
       : {}),

@@ -6,6 +6,7 @@ import { AuthError, type Authenticator, canAccessRoom, createAuthenticator } fro
 import { AttemptLimiter } from './classroom/attempts.js';
 import { Classroom } from './classroom/classroom.js';
 import { levelKv, memoryKv } from './classroom/kv.js';
+import { revocable } from './classroom/revocation.js';
 import { createClassroomRoutes } from './classroom/routes.js';
 import * as closeCodes from './close-codes.js';
 import { defaultLimits, defaultTimings, type Limits, type Timings } from './config.js';
@@ -76,7 +77,10 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const metrics = createMetrics(options.processMetrics ?? false);
   const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
-  const auth: Authenticator = createAuthenticator(options.secret);
+  // Every token is also checked against the classroom's revoked teacher links.
+  const auth: Authenticator = revocable(createAuthenticator(options.secret), (identity) =>
+    classroom.revoked(identity),
+  );
   // The classroom keeps its records beside the rooms, in the same LevelDB.
   const classroom: Classroom = new Classroom({
     rooms: (): RoomManager => rooms,
@@ -84,6 +88,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     auth,
     ...(options.secret ? { secret: options.secret } : {}),
     logger,
+    ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
   });
   const rooms: RoomManager = new RoomManager({ store, timings, metrics, logger, hooks: classroom.hooks });
   const connections = new Set<Connection>();
@@ -139,6 +144,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     if (connection.closed || room.closing) {
       rooms.release(room);
       if (!connection.closed) connection.close(closeCodes.ServiceRestart);
+      return;
+    }
+    // Revoked while the room loaded: the revocation's sweep of the members did not see this one.
+    if (classroom.revoked(identity)) {
+      rooms.release(room);
+      connection.close(closeCodes.TokenRevoked);
       return;
     }
     held.set(connection, room);

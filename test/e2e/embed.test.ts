@@ -128,7 +128,7 @@ describe('embedding through the capytale-player contract', () => {
       /simple-content\(json\).*mode.*theme.*workflow/,
     );
     // The player filled the pupil's new room with the host's content, on the Candyce server.
-    const room = 'emb-suites-alice';
+    const room = 'emb.suites.alice';
     const stored = await roomNotebook(room);
     expect(sourceOf(stored, 'code')).toBe('u = 1');
     await frame.locator('candyce-notebook .status[data-status="online"]').waitFor();
@@ -181,7 +181,7 @@ describe('embedding through the capytale-player contract', () => {
     expect(seen.cells).toHaveLength(1);
     expect(sourceOf(seen, seen.cells[0]!.id)).toBe('a = 42');
     // Nor did anything reach the room.
-    const nb = await roomNotebook('emb-vue');
+    const nb = await roomNotebook('emb.vue');
     expect(nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source))).toEqual(['a = 42']);
     await teacher.context().close();
     await visitor.context().close();
@@ -273,7 +273,7 @@ describe('the contract when things go wrong or start over', () => {
     await expect.poll(() => frame.locator('#player-error').textContent(), poll).toContain('cells');
     expect(await frame.locator('candyce-notebook').count()).toBe(0);
     // Nothing reached the room (the server's refused PUT may leave it behind, empty).
-    const room = await roomNotebook('emb-casse').catch(() => ({ cells: [] }));
+    const room = await roomNotebook('emb.casse').catch(() => ({ cells: [] }));
     expect(room.cells).toEqual([]);
     await page.context().close();
   });
@@ -286,7 +286,7 @@ describe('the contract when things go wrong or start over', () => {
     await expect.poll(() => frame.locator('#player-status').textContent(), poll).toContain('Aperçu');
     expect(sourceOf(await playerNotebook(frame), 'code')).toBe('u = 1');
     await frame.locator('candyce-notebook[readonly]').waitFor();
-    await expect(roomNotebook('emb-apercu')).rejects.toThrow('404');
+    await expect(roomNotebook('emb.apercu')).rejects.toThrow('404');
     await page.context().close();
   });
 

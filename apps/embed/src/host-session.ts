@@ -30,9 +30,24 @@ export interface HostSession {
 const idPattern = /^[A-Za-z0-9_-]{1,40}$/;
 
 /**
- * Returns the session of `visit`: the template room `emb-<activity>` for
+ * Room names are parts joined with `.`, a character room names allow and ids
+ * never hold: `emb.<activity>` and `emb.<activity>.<pupil>`. With `-`, which
+ * ids may hold, the copy of pupil `1` in activity `math` and the template of
+ * activity `math-1` were the same room `emb-math-1`.
+ */
+const separator = '.';
+
+/** The template room of an activity of the example host. */
+export const templateRoomOf = (activity: string): string => ['emb', activity].join(separator);
+
+/** The room of a pupil's copy of an activity of the example host. */
+export const copyRoomOf = (activity: string, pupil: string): string =>
+  ['emb', activity, pupil].join(separator);
+
+/**
+ * Returns the session of `visit`: the template room `emb.<activity>` for
  * `create` (a teacher token) and `view` (a viewer token), the pupil's copy
- * `emb-<activity>-<pupil>` for `assignment` (a student token, a viewer one
+ * `emb.<activity>.<pupil>` for `assignment` (a student token, a viewer one
  * once the copy is finished or corrected, so the server refuses any change)
  * and `review` (a teacher token). Tokens open that one room only. Throws a
  * RangeError naming the value when an id is not of the allowed form.
@@ -44,7 +59,7 @@ export const sessionOf = (visit: HostVisit): HostSession => {
     );
   }
   const name = visit.name.trim().slice(0, 60) || 'Anonyme';
-  const template = `emb-${visit.activity}`;
+  const template = templateRoomOf(visit.activity);
   if (visit.mode === 'create' || visit.mode === 'view') {
     return {
       room: template,
@@ -62,7 +77,7 @@ export const sessionOf = (visit: HostVisit): HostSession => {
   if (!idPattern.test(pupil)) {
     throw new RangeError(`Pupil id ${JSON.stringify(pupil)} must be 1 to 40 letters, digits, - or _`);
   }
-  const room = `${template}-${pupil}`;
+  const room = copyRoomOf(visit.activity, pupil);
   const handedIn = visit.mode === 'assignment' && (visit.workflow ?? 'current') !== 'current';
   return {
     room,

@@ -52,13 +52,13 @@ describe('the example host server', () => {
     const response = await post({ activity: 'suites', mode: 'assignment', pupil: 'alice', name: 'Alice' });
     expect(response.status).toBe(200);
     const session = (await response.json()) as { room: string; token: string; playerUrl: string };
-    expect(session.room).toBe('emb-suites-alice');
+    expect(session.room).toBe('emb.suites.alice');
     const url = new URL(session.playerUrl);
     expect(url.origin + url.pathname + url.search).toBe('https://candyce.example/embed/player.html');
     const params = readPlayerParams(url.hash);
-    expect(params).toMatchObject({ room: 'emb-suites-alice', token: session.token, lang: 'fr' });
+    expect(params).toMatchObject({ room: 'emb.suites.alice', token: session.token, lang: 'fr' });
     const identity = await createAuthenticator(secret).authenticate(params.token);
-    expect(identity).toMatchObject({ name: 'Alice', role: 'student', rooms: ['emb-suites-alice'] });
+    expect(identity).toMatchObject({ name: 'Alice', role: 'student', rooms: ['emb.suites.alice'] });
   });
 
   it('answers a bad visit with a 400 that says what is wrong', async () => {

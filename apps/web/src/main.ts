@@ -8,15 +8,8 @@ import { type WebMessageKey, webText } from './catalogue.js';
 import { isJoinCode, normalizeCode, parseActivityRoom } from './classroom/format.js';
 import { classroomMemory } from './classroom/memory.js';
 import { prefs } from './prefs.js';
-import {
-  dashboardPath,
-  isRoomName,
-  joinPath,
-  notebookPath,
-  routeOf,
-  syncUrlOf,
-  withToken,
-} from './routes.js';
+import { dashboardPath, isRoomName, joinPath, notebookPath, routeOf, withToken } from './routes.js';
+import { allowedSyncServers, syncServerFor } from './sync-server.js';
 
 // The classroom web app: the home page (open a room by name, create an
 // activity, join one with a code), the join page (/j/<CODE>), the teacher's
@@ -166,6 +159,11 @@ const notebook = (room: string) => {
   const place = parseActivityRoom(room);
   const kept = !token && place ? classroomMemory().pupil(place.activityId) : null;
   const access = kept?.room === room ? kept.token : token;
+  // A kept token goes to this page's server (or an allowed one), whatever server the link names.
+  const server = syncServerFor(params.get('server'), location, {
+    tokenKept: access !== token,
+    allowed: allowedSyncServers(),
+  });
   if (access && readTokenClaims(access).act && place) {
     return html`${header()}
       <main class="notebook-page activity-page">
@@ -173,7 +171,7 @@ const notebook = (room: string) => {
           lang=${lang}
           room=${room}
           token=${access}
-          server=${params.get('server') ?? syncUrlOf(location)}
+          server=${server}
           kernel=${params.get('kernel') ?? 'pyodide'}
           follow=${params.get('follow') ?? ''}
         ></candyce-activity-notebook>
@@ -204,7 +202,7 @@ const notebook = (room: string) => {
     <main class="notebook-page">
       <h1 class="visually-hidden">${room}</h1>
       <candyce-notebook
-        server=${params.get('server') ?? syncUrlOf(location)}
+        server=${server}
         room=${room}
         token=${token}
         kernel=${params.get('kernel') ?? 'pyodide'}

@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { HttpError, readBody } from '../http-util.js';
+import { maxCopiesField } from './caps.js';
 import type { ActivityState } from './classroom.js';
 import { badRequest, type Lang } from './i18n.js';
 import { type CopyState, copyStates } from './records.js';
@@ -104,7 +105,13 @@ const booleanOf = (lang: Lang, body: Body, key: string): boolean | undefined => 
 
 /** The changes of `PATCH /api/activities/<id>`. */
 export const activityPatch = (lang: Lang, body: Body) => {
-  const patch: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean } = {};
+  const patch: {
+    title?: string;
+    deadline?: string | null;
+    locked?: boolean;
+    joinOpen?: boolean;
+    maxCopies?: number;
+  } = {};
   if (body.title !== undefined) patch.title = requiredString(lang, body, 'title', maxTitleLength);
   const deadline = deadlineOf(lang, body);
   if (deadline !== undefined) patch.deadline = deadline;
@@ -112,6 +119,8 @@ export const activityPatch = (lang: Lang, body: Body) => {
   if (locked !== undefined) patch.locked = locked;
   const joinOpen = booleanOf(lang, body, 'joinOpen');
   if (joinOpen !== undefined) patch.joinOpen = joinOpen;
+  const maxCopies = maxCopiesField(lang, body);
+  if (maxCopies !== undefined) patch.maxCopies = maxCopies;
   return patch;
 };
 

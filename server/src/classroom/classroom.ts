@@ -1,11 +1,14 @@
 import { importIpynb, NotebookFormatError, newCellId } from '@candyce/model';
 import * as Y from 'yjs';
 import type { Authenticator, Identity } from '../auth.js';
+import { TokenRevoked } from '../close-codes.js';
 import type { RoomHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import type { Room } from '../room.js';
 import type { RoomManager } from '../rooms.js';
 import { deadlinePassed, readOnlyReason } from './access.js';
+import { assertRoomFor } from './caps.js';
+import { removeCopy } from './copy-removal.js';
 import { gradesCsv } from './csv.js';
 import { EventHub } from './events.js';
 import { Feedback } from './feedback.js';
@@ -26,8 +29,9 @@ import {
 import type { ClassroomKv } from './kv.js';
 import { LiveCopies } from './live.js';
 import { KeyedMutex } from './mutex.js';
-import { pupilName, teacherName } from './names.js';
+import { joinName, pupilName, teacherName } from './names.js';
 import type { ActivityRecord, CopyRecord, Member, Mode } from './records.js';
+import { isRevoked, tokenGenOf } from './revocation.js';
 import { ActivityStore } from './store.js';
 import { createMinter, type TokenMinter } from './tokens.js';
 import { type CopyRow, type CopyStatus, copyRow, copyStatus } from './views.js';
@@ -40,6 +44,8 @@ export interface ClassroomOptions {
   /** CANDYCE_SECRET, when set; otherwise the classroom keeps a random secret in `kv`. */
   readonly secret?: string;
   readonly logger: Logger;
+  /** Stops the server kernel of a room (a removed copy's), when the server runs kernels. */
+  readonly stopKernel?: (room: string) => void;
 }
 
 /** One activity in memory: its record and its copies in creation order. */
@@ -173,7 +179,7 @@ export class Classroom {
   async create(
     lang: Lang,
     owner: Identity,
-    input: { title: string; mode: Mode; notebook?: unknown; deadline: string | null },
+    input: { title: string; mode: Mode; notebook?: unknown; deadline: string | null; maxCopies?: number },
   ): Promise<{ record: ActivityRecord; teacherToken: string }> {
     const scratch = new Y.Doc();
     try {
@@ -209,6 +215,9 @@ export class Classroom {
           joinOpen: true,
           createdAt: new Date().toISOString(),
           owner: owner.sub,
+          teacherName: owner.name || teacherName(lang),
+          tokenGen: 0,
+          ...(input.maxCopies !== undefined ? { maxCopies: input.maxCopies } : {}),
         };
         const state: ActivityState = { record, copies: new Map() };
         const copies: CopyRecord[] = [];
@@ -218,7 +227,7 @@ export class Classroom {
         await this.store.saveAll(record, copies);
         this.activities.set(id, state);
         for (const copy of copies) await this.register(state, copy);
-        const teacherToken = await this.minter.teacher(id, owner.sub, owner.name || teacherName(lang));
+        const teacherToken = await this.minter.teacher(id, owner.sub, owner.name || teacherName(lang), 0);
         this.options.logger.info({ activity: id, mode: input.mode, user: owner.sub }, 'activity created');
         return { record, teacherToken };
       });
@@ -231,7 +240,13 @@ export class Classroom {
   /** Changes an activity's title, deadline, lock or joining, and tells every open page. */
   async update(
     state: ActivityState,
-    patch: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean },
+    patch: {
+      title?: string;
+      deadline?: string | null;
+      locked?: boolean;
+      joinOpen?: boolean;
+      maxCopies?: number;
+    },
   ): Promise<ActivityRecord> {
     return this.turns.run(state.record.id, async () => {
       const before = { ...state.record };
@@ -271,19 +286,26 @@ export class Classroom {
     if (!returning && (!record.joinOpen || deadlinePassed(record)))
       throw classroomError(lang, 'code-expired');
     let pupil: Member;
+    const anonymous = !(identity?.role === 'student' && identity.name);
     if (identity?.role === 'student' && identity.name) pupil = { id: identity.sub, name: identity.name };
     else pupil = { id: newPupilId(), name: pupilName(lang, input.name) };
     return this.turns.run(record.id, async () => {
       const activity = { id: record.id, title: record.title, mode: record.mode, deadline: record.deadline };
+      // In the turn: the names taken are those of the pupils who joined before.
+      if (anonymous)
+        pupil = { ...pupil, name: joinName(lang, pupil.name, record.teacherName, this.names(state)) };
       if (record.mode === 'demo') {
         const token = await this.minter.viewer(record.id, pupil.id, pupil.name);
         return { activity, pupil, copy: { id: null, room: templateRoom(record.id) }, token };
       }
       let copy = [...state.copies.values()].find((c) => c.members.some((m) => m.id === pupil.id));
+      const joinsPartner = typeof input.pairCode === 'string' && input.pairCode.trim() !== '';
+      // A new copy, or a new pupil in the class's, needs room under the cap; a partner fills a place.
+      if (!copy && !(record.mode === 'pairs' && joinsPartner)) assertRoomFor(lang, record, state.copies);
       if (copy) pupil = copy.members.find((m) => m.id === pupil.id)!;
       else if (record.mode === 'individual') copy = await this.addCopy(state, pupil.name, null, [pupil]);
       else if (record.mode === 'class') copy = await this.addMember(state.copies.get('class')!, pupil);
-      else if (typeof input.pairCode === 'string' && input.pairCode.trim() !== '') {
+      else if (joinsPartner && typeof input.pairCode === 'string') {
         const pairCode = normaliseCode(input.pairCode);
         const partner = [...state.copies.values()].find((c) => c.pairCode === pairCode);
         if (!partner) throw classroomError(lang, 'unknown-pair-code');
@@ -302,12 +324,73 @@ export class Classroom {
   }
 
   /** Creates a copy with a pair code and no pupil yet (a pair formed by the teacher). */
-  async addPairCopy(state: ActivityState, label: string): Promise<CopyRecord> {
+  async addPairCopy(lang: Lang, state: ActivityState, label: string): Promise<CopyRecord> {
     return this.turns.run(state.record.id, async () => {
+      assertRoomFor(lang, state.record, state.copies);
       const copy = await this.addCopy(state, label, this.newPairCode(state), []);
       this.events.changed(state.record.id, copy.id);
       return copy;
     });
+  }
+
+  /** The names of every pupil of an activity. */
+  private *names(state: ActivityState): Iterable<string> {
+    for (const copy of state.copies.values()) for (const member of copy.members) yield member.name;
+  }
+
+  /**
+   * Removes a copy for good (see copy-removal.ts): its room, record and
+   * hand-ins; its pupils are disconnected and their links open nothing.
+   */
+  async removeCopy(state: ActivityState, copy: CopyRecord): Promise<void> {
+    await this.turns.run(state.record.id, async () => {
+      if (state.copies.get(copy.id) !== copy) return;
+      await removeCopy(
+        {
+          rooms: this.options.rooms(),
+          store: this.store,
+          live: this.live,
+          events: this.events,
+          logger: this.options.logger,
+          ...(this.options.stopKernel ? { stopKernel: this.options.stopKernel } : {}),
+        },
+        state,
+        copy,
+      );
+    });
+  }
+
+  /**
+   * Revokes every teacher link of an activity: its token generation moves
+   * on, so older teacher tokens are refused from now on (HTTP 401, WebSocket
+   * 4401), their open connections and dashboards are closed, and a new
+   * teacher token is minted for `by`.
+   */
+  async revokeTeacherTokens(state: ActivityState, by: Identity, lang: Lang): Promise<string> {
+    return this.turns.run(state.record.id, async () => {
+      const gen = tokenGenOf(state.record) + 1;
+      await this.store.saveActivity({ ...state.record, tokenGen: gen });
+      state.record.tokenGen = gen;
+      const name = by.name || state.record.teacherName || teacherName(lang);
+      const token = await this.minter.teacher(state.record.id, by.sub, name, gen);
+      const rooms = this.options.rooms();
+      for (const room of [templateRoom(state.record.id), ...[...state.copies.values()].map((c) => c.room)]) {
+        const loaded = await rooms.peek(room);
+        for (const member of loaded ? [...loaded.members] : []) {
+          const identity = (member as { identity?: Identity | null }).identity;
+          if (identity && isRevoked(identity, state.record)) member.close(TokenRevoked);
+        }
+      }
+      this.events.changed(state.record.id);
+      this.options.logger.info({ activity: state.record.id, gen }, 'teacher links revoked');
+      return token;
+    });
+  }
+
+  /** True when `identity` is a teacher token of an activity whose links were revoked since it was minted. */
+  revoked(identity: Identity): boolean {
+    if (identity.act === undefined) return false;
+    return isRevoked(identity, this.activities.get(identity.act)?.record ?? null);
   }
 
   private newPairCode(state: ActivityState): string {

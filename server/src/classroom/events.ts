@@ -20,6 +20,8 @@ interface Stream {
   readonly copy: string | null;
   last: string;
   lastWriteAt: number;
+  /** False once the stream's token no longer grants it (a revoked teacher link): it ends. */
+  readonly valid: () => boolean;
 }
 
 const dashboardIntervalMs = 500;
@@ -42,9 +44,10 @@ export class EventHub {
 
   /**
    * Opens an event stream on `res`: a teacher's dashboard when `copy` is
-   * null, otherwise the status of that copy. It ends when the client leaves.
+   * null, otherwise the status of that copy. It ends when the client leaves,
+   * or once `valid` answers false (checked at every event and sweep).
    */
-  open(res: ServerResponse, activity: string, copy: string | null): void {
+  open(res: ServerResponse, activity: string, copy: string | null, valid: () => boolean = () => true): void {
     res.writeHead(200, {
       'content-type': 'text/event-stream; charset=utf-8',
       'cache-control': 'no-cache, no-transform',
@@ -52,7 +55,7 @@ export class EventHub {
       connection: 'keep-alive',
     });
     res.write('retry: 2000\n\n');
-    const stream: Stream = { res, activity, copy, last: '', lastWriteAt: Date.now() };
+    const stream: Stream = { res, activity, copy, last: '', lastWriteAt: Date.now(), valid };
     this.streams.add(stream);
     res.on('close', () => this.streams.delete(stream));
     this.send(stream);
@@ -114,8 +117,9 @@ export class EventHub {
   }
 
   private send(stream: Stream): void {
-    const data =
-      stream.copy === null
+    const data = !stream.valid()
+      ? null
+      : stream.copy === null
         ? this.sources.dashboard(stream.activity)
         : this.sources.status(stream.activity, stream.copy);
     if (data === null) {

@@ -3,6 +3,7 @@ import type { Identity } from '../auth.js';
 import type { RoomManager } from '../rooms.js';
 import type { ActivityState } from './classroom.js';
 import type { EventHub } from './events.js';
+import { outputsNotice } from './handin-notice.js';
 import { classroomError, type Lang } from './i18n.js';
 import { newTimedId } from './ids.js';
 import type { KeyedMutex } from './mutex.js';
@@ -63,10 +64,13 @@ export class Feedback {
   /**
    * Hands a copy in: keeps its content as an immutable .ipynb with the time,
    * and makes the copy read-only to its pupils (state "handed-in"). A pupil
-   * cannot hand in again a copy already handed in or corrected.
+   * cannot hand in again a copy already handed in or corrected, nor the
+   * shared copy of a whole-class activity (it would freeze it for everyone:
+   * the teacher closes it).
    */
   async handIn(lang: Lang, state: ActivityState, copy: CopyRecord, by: Identity) {
     return this.ctx.turns.run(state.record.id, async () => {
+      if (by.role !== 'teacher' && state.record.mode === 'class') throw classroomError(lang, 'class-handin');
       if (by.role !== 'teacher' && copy.state !== 'in-progress') throw classroomError(lang, 'read-only');
       const rooms = this.ctx.rooms();
       const room = await rooms.acquire(copy.room);
@@ -75,7 +79,12 @@ export class Feedback {
         const now = Date.now();
         const at = new Date(now).toISOString();
         const notebook = exportIpynb(room.doc) as { metadata: Record<string, unknown> };
-        notebook.metadata.candyce = { handed_in_at: at, activity: state.record.id, copy: copy.id };
+        notebook.metadata.candyce = {
+          handed_in_at: at,
+          activity: state.record.id,
+          copy: copy.id,
+          ...outputsNotice,
+        };
         const handin: HandinRecord = { id: newTimedId(now), at, by: by.sub, notebook };
         const before = { state: copy.state, handedInAt: copy.handedInAt };
         // Set in the same tick as the export: no pupil edit slips in between.

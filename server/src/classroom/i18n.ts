@@ -46,6 +46,10 @@ export const errorStatus = {
   'bad-request': 400,
   'read-only': 409,
   'too-many-attempts': 429,
+  'activity-full': 409,
+  'name-reserved': 409,
+  'class-handin': 403,
+  'token-revoked': 401,
 } as const;
 
 /** A stable error code of the classroom API. */
@@ -91,6 +95,22 @@ const messages: Record<Exclude<ErrorCode, 'bad-request'>, Text> = {
   'too-many-attempts': {
     fr: 'Trop de codes erronés depuis cet appareil : attendez une minute avant de réessayer.',
     en: 'Too many wrong codes from this device: wait a minute before trying again.',
+  },
+  'activity-full': {
+    fr: 'Cette activité a atteint son nombre maximal de copies : demandez à votre enseignant d’en autoriser davantage.',
+    en: 'This activity has reached its largest number of copies: ask your teacher to allow more.',
+  },
+  'name-reserved': {
+    fr: 'Ce nom est celui de l’enseignant : choisissez le vôtre.',
+    en: 'This is the teacher’s name: choose your own.',
+  },
+  'class-handin': {
+    fr: 'En classe entière, la copie est commune : c’est l’enseignant qui la rend.',
+    en: 'In whole-class mode the copy is shared: the teacher hands it in.',
+  },
+  'token-revoked': {
+    fr: 'Ce lien a été révoqué par l’enseignant : utilisez le nouveau lien.',
+    en: 'This link was revoked by the teacher: use the new link.',
   },
   'read-only': {
     fr: 'Cette copie est déjà rendue : votre enseignant doit la remettre « en cours » pour la rendre à nouveau.',

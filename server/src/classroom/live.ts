@@ -19,6 +19,8 @@ const memberSub = (member: unknown): string | undefined =>
 export class LiveCopies {
   private readonly rooms = new Map<string, { room: Room; stop: () => void }>();
   private readonly dirty = new Set<CopyRecord>();
+  /** Copies removed by the teacher: a save already under way must not write them back. */
+  private readonly removed = new WeakSet<CopyRecord>();
   private timer: NodeJS.Timeout | null = null;
   private saving: Promise<void> = Promise.resolve();
 
@@ -69,6 +71,12 @@ export class LiveCopies {
     return true;
   }
 
+  /** Forgets a copy the teacher removed: its unsaved statistics are dropped, never written back. */
+  forget(copy: CopyRecord): void {
+    this.removed.add(copy);
+    this.dirty.delete(copy);
+  }
+
   /** Returns the ids (`sub`) of the identities connected to a room now. */
   online(name: string): Set<string> {
     const subs = new Set<string>();
@@ -94,11 +102,12 @@ export class LiveCopies {
       await Promise.all(
         [...byActivity].map(([activity, group]) =>
           this.inTurn(activity, async () => {
+            const kept = group.filter((copy) => !this.removed.has(copy));
             try {
-              await this.store.saveAll(null, group);
+              await this.store.saveAll(null, kept);
             } catch (err) {
               this.logger.error({ err }, 'classroom statistics could not be saved');
-              for (const copy of group) this.dirty.add(copy);
+              for (const copy of kept) this.dirty.add(copy);
             }
           }),
         ),
@@ -108,6 +117,7 @@ export class LiveCopies {
   }
 
   private markDirty(copy: CopyRecord): void {
+    if (this.removed.has(copy)) return;
     this.dirty.add(copy);
     if (this.timer) return;
     this.timer = setTimeout(() => void this.flush(), saveDelayMs);

@@ -30,6 +30,12 @@ export interface ActivityRecord {
   readonly createdAt: string;
   /** `sub` of the teacher who created it. */
   readonly owner: string;
+  /** Display name of the teacher's token (absent in records made before it was kept). */
+  readonly teacherName?: string;
+  /** Most copies the activity holds (see caps.ts); absent: the default. */
+  maxCopies?: number;
+  /** Generation of the teacher tokens: a token of an older one is revoked (see revocation.ts); absent: 0. */
+  tokenGen?: number;
 }
 
 /** A pupil of a copy. */

@@ -13,10 +13,13 @@ import {
   readJson,
   requiredString,
 } from './bodies.js';
+import { maxCopiesField, maxCopiesOf } from './caps.js';
 import type { ActivityState, Classroom } from './classroom.js';
+import { withOutputsNotice } from './handin-notice.js';
 import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
 import { copyRoom, isActivityId, templateRoom } from './ids.js';
 import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
+import { RevokedTokenError } from './revocation.js';
 
 /** What the classroom's HTTP routes need. */
 export interface RouteContext {
@@ -32,7 +35,7 @@ const maxCommentLength = 10_000;
 const copyIdPattern = /^(?:[a-z2-7]{8}|class)$/;
 const timedIdPattern = /^[0-9a-z]{13}$/;
 
-const activityPath = /^\/api\/activities\/([^/]+)(?:\/(copies|events|push|grades\.csv))?$/;
+const activityPath = /^\/api\/activities\/([^/]+)(?:\/(copies|events|push|revoke|grades\.csv))?$/;
 const copyPath =
   /^\/api\/activities\/([^/]+)\/copies\/([^/]+)(?:\/(handin|handins|comments)(?:\/([^/]+))?)?$/;
 
@@ -98,7 +101,7 @@ export const createClassroomRoutes =
           const label =
             optionalString(lang, body, 'label', maxLabelLength) ??
             (lang === 'fr' ? `Binôme ${state.copies.size + 1}` : `Pair ${state.copies.size + 1}`);
-          const copy = await classroom.addPairCopy(state, label);
+          const copy = await classroom.addPairCopy(lang, state, label);
           json(res, 201, { id: copy.id, room: copy.room, label: copy.label, pairCode: copy.pairCode });
         } else {
           const { copies, copyState } = bulkPatch(lang, state, await readJson(lang, req));
@@ -109,6 +112,12 @@ export const createClassroomRoutes =
         allow(lang, method, 'POST');
         json(res, 200, { copies: await classroom.push(state) });
         return true;
+      case 'revoke': {
+        allow(lang, method, 'POST');
+        const teacherToken = await classroom.revokeTeacherTokens(state, identity, lang);
+        json(res, 200, { teacherToken, teacherPath: `/a/${state.record.id}` });
+        return true;
+      }
       default: {
         allow(lang, method, 'GET');
         const csv = classroom.csv(state);
@@ -131,6 +140,7 @@ const activityBody = (record: ActivityRecord) => ({
   deadline: record.deadline,
   locked: record.locked,
   joinOpen: record.joinOpen,
+  maxCopies: maxCopiesOf(record),
   createdAt: record.createdAt,
   templateRoom: templateRoom(record.id),
   joinPath: `/j/${record.code}`,
@@ -153,6 +163,7 @@ const identify = async (ctx: RouteContext, lang: Lang, token: string | null): Pr
   try {
     return await ctx.auth.authenticate(token);
   } catch (err) {
+    if (err instanceof RevokedTokenError) throw classroomError(lang, 'token-revoked');
     if (err instanceof AuthError) throw classroomError(lang, 'unauthorized');
     throw err;
   }
@@ -202,12 +213,24 @@ const copyRoute = async (
     if (!teacher) throw classroomError(lang, 'forbidden');
   };
   if (sub === undefined) {
-    allow(lang, method, 'GET', 'PATCH');
+    allow(lang, method, 'GET', 'PATCH', 'DELETE');
     if (method === 'GET') {
       json(res, 200, classroom.status(state, copy));
       return;
     }
     teacherOnly();
+    if (method === 'DELETE') {
+      // Every pupil of a whole-class activity joins this one copy: it stays.
+      if (state.record.mode === 'class')
+        throw badRequest(
+          lang,
+          'La copie commune d’une activité en classe entière ne peut pas être supprimée.',
+          'The shared copy of a whole-class activity cannot be removed.',
+        );
+      await classroom.removeCopy(state, copy);
+      json(res, 200, { id: copy.id, deleted: true });
+      return;
+    }
     const patch = copyPatch(lang, await readJson(lang, req));
     await classroom.feedback.updateCopy(state, copy, patch);
     json(res, 200, classroom.status(state, copy));
@@ -226,7 +249,7 @@ const copyRoute = async (
     }
     const handin = timedIdPattern.test(item) ? await classroom.feedback.handin(copy, item) : undefined;
     if (!handin) throw classroomError(lang, 'not-found');
-    const text = JSON.stringify(handin.notebook, null, 1);
+    const text = JSON.stringify(withOutputsNotice(handin.notebook), null, 1);
     res.writeHead(200, {
       'content-type': 'application/x-ipynb+json; charset=utf-8',
       'content-disposition': `attachment; filename="${copy.room}-${handin.id}.ipynb"`,
@@ -275,11 +298,13 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
       '"notebook" must be an .ipynb notebook (a JSON object).',
     );
   const deadline = deadlineOf(lang, body);
+  const maxCopies = maxCopiesField(lang, body);
   const { record, teacherToken } = await ctx.classroom.create(lang, identity, {
     title,
     mode: mode as Mode,
     notebook,
     deadline: deadline ?? null,
+    ...(maxCopies !== undefined ? { maxCopies } : {}),
   });
   const { id, code } = record;
   json(res, 201, {
@@ -288,6 +313,7 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
     mode: record.mode,
     code,
     deadline: record.deadline,
+    maxCopies: maxCopiesOf(record),
     teacherToken,
     templateRoom: templateRoom(id),
     joinPath: `/j/${code}`,
@@ -329,7 +355,8 @@ const events = async (
   const identity = await identify(ctx, lang, query.get('token') ?? bearer(req));
   if (isTeacherOf(identity, id)) {
     teacherOf(ctx, lang, identity, id);
-    ctx.classroom.events.open(res, id, null);
+    // A dashboard opened with a link revoked later ends then.
+    ctx.classroom.events.open(res, id, null, () => !ctx.classroom.revoked(identity));
     return;
   }
   // A pupil's stream: the copy named by the `copy` parameter, else the token's (403 when not theirs).

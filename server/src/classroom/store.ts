@@ -59,6 +59,15 @@ export class ActivityStore {
     ]);
   }
 
+  /** Deletes a copy's record and every hand-in of it, in one atomic batch. */
+  async deleteCopy(copy: CopyRecord): Promise<void> {
+    const handins = await this.kv.list(handinPrefix(copy.activity, copy.id));
+    await this.kv.batch([
+      { type: 'del', key: copyKey(copy.activity, copy.id) },
+      ...handins.map(([key]) => ({ type: 'del' as const, key })),
+    ]);
+  }
+
   /** Resolves to the id and time of every hand-in of a copy, oldest first. */
   async handins(activity: string, copy: string): Promise<{ id: string; at: string }[]> {
     return (await this.kv.list(handinPrefix(activity, copy))).map(([, v]) => {

@@ -9,8 +9,8 @@ export const tokenLifetimeSeconds = 180 * 24 * 3600;
 
 /** Signs tokens with one secret. */
 export interface TokenMinter {
-  /** A teacher's token for one activity: its template and every copy. */
-  teacher(activity: string, sub: string, name: string): Promise<string>;
+  /** A teacher's token for one activity (its template and every copy), of generation `gen`. */
+  teacher(activity: string, sub: string, name: string, gen: number): Promise<string>;
   /** A pupil's token for one copy. */
   pupil(activity: string, copy: string, sub: string, name: string): Promise<string>;
   /** A demonstration viewer's token: the template, read-only. */
@@ -28,8 +28,8 @@ export const createMinter = (secret: string): TokenMinter => {
       .setExpirationTime(Math.floor(Date.now() / 1000) + tokenLifetimeSeconds)
       .sign(key);
   return {
-    teacher: (activity, sub, name) =>
-      sign({ name, role: 'teacher', rooms: [`${templateRoom(activity)}*`], act: activity }, sub),
+    teacher: (activity, sub, name, gen) =>
+      sign({ name, role: 'teacher', rooms: [`${templateRoom(activity)}*`], act: activity, gen }, sub),
     pupil: (activity, copy, sub, name) =>
       sign({ name, role: 'student', rooms: [copyRoom(activity, copy)], act: activity, copy }, sub),
     viewer: (activity, sub, name) =>

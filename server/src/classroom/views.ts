@@ -1,5 +1,13 @@
 import { readOnlyReason } from './access.js';
-import type { ActivityRecord, Comment, CopyRecord, CopyState, Member, ReadOnlyReason } from './records.js';
+import type {
+  ActivityRecord,
+  Comment,
+  CopyRecord,
+  CopyState,
+  Member,
+  Mode,
+  ReadOnlyReason,
+} from './records.js';
 
 /** A copy's row on the teacher's dashboard. */
 export interface CopyRow {
@@ -22,6 +30,8 @@ export interface CopyStatus {
   id: string;
   room: string;
   title: string;
+  /** The activity's mode: in `class` mode only the teacher hands the shared copy in. */
+  mode: Mode;
   label: string;
   members: Member[];
   /** The code a partner joins this copy with (pairs), or null. */
@@ -58,6 +68,7 @@ export const copyStatus = (activity: ActivityRecord, copy: CopyRecord): CopyStat
   id: copy.id,
   room: copy.room,
   title: activity.title,
+  mode: activity.mode,
   label: copy.label,
   members: copy.members,
   pairCode: copy.pairCode,

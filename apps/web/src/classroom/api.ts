@@ -14,6 +14,8 @@ export interface Activity {
   deadline: string | null;
   locked: boolean;
   joinOpen: boolean;
+  /** Most copies the activity holds. */
+  maxCopies?: number;
   createdAt?: string;
   templateRoom: string;
 }
@@ -78,6 +80,8 @@ export interface CopyStatus {
   room: string;
   /** The activity's title. */
   title?: string;
+  /** The activity's mode: in `class` mode only the teacher hands the shared copy in. */
+  mode?: ActivityMode;
   label?: string;
   members?: { id: string; name: string }[];
   /** The code a partner joins with (pairs), or null. */
@@ -160,13 +164,20 @@ export const classroomApi = (o: ApiOptions) => ({
     mode: ActivityMode;
     deadline: string | null;
     notebook?: unknown;
+    maxCopies?: number;
   }) => request<CreatedActivity>(o, 'POST', '/api/activities', body),
   join: (body: { code: string; name: string; pairCode?: string }) =>
     request<Joined>(o, 'POST', '/api/join', body),
   activity: (id: string) => request<Activity>(o, 'GET', act(id)),
   updateActivity: (
     id: string,
-    body: { title?: string; deadline?: string | null; locked?: boolean; joinOpen?: boolean },
+    body: {
+      title?: string;
+      deadline?: string | null;
+      locked?: boolean;
+      joinOpen?: boolean;
+      maxCopies?: number;
+    },
   ) => request<Activity>(o, 'PATCH', act(id), body),
   copies: (id: string) => request<{ copies: CopyRow[] }>(o, 'GET', `${act(id)}/copies`),
   createCopy: (id: string, label: string) =>
@@ -196,6 +207,10 @@ export const classroomApi = (o: ApiOptions) => ({
   deleteComment: (id: string, copy: string, commentId: string) =>
     request<unknown>(o, 'DELETE', `${act(id)}/copies/${enc(copy)}/comments/${enc(commentId)}`),
   push: (id: string) => request<{ copies: number }>(o, 'POST', `${act(id)}/push`),
+  /** Removes a copy for good (its room, grade, comments and hand-ins). */
+  removeCopy: (id: string, copy: string) => request<unknown>(o, 'DELETE', `${act(id)}/copies/${enc(copy)}`),
+  /** Revokes every teacher link of the activity; resolves to the new teacher token. */
+  revokeLinks: (id: string) => request<{ teacherToken: string }>(o, 'POST', `${act(id)}/revoke`),
   gradesCsv: (id: string) => request<string>(o, 'GET', `${act(id)}/grades.csv`, undefined, 'text/csv'),
 });
 

@@ -129,3 +129,15 @@ export const whoOf = (copy: {
   members: readonly { name: string }[];
   label?: string | null;
 }): string => (copy.members.length ? copy.members.map((m) => m.name).join(', ') : copy.label || copy.id);
+
+/**
+ * Reads the "most copies" field of a form: undefined when empty (the
+ * server's default), the number when it is a whole number from 1 to 500,
+ * null otherwise (the form says so).
+ */
+export const maxCopiesFromInput = (value: string): number | undefined | null => {
+  const text = value.trim();
+  if (text === '') return undefined;
+  const n = Number(text);
+  return Number.isInteger(n) && n >= 1 && n <= 500 ? n : null;
+};

@@ -242,9 +242,11 @@ export class ActivityNotebook extends PageElement {
         ${commented ? html`<p class="help comments-hint">${this.t('banner.comments', { n: String(commented) })}</p>` : nothing}
       </div>
       ${
-        status && status.state === 'in-progress' && !status.readOnly
-          ? html`<button type="button" class="primary handin" @click=${() => this.openHandIn()}>${this.t('banner.handin')}</button>`
-          : nothing
+        (status?.mode ?? this.access?.mode) === 'class'
+          ? html`<p class="help class-handin">${this.t('banner.classHandin')}</p>`
+          : status && status.state === 'in-progress' && !status.readOnly
+            ? html`<button type="button" class="primary handin" @click=${() => this.openHandIn()}>${this.t('banner.handin')}</button>`
+            : nothing
       }
       ${
         this.confirming
@@ -277,6 +279,7 @@ export class ActivityNotebook extends PageElement {
           ${status?.readOnly ? html`<span>${this.t(`banner.readonly.${status.readOnly}`)}</span>` : nothing}
         </p>
         ${this.copyId ? html`<p class="help">${this.t('banner.teacher.hint')}</p>` : nothing}
+        ${this.copyId ? html`<p class="notice outputs-notice">${this.t('banner.teacher.outputs')}</p>` : nothing}
         ${this.teacherLive.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
       </div>
       ${

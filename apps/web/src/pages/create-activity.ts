@@ -1,6 +1,6 @@
 import { html, nothing } from 'lit';
 import { classroomApi } from '../classroom/api.js';
-import { activityModes, asMode, deadlineFromInput } from '../classroom/format.js';
+import { activityModes, asMode, deadlineFromInput, maxCopiesFromInput } from '../classroom/format.js';
 import { classroomMemory } from '../classroom/memory.js';
 import { dashboardPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
@@ -53,6 +53,8 @@ export class CreateActivity extends PageElement {
     const deadline = deadlineFromInput(String(form.get('deadline') ?? ''));
     if (deadline === undefined) return this.fail(this.t('create.error.deadline'), 'act-deadline');
     const mode = asMode(form.get('mode')) ?? 'individual';
+    const maxCopies = maxCopiesFromInput(String(form.get('maxCopies') ?? ''));
+    if (maxCopies === null) return this.fail(this.t('create.error.maxCopies'), 'act-max');
     this.busy = true;
     this.error = '';
     let notebook: unknown;
@@ -72,6 +74,7 @@ export class CreateActivity extends PageElement {
         title,
         mode,
         deadline,
+        ...(maxCopies === undefined ? {} : { maxCopies }),
         ...(notebook === undefined ? {} : { notebook }),
       });
       classroomMemory().saveTeacher({
@@ -104,6 +107,10 @@ export class CreateActivity extends PageElement {
       <label for="act-deadline">${this.t('create.deadline')}</label>
       <input id="act-deadline" name="deadline" type="datetime-local" aria-describedby="act-deadline-help" />
       <p id="act-deadline-help" class="help">${this.t('create.deadline.help')}</p>
+      <label for="act-max">${this.t('create.maxCopies')}</label>
+      <input id="act-max" name="maxCopies" type="number" inputmode="numeric" min="1" max="500" step="1" value="60"
+        aria-describedby="act-max-help" />
+      <p id="act-max-help" class="help">${this.t('create.maxCopies.help')}</p>
       <label for="act-file">${this.t('create.file')}</label>
       <input id="act-file" name="notebook" type="file" accept=".ipynb,application/x-ipynb+json,application/json"
         aria-describedby="act-file-help" />

@@ -100,7 +100,7 @@ export class JoinActivity extends PageElement {
     } catch (error) {
       const code = (error as { code?: string }).code;
       const field: Field =
-        code === 'name-required' || code === 'name-too-long'
+        code === 'name-required' || code === 'name-too-long' || code === 'name-reserved'
           ? 'name'
           : code === 'unknown-pair-code' || code === 'pair-full'
             ? 'pair'

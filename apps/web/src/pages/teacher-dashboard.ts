@@ -9,6 +9,7 @@ import {
   fileNameOf,
   formatAgo,
   formatDate,
+  maxCopiesFromInput,
   templateRoomOf,
   whoOf,
 } from '../classroom/format.js';
@@ -187,6 +188,37 @@ export class TeacherDashboard extends PageElement {
     });
   }
 
+  /** Asks, then removes a copy for good (issue 13: copies can be removed). */
+  private removeCopy(c: CopyRow): void {
+    const who = whoOf(c);
+    this.ask({
+      text: this.t('dash.remove.confirm', { who }),
+      yes: this.t('dash.remove'),
+      run: () =>
+        this.act(async () => {
+          await this.api.removeCopy(this.activityId, c.id);
+          this.copies = this.copies.filter((row) => row.id !== c.id);
+          return this.t('dash.remove.done', { who });
+        }),
+    });
+  }
+
+  /** Asks, then revokes every teacher link and continues with the new one (kept on this device). */
+  private revokeLinks(): void {
+    this.ask({
+      text: this.t('dash.revoke.confirm'),
+      yes: this.t('dash.revoke'),
+      run: () =>
+        this.act(async () => {
+          const { teacherToken } = await this.api.revokeLinks(this.activityId);
+          this.token = teacherToken;
+          history.replaceState(null, '', withToken(location.pathname, teacherToken));
+          if (this.activity) this.setActivity(this.activity);
+          return this.t('dash.revoke.done');
+        }),
+    });
+  }
+
   private async copyLink(): Promise<void> {
     try {
       await navigator.clipboard.writeText(this.joinUrl);
@@ -255,6 +287,7 @@ export class TeacherDashboard extends PageElement {
                 @click=${() => this.patchActivity({ locked: !a.locked })}>${a.locked ? this.t('dash.unlock') : this.t('dash.lock')}</button>
               <button type="button" @click=${() => this.exportCsv()}>${this.t('dash.csv')}</button>`
         }
+        <button type="button" class="revoke" @click=${() => this.revokeLinks()}>${this.t('dash.revoke')}</button>
       </div>
       ${a.mode === 'demo' ? html`<p class="notice">${this.t('dash.demo')}</p>` : nothing}
       ${a.locked ? html`<p class="notice warning">${this.t('dash.locked')}</p>` : nothing}
@@ -282,6 +315,29 @@ export class TeacherDashboard extends PageElement {
               : this.t('dash.deadline.set', { date: formatDate(a.deadline, this.lang) })
         }</p>
       </form>
+      ${
+        a.mode === 'demo'
+          ? nothing
+          : html`<form class="max-form" @submit=${(e: SubmitEvent) => {
+              e.preventDefault();
+              const maxCopies = maxCopiesFromInput(
+                String(new FormData(e.target as HTMLFormElement).get('maxCopies') ?? ''),
+              );
+              if (typeof maxCopies !== 'number') {
+                this.error = this.t('create.error.maxCopies');
+                return;
+              }
+              void this.patchActivity({ maxCopies });
+            }}>
+              <label for="dash-max">${this.t('dash.maxCopies')}</label>
+              <div class="row">
+                <input id="dash-max" name="maxCopies" type="number" inputmode="numeric" min="1" max="500" step="1"
+                  .value=${String(a.maxCopies ?? 60)} aria-describedby="dash-max-help" />
+                <button type="submit">${this.t('dash.maxCopies.save')}</button>
+              </div>
+              <p id="dash-max-help" class="help">${this.t('dash.maxCopies.help', { n: String(this.copies.length), max: String(a.maxCopies ?? 60) })}</p>
+            </form>`
+      }
       ${
         a.mode === 'pairs'
           ? html`<form class="pair-form" @submit=${(e: SubmitEvent) => {
@@ -363,6 +419,12 @@ export class TeacherDashboard extends PageElement {
             ? html`<a class="button" href=${teacherLink(true)} target="_blank" rel="noopener" aria-label=${this.t('dash.follow.label', { who })}>${this.t('dash.follow')}</a>`
             : nothing
         }
+        ${
+          this.activity?.mode === 'class'
+            ? nothing
+            : html`<button type="button" class="danger remove-copy" aria-label=${this.t('dash.remove.label', { who })}
+                @click=${() => this.removeCopy(c)}>${this.t('dash.remove')}</button>`
+        }
       </td>
     </tr>`;
   }
@@ -378,6 +440,7 @@ export class TeacherDashboard extends PageElement {
           <span class="dot" aria-hidden="true"></span>${this.live.state === 'lost' ? this.t('dash.reconnecting') : this.t('dash.live')}
         </span>
       </div>
+      ${copies.length ? html`<p class="help outputs-notice">${this.t('dash.outputs')}</p>` : nothing}
       ${
         copies.length === 0
           ? html`<p class="empty">${this.t('dash.empty')}</p>`
