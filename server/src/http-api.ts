@@ -12,7 +12,7 @@ import { AuthError, canAccessRoom, canWrite } from './auth.js';
 import { RoomDeleted } from './close-codes.js';
 import type { Limits } from './config.js';
 import type { ExecutionService } from './execution.js';
-import { bearer, HttpError, json, readBody } from './http-util.js';
+import { bearer, HttpError, json, readBody, requestUrl } from './http-util.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import type { Room } from './room.js';
@@ -70,7 +70,8 @@ export const createHttpHandler =
   };
 
 const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url);
+  if (!url) throw new HttpError(400, 'The request target is not a valid URL', { code: 'bad-request' });
   const path = url.pathname;
   if (path === '/healthz') {
     json(res, 200, { status: 'ok', rooms: ctx.rooms.size, connections: ctx.connectionCount() });

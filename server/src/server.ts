@@ -1,4 +1,4 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -12,6 +12,7 @@ import { defaultLimits, defaultTimings, type Limits, type Timings } from './conf
 import { Connection } from './connection.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
 import { createHttpHandler } from './http-api.js';
+import { refuseUpgrade, requestUrl } from './http-util.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
@@ -173,11 +174,16 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     });
   };
 
-  http.on('upgrade', (req, socket: Duplex, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = requestUrl(req.url);
+    if (!url) {
+      refuseUpgrade(socket, 400, 'The request target is not a valid URL', 'bad-request');
+      return;
+    }
     const match = syncPath.exec(url.pathname);
     if (closing || !match) {
-      socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
+      if (closing) refuseUpgrade(socket, 503, 'The server is restarting; try again', 'restarting');
+      else refuseUpgrade(socket, 404, `No WebSocket endpoint at ${url.pathname.slice(0, 200)}`, 'not-found');
       return;
     }
     let roomName: string;
@@ -187,6 +193,20 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       roomName = match[1]!;
     }
     wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, roomName, url.searchParams.get('token')));
+  };
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node takes its own error listener off an upgraded socket: without this one, a client that
+    // resets the connection before ws owns the socket would raise an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      // Whatever the request held, it ends this socket only.
+      metrics.errors.inc({ kind: 'http' });
+      logger.error({ err, path: (req.url ?? '/').split('?')[0]?.slice(0, 200) }, 'upgrade failed');
+      refuseUpgrade(socket, 400, 'Bad upgrade request', 'bad-request');
+    }
   });
 
   // Liveness: a client that did not answer the previous ping is gone.
