@@ -84,3 +84,68 @@ export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings
     writeIntervalMs: envNumber(env, 'CANDYCE_WRITE_INTERVAL_MS', defaultTimings.writeIntervalMs),
   },
 });
+
+/**
+ * Who may reach the server and how far tokens are trusted: the origin and
+ * host allowlists, the proxies whose X-Forwarded-For is believed, the host
+ * origins that may frame the player, and the longest token lifetime.
+ */
+export interface Security {
+  /** Origins (`https://school.example`) besides the server's own that may open WebSockets and send changes. */
+  allowedOrigins: string[];
+  /** The URL pupils and teachers reach the server at, when it is not localhost (a known Host in open mode). */
+  publicUrl: string | null;
+  /** Origins of host platforms that may frame the player page (`frame-ancestors`); none by default. */
+  embedOrigins: string[];
+  /**
+   * Addresses of reverse proxies allowed to set `X-Forwarded-For`; the
+   * header of any other peer is ignored. Empty by default: the peer is the client.
+   */
+  trustedProxies: string[];
+  /** Longest lifetime a token may have (`exp - iat`, or `exp - now` without `iat`), in seconds. */
+  maxTokenLifetimeSeconds: number;
+}
+
+/** The default security settings: only the server's own origin, no proxy, tokens of at most 180 days. */
+export const defaultSecurity: Security = {
+  allowedOrigins: [],
+  publicUrl: null,
+  embedOrigins: [],
+  trustedProxies: [],
+  maxTokenLifetimeSeconds: 180 * 24 * 3600,
+};
+
+const envList = (env: NodeJS.ProcessEnv, name: string): string[] =>
+  (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const envOrigins = (env: NodeJS.ProcessEnv, name: string): string[] =>
+  envList(env, name).map((item) => {
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new RangeError(`${name}: ${item} is not an origin such as https://school.example`);
+    }
+    if (url.origin === 'null') throw new RangeError(`${name}: ${item} is not an http(s) origin`);
+    return url.origin;
+  });
+
+/**
+ * Reads the security settings from `CANDYCE_ALLOWED_ORIGINS`, `CANDYCE_PUBLIC_URL`,
+ * `CANDYCE_EMBED_ORIGINS`, `CANDYCE_TRUSTED_PROXY` (comma-separated lists) and
+ * `CANDYCE_MAX_TOKEN_DAYS`. Throws a `RangeError` naming the variable when a value is invalid.
+ */
+export const securityFromEnv = (env: NodeJS.ProcessEnv): Security => {
+  const publicUrl = envOrigins(env, 'CANDYCE_PUBLIC_URL')[0] ?? null;
+  const days = envNumber(env, 'CANDYCE_MAX_TOKEN_DAYS', defaultSecurity.maxTokenLifetimeSeconds / 86_400);
+  return {
+    allowedOrigins: envOrigins(env, 'CANDYCE_ALLOWED_ORIGINS'),
+    publicUrl,
+    embedOrigins: envOrigins(env, 'CANDYCE_EMBED_ORIGINS'),
+    trustedProxies: envList(env, 'CANDYCE_TRUSTED_PROXY'),
+    maxTokenLifetimeSeconds: Math.round(days * 86_400),
+  };
+};

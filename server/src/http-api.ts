@@ -15,6 +15,7 @@ import type { ExecutionService } from './execution.js';
 import { bearer, HttpError, json, readBody, requestUrl } from './http-util.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { RequestGuard } from './request-guard.js';
 import type { Room } from './room.js';
 import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
@@ -27,6 +28,8 @@ export interface HttpContext {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly connectionCount: () => number;
+  /** Host, Origin and Content-Type checks (see request-guard.ts); none when absent. */
+  readonly guard?: RequestGuard;
   /** Server-side execution, when a kernel gateway is configured (JUPYTER_URL). */
   readonly execution?: ExecutionService;
   /** Serves the built web app; answers false for paths that are not its files or pages. */
@@ -77,6 +80,8 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     json(res, 200, { status: 'ok', rooms: ctx.rooms.size, connections: ctx.connectionCount() });
     return;
   }
+  const refusal = ctx.guard?.request(req);
+  if (refusal) throw new HttpError(refusal.status, refusal.error, { code: refusal.code });
   if (path === '/metrics') {
     const text = await ctx.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });

@@ -18,8 +18,8 @@ export type {
 export type { CopyRow, CopyStatus } from './classroom/views.js';
 export type { CloseCode } from './close-codes.js';
 export * as closeCodes from './close-codes.js';
-export type { Limits, Timings } from './config.js';
-export { defaultLimits, defaultTimings, limitsFromEnv } from './config.js';
+export type { Limits, Security, Timings } from './config.js';
+export { defaultLimits, defaultSecurity, defaultTimings, limitsFromEnv, securityFromEnv } from './config.js';
 export type { RoomHooks } from './hooks.js';
 export { LevelStore } from './level-store.js';
 export type { Logger } from './logger.js';

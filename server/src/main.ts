@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { jupyterGateway } from '@candyce/kernels';
-import { limitsFromEnv } from './config.js';
+import { limitsFromEnv, securityFromEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
 
@@ -11,6 +11,7 @@ const logger = createLogger();
 
 const main = async (): Promise<void> => {
   const { limits, timings } = limitsFromEnv(process.env);
+  const security = securityFromEnv(process.env);
   const port = Number(process.env.PORT ?? 1234);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new RangeError(`PORT=${process.env.PORT} is not a port number`);
@@ -38,6 +39,7 @@ const main = async (): Promise<void> => {
     secret: process.env.CANDYCE_SECRET || undefined,
     limits,
     timings,
+    security,
     logger,
     processMetrics: true,
   });

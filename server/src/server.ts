@@ -8,7 +8,14 @@ import { Classroom } from './classroom/classroom.js';
 import { levelKv, memoryKv } from './classroom/kv.js';
 import { createClassroomRoutes } from './classroom/routes.js';
 import * as closeCodes from './close-codes.js';
-import { defaultLimits, defaultTimings, type Limits, type Timings } from './config.js';
+import {
+  defaultLimits,
+  defaultSecurity,
+  defaultTimings,
+  type Limits,
+  type Security,
+  type Timings,
+} from './config.js';
 import { Connection } from './connection.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
 import { createHttpHandler } from './http-api.js';
@@ -16,6 +23,7 @@ import { refuseUpgrade, requestUrl } from './http-util.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
 import { createStaticHandler } from './static-files.js';
@@ -42,6 +50,8 @@ export interface ServerOptions {
   staticDir?: string;
   /** Server-side execution (`POST /api/notebooks/<room>/execute`); without it that endpoint answers 501. */
   execution?: ExecutionOptions;
+  /** Origin and host allowlists, trusted proxies, embedding origins, token lifetime. */
+  security?: Partial<Security>;
 }
 
 /** A running (or ready to run) Candyce server. */
@@ -74,6 +84,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const logger = options.logger ?? createLogger();
   const limits: Limits = { ...defaultLimits, ...options.limits };
   const timings: Timings = { ...defaultTimings, ...options.timings };
+  const security: Security = { ...defaultSecurity, ...options.security };
   const metrics = createMetrics(options.processMetrics ?? false);
   const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
@@ -88,6 +99,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   });
   const rooms: RoomManager = new RoomManager({ store, timings, metrics, logger, hooks: classroom.hooks });
   const connections = new Set<Connection>();
+  const guard = createRequestGuard({
+    open: auth.open,
+    allowedOrigins: security.allowedOrigins,
+    publicUrl: security.publicUrl,
+    listenHost: options.host ?? '127.0.0.1',
+  });
   let closing = false;
   let port = 0;
 
@@ -99,6 +116,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       metrics,
       logger,
       connectionCount: () => connections.size,
+      guard,
       routes: [
         createClassroomRoutes({
           classroom,
@@ -178,6 +196,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     const url = requestUrl(req.url);
     if (!url) {
       refuseUpgrade(socket, 400, 'The request target is not a valid URL', 'bad-request');
+      return;
+    }
+    const refusal = guard.upgrade(req);
+    if (refusal) {
+      logger.warn({ origin: req.headers.origin, host: req.headers.host }, refusal.error);
+      refuseUpgrade(socket, refusal.status, refusal.error, refusal.code);
       return;
     }
     const match = syncPath.exec(url.pathname);
