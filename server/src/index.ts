@@ -1,7 +1,15 @@
 // The public API of @candyce/server.
 
 export type { Authenticator, Identity, Role } from './auth.js';
-export { AuthError, canAccessRoom, canWrite, createAuthenticator } from './auth.js';
+export {
+  AuthError,
+  canAccessRoom,
+  canWrite,
+  createAuthenticator,
+  defaultMaxTokenLifetimeSeconds,
+  minSecretBytes,
+  weakSecretProblem,
+} from './auth.js';
 export type { Classroom, ClassroomOptions, JoinResult } from './classroom/classroom.js';
 export type { ErrorCode, Lang } from './classroom/i18n.js';
 export type {

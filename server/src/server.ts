@@ -2,11 +2,18 @@ import { createServer as createHttpServer, type Server as HttpServer, type Incom
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { AuthError, type Authenticator, canAccessRoom, createAuthenticator } from './auth.js';
+import {
+  AuthError,
+  type Authenticator,
+  canAccessRoom,
+  createAuthenticator,
+  weakSecretProblem,
+} from './auth.js';
 import { AttemptLimiter } from './classroom/attempts.js';
 import { Classroom } from './classroom/classroom.js';
 import { levelKv, memoryKv } from './classroom/kv.js';
 import { createClassroomRoutes } from './classroom/routes.js';
+import { tokenLifetimeSeconds } from './classroom/tokens.js';
 import * as closeCodes from './close-codes.js';
 import {
   defaultLimits,
@@ -88,13 +95,16 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const metrics = createMetrics(options.processMetrics ?? false);
   const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
-  const auth: Authenticator = createAuthenticator(options.secret);
+  const weak = options.secret ? weakSecretProblem(options.secret) : null;
+  if (weak) throw new RangeError(weak);
+  const auth: Authenticator = createAuthenticator(options.secret, security.maxTokenLifetimeSeconds);
   // The classroom keeps its records beside the rooms, in the same LevelDB.
   const classroom: Classroom = new Classroom({
     rooms: (): RoomManager => rooms,
     kv: store instanceof LevelStore ? levelKv(store.db) : memoryKv(),
     auth,
     ...(options.secret ? { secret: options.secret } : {}),
+    tokenLifetimeSeconds: Math.min(tokenLifetimeSeconds, security.maxTokenLifetimeSeconds),
     logger,
   });
   const rooms: RoomManager = new RoomManager({ store, timings, metrics, logger, hooks: classroom.hooks });

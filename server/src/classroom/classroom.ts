@@ -39,6 +39,8 @@ export interface ClassroomOptions {
   readonly auth: Authenticator;
   /** CANDYCE_SECRET, when set; otherwise the classroom keeps a random secret in `kv`. */
   readonly secret?: string;
+  /** Lifetime of the tokens it mints, in seconds; default 180 days (capped by the server's maximum). */
+  readonly tokenLifetimeSeconds?: number;
   readonly logger: Logger;
 }
 
@@ -131,7 +133,7 @@ export class Classroom {
       }
       this.options.auth.useOpenSecret(secret);
     }
-    this.minterValue = createMinter(secret);
+    this.minterValue = createMinter(secret, this.options.tokenLifetimeSeconds);
     const { activities, copies } = await this.store.loadAll();
     for (const record of activities) {
       this.activities.set(record.id, { record, copies: new Map() });
