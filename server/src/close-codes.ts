@@ -35,6 +35,11 @@ export const CellLocked: CloseCode = {
 export const DocumentTooLarge: CloseCode = { code: 4413, reason: 'Document too large' };
 /** The connection sent more messages per second than allowed. */
 export const TooManyMessages: CloseCode = { code: 4429, reason: 'Too many messages' };
+/** The user (token subject) already holds as many WebSockets and event streams as allowed. */
+export const TooManyConnections: CloseCode = {
+  code: 4429,
+  reason: 'Too many connections for one user: close some pages',
+};
 /** The room could not be written to or read from storage; nothing unsaved was broadcast. */
 export const StorageFailure: CloseCode = {
   code: 4500,

@@ -14,6 +14,18 @@ export interface Limits {
   messageBurst: number;
   /** Bytes queued for a client beyond which it is closed as a slow consumer. */
   maxBufferedBytes: number;
+  /**
+   * WebSockets and event streams one pupil or viewer (token subject) may hold
+   * at once; teachers and the open-mode local user are not counted.
+   */
+  maxConnectionsPerSubject: number;
+  /**
+   * WebSockets and event streams from one client address (a school behind
+   * one NAT counts once: 30+ pupils with a few tabs each); loopback is not counted.
+   */
+  maxConnectionsPerAddress: number;
+  /** WebSockets and event streams of the whole server (keep below the process's file descriptor limit). */
+  maxConnections: number;
 }
 
 /** Timings and thresholds of persistence and liveness. */
@@ -41,6 +53,9 @@ export const defaultLimits: Limits = {
   messagesPerSecond: 200,
   messageBurst: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
+  maxConnectionsPerSubject: 40,
+  maxConnectionsPerAddress: 600,
+  maxConnections: 8000,
 };
 
 /** The default timings. */
@@ -64,7 +79,8 @@ const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): numb
 /**
  * Reads limits and timings from environment variables (`CANDYCE_MAX_MESSAGE_BYTES`,
  * `CANDYCE_MAX_DOCUMENT_BYTES`, `CANDYCE_MESSAGES_PER_SECOND`, `CANDYCE_MESSAGE_BURST`,
- * `CANDYCE_MAX_BUFFERED_BYTES`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
+ * `CANDYCE_MAX_BUFFERED_BYTES`, `CANDYCE_MAX_CONNECTIONS_PER_USER`, `CANDYCE_MAX_CONNECTIONS_PER_ADDRESS`,
+ * `CANDYCE_MAX_CONNECTIONS`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
  * `CANDYCE_COMPACT_AFTER_BYTES`, `CANDYCE_PING_INTERVAL_MS`, `CANDYCE_WRITE_INTERVAL_MS`), falling back to the defaults.
  * Throws a `RangeError` naming the variable when a value is not a number.
  */
@@ -75,6 +91,17 @@ export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings
     messagesPerSecond: envNumber(env, 'CANDYCE_MESSAGES_PER_SECOND', defaultLimits.messagesPerSecond),
     messageBurst: envNumber(env, 'CANDYCE_MESSAGE_BURST', defaultLimits.messageBurst),
     maxBufferedBytes: envNumber(env, 'CANDYCE_MAX_BUFFERED_BYTES', defaultLimits.maxBufferedBytes),
+    maxConnectionsPerSubject: envNumber(
+      env,
+      'CANDYCE_MAX_CONNECTIONS_PER_USER',
+      defaultLimits.maxConnectionsPerSubject,
+    ),
+    maxConnectionsPerAddress: envNumber(
+      env,
+      'CANDYCE_MAX_CONNECTIONS_PER_ADDRESS',
+      defaultLimits.maxConnectionsPerAddress,
+    ),
+    maxConnections: envNumber(env, 'CANDYCE_MAX_CONNECTIONS', defaultLimits.maxConnections),
   },
   timings: {
     idleUnloadMs: envNumber(env, 'CANDYCE_IDLE_UNLOAD_MS', defaultTimings.idleUnloadMs),

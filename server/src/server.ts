@@ -14,6 +14,7 @@ import { Classroom } from './classroom/classroom.js';
 import { levelKv, memoryKv } from './classroom/kv.js';
 import { createClassroomRoutes } from './classroom/routes.js';
 import { tokenLifetimeSeconds } from './classroom/tokens.js';
+import { clientAddress, trustedProxies } from './client-address.js';
 import * as closeCodes from './close-codes.js';
 import {
   defaultLimits,
@@ -24,6 +25,7 @@ import {
   type Timings,
 } from './config.js';
 import { Connection } from './connection.js';
+import { ConnectionCaps, isRefusal, type Slot } from './connection-caps.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
 import { createHttpHandler } from './http-api.js';
 import { refuseUpgrade, requestUrl } from './http-util.js';
@@ -115,6 +117,9 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     publicUrl: security.publicUrl,
     listenHost: options.host ?? '127.0.0.1',
   });
+  const proxies = trustedProxies(security.trustedProxies);
+  const addressOf = (req: IncomingMessage): string => clientAddress(req, proxies);
+  const caps = new ConnectionCaps(limits);
   let closing = false;
   let port = 0;
 
@@ -133,6 +138,8 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
           auth,
           maxDocumentBytes: limits.maxDocumentBytes,
           attempts: new AttemptLimiter(),
+          clientAddress: addressOf,
+          caps,
         }),
       ],
       ...(execution ? { execution } : {}),
@@ -141,7 +148,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
 
-  const connect = async (connection: Connection, token: string | null): Promise<void> => {
+  const connect = async (connection: Connection, token: string | null, slot: Slot): Promise<void> => {
     let identity: Awaited<ReturnType<Authenticator['authenticate']>>;
     try {
       identity = await auth.authenticate(token);
@@ -153,6 +160,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     if (connection.closed) return;
     if (!canAccessRoom(identity, connection.roomName)) {
       connection.close(closeCodes.Forbidden);
+      return;
+    }
+    // Pupils and viewers are counted; teachers (who open every copy) and the open-mode local user are not.
+    if (token !== null && identity.role !== 'teacher' && slot.claimSubject(identity.sub)) {
+      metrics.errors.inc({ kind: 'too_many_connections' });
+      connection.close(closeCodes.TooManyConnections);
       return;
     }
     connection.authenticate(identity);
@@ -176,7 +189,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
 
   const held = new Map<Connection, Awaited<ReturnType<RoomManager['acquire']>>>();
 
-  const onConnection = (ws: WebSocket, roomName: string, token: string | null): void => {
+  const onConnection = (ws: WebSocket, roomName: string, token: string | null, slot: Slot): void => {
     const connection = new Connection(ws, roomName, {
       limits,
       metrics,
@@ -196,7 +209,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       connection.close({ code: closeCodes.InvalidRoomName.code, reason: problem.slice(0, 120) });
       return;
     }
-    connect(connection, token).catch((err: unknown) => {
+    connect(connection, token, slot).catch((err: unknown) => {
       logger.error({ err, room: roomName }, 'connection setup failed');
       connection.close(closeCodes.StorageFailure);
     });
@@ -226,7 +239,17 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     } catch {
       roomName = match[1]!;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, roomName, url.searchParams.get('token')));
+    const slot = caps.take(addressOf(req));
+    if (isRefusal(slot)) {
+      metrics.errors.inc({ kind: 'too_many_connections' });
+      refuseUpgrade(socket, slot.status, slot.error, slot.code);
+      return;
+    }
+    // Given back when the descriptor is, whether ws accepted the upgrade or refused it.
+    socket.once('close', slot.release);
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      onConnection(ws, roomName, url.searchParams.get('token'), slot),
+    );
   };
 
   http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {

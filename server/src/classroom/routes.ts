@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
+import { type ConnectionCaps, isRefusal, type Slot } from '../connection-caps.js';
 import { bearer, HttpError, json } from '../http-util.js';
 import type { AttemptLimiter } from './attempts.js';
 import {
@@ -26,6 +27,10 @@ export interface RouteContext {
   readonly maxDocumentBytes: number;
   /** Wrong join and pair codes per client address (brute-force guard). */
   readonly attempts: AttemptLimiter;
+  /** The client's address of a request (the peer, or X-Forwarded-For from a trusted proxy). */
+  readonly clientAddress?: (req: IncomingMessage) => string;
+  /** Caps on long-lived connections, which event streams count in. */
+  readonly caps?: ConnectionCaps;
 }
 
 const maxCommentLength = 10_000;
@@ -329,6 +334,7 @@ const events = async (
   const identity = await identify(ctx, lang, query.get('token') ?? bearer(req));
   if (isTeacherOf(identity, id)) {
     teacherOf(ctx, lang, identity, id);
+    holdStream(ctx, req, res, null);
     ctx.classroom.events.open(res, id, null);
     return;
   }
@@ -336,5 +342,18 @@ const events = async (
   const copyId = query.get('copy') ?? identity.copy;
   if (identity.role !== 'student' || !copyId) throw classroomError(lang, 'forbidden');
   copyOf(ctx, lang, identity, id, copyId);
+  holdStream(ctx, req, res, identity.sub);
   ctx.classroom.events.open(res, id, copyId);
+};
+
+/** Counts an event stream in the connection caps until it closes; throws 429 / 503 when over one. */
+const holdStream = (ctx: RouteContext, req: IncomingMessage, res: ServerResponse, sub: string | null) => {
+  if (!ctx.caps) return;
+  const slot = ctx.caps.take(ctx.clientAddress?.(req) ?? req.socket.remoteAddress ?? '');
+  const refusal = isRefusal(slot) ? slot : sub === null ? null : slot.claimSubject(sub);
+  if (refusal) {
+    if (!isRefusal(slot)) slot.release();
+    throw new HttpError(refusal.status, refusal.error, { code: refusal.code });
+  }
+  res.once('close', () => (slot as Slot).release());
 };
