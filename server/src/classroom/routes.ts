@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
 import { type ConnectionCaps, isRefusal, type Slot } from '../connection-caps.js';
 import { bearer, HttpError, json } from '../http-util.js';
-import type { AttemptLimiter } from './attempts.js';
+import { type AttemptLimiter, attemptKeys } from './attempts.js';
 import {
   activityPatch,
   bulkPatch,
@@ -307,8 +307,9 @@ const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: Se
   const body = await readJson(lang, req);
   if (typeof body.code !== 'string' || body.code.trim() === '')
     throw badRequest(lang, 'Indiquez le code de l’activité.', 'Give the code of the activity.');
-  const address = req.socket.remoteAddress ?? '';
-  if (ctx.attempts.blocked(address)) throw classroomError(lang, 'too-many-attempts');
+  const address = ctx.clientAddress?.(req) ?? req.socket.remoteAddress ?? '';
+  const keys = attemptKeys(ctx.attempts, identity?.sub ?? null, address, req.headers['x-candyce-device']);
+  if (ctx.attempts.blocked(keys)) throw classroomError(lang, 'too-many-attempts');
   try {
     json(
       res,
@@ -317,7 +318,7 @@ const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: Se
     );
   } catch (err) {
     const code = err instanceof HttpError ? err.extra.code : undefined;
-    if (code === 'unknown-code' || code === 'unknown-pair-code') ctx.attempts.fail(address);
+    if (code === 'unknown-code' || code === 'unknown-pair-code') ctx.attempts.fail(keys);
     throw err;
   }
 };

@@ -114,6 +114,25 @@ export interface ApiOptions {
   token?: string;
 }
 
+/**
+ * A random id of this browser, kept in localStorage: the server counts wrong
+ * join codes per browser, so that one pupil guessing codes does not lock out
+ * the rest of a class behind the same school address.
+ */
+const deviceId = (): string | null => {
+  try {
+    let id = localStorage.getItem('candyce-device');
+    if (!id) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      localStorage.setItem('candyce-device', id);
+    }
+    return id;
+  } catch {
+    return null;
+  }
+};
+
 const request = async <T>(
   o: ApiOptions,
   method: string,
@@ -124,6 +143,8 @@ const request = async <T>(
   const headers: Record<string, string> = { accept, 'accept-language': o.lang };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const device = path === '/api/join' ? deviceId() : null;
+  if (device) headers['x-candyce-device'] = device;
   let response: Response;
   try {
     response = await fetch(`${o.base ?? ''}${path}`, {
