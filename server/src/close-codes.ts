@@ -47,8 +47,10 @@ export const StorageFailure: CloseCode = {
 };
 /** The client does not read fast enough: its send buffer kept growing. It may reconnect. */
 export const SlowConsumer: CloseCode = { code: 4503, reason: 'Slow consumer: too much unsent data' };
-/** One presence (awareness) state is larger than any editor sends (64 KiB). */
+/** One presence (awareness) state is larger than any editor sends (4 KiB). */
 export const PresenceTooLarge: CloseCode = { code: 4413, reason: 'Presence state too large' };
+/** The connection sent presence (awareness) updates faster than any editor does (20 per second, bursts of 100). */
+export const TooManyPresenceUpdates: CloseCode = { code: 4429, reason: 'Too many presence updates' };
 /**
  * Updates waiting for history the server never received grew past the message
  * size limit (a client sending updates with gaps): they are discarded.
