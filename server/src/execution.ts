@@ -16,6 +16,12 @@ export interface ExecutionOptions {
   gateway: KernelGateway;
   /** Milliseconds without a run after which a room's kernel is shut down. Default 30 minutes. */
   idleShutdownMs?: number;
+  /**
+   * Kernelspec names a notebook may ask for (CANDYCE_KERNELS); empty or
+   * absent: any the gateway has. The kernelspec is notebook metadata, which
+   * a pupil's editor can change.
+   */
+  allowedKernels?: readonly string[];
 }
 
 interface RoomKernel {
@@ -48,7 +54,7 @@ export class ExecutionService {
       entry = undefined;
     }
     if (!entry) {
-      const kernel = lazyKernel(this.options.gateway, {
+      const kernel = lazyKernel(this.loggedGateway(name), {
         kernelName: kernelNameOf(doc),
         idleShutdownMs: this.options.idleShutdownMs ?? 30 * 60 * 1000,
       });
@@ -59,6 +65,27 @@ export class ExecutionService {
     return entry.queue
       .run(cellId)
       .then((runs) => runs[0] ?? { cellId, status: 'skipped', executionCount: null });
+  }
+
+  /** Why the kernel `doc` asks for may not be started (a sentence), or null when it may. */
+  kernelProblem(doc: Y.Doc): string | null {
+    const allowed = this.options.allowedKernels ?? [];
+    const name = kernelNameOf(doc);
+    if (allowed.length === 0 || allowed.includes(name)) return null;
+    return `The kernel "${name.slice(0, 100)}" is not offered by this server (it offers ${allowed.join(', ')}): choose one of them in the notebook's kernel`;
+  }
+
+  /** The gateway, logging why a kernel could not start (with the addresses pupils are not shown). */
+  private loggedGateway(room: string): KernelGateway {
+    const gateway = this.options.gateway;
+    return {
+      name: gateway.name,
+      startKernel: (kernelName) =>
+        gateway.startKernel(kernelName).catch((err: unknown) => {
+          this.logger.error({ room, kernel: kernelName, err }, 'the server kernel could not start');
+          throw err;
+        }),
+    };
   }
 
   /** Cancels the queued runs of the room `name` and interrupts the running one; false when it has no kernel. */

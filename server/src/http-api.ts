@@ -113,6 +113,15 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       if (!ctx.execution) {
         throw new HttpError(501, 'Server-side execution is not configured: set JUPYTER_URL on the server');
       }
+      // A copy that is read-only for this pupil (handed in, locked, past its deadline) is not theirs to stop.
+      if (await isStored(ctx, room)) {
+        const loaded = await ctx.rooms.acquire(room);
+        try {
+          assertWritable(loaded, identity);
+        } finally {
+          ctx.rooms.release(loaded);
+        }
+      }
       json(res, 200, { room, interrupted: await ctx.execution.interrupt(room) });
       return;
     }
@@ -193,6 +202,8 @@ const executeCell = async (
     if (!cell) throw new HttpError(404, `No cell with id ${JSON.stringify(cellId)} in ${name}`);
     if (cellTypeOf(cell) !== 'code')
       throw new HttpError(400, `Cell ${cellId} is a ${cellTypeOf(cell)} cell, not code`);
+    const refused = ctx.execution.kernelProblem(room.doc);
+    if (refused) throw new HttpError(403, refused, { code: 'kernel-not-allowed' });
     const run = await ctx.execution.run(name, room.doc, cellId);
     json(res, 200, { cell_id: cellId, status: run.status, execution_count: run.executionCount });
   } finally {

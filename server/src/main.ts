@@ -1,6 +1,8 @@
 // Entry point of `npm start`: reads the environment, starts the server and
 // shuts it down cleanly on SIGTERM and SIGINT.
 import { existsSync } from 'node:fs';
+import { chmod, mkdir, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jupyterGateway } from '@candyce/kernels';
 import { limitsFromEnv, securityFromEnv } from './config.js';
@@ -8,6 +10,23 @@ import { createLogger } from './logger.js';
 import { createServer } from './server.js';
 
 const logger = createLogger();
+
+/**
+ * Makes the data directory (notebooks, pupils' names, the open-mode secret)
+ * readable by this user only: created 0700, its files 0600, and every file
+ * the process creates from now on without group or other permissions.
+ */
+const privateDataDir = async (dataDir: string): Promise<void> => {
+  process.umask(0o077);
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  try {
+    await chmod(dataDir, 0o700);
+    for (const entry of await readdir(dataDir, { withFileTypes: true }))
+      if (entry.isFile()) await chmod(join(dataDir, entry.name), 0o600);
+  } catch (err) {
+    logger.warn({ err, dataDir }, 'could not make the data directory private (chmod 700)');
+  }
+};
 
 const main = async (): Promise<void> => {
   const { limits, timings } = limitsFromEnv(process.env);
@@ -17,6 +36,7 @@ const main = async (): Promise<void> => {
     throw new RangeError(`PORT=${process.env.PORT} is not a port number`);
   const host = process.env.HOST || '127.0.0.1';
   const dataDir = process.env.DATA_DIR || './data';
+  await privateDataDir(dataDir);
   // The web app built by `npm run build`, beside this package in the repository.
   const builtApp = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
   const staticDir = process.env.STATIC_DIR || (existsSync(builtApp) ? builtApp : undefined);
@@ -30,6 +50,10 @@ const main = async (): Promise<void> => {
           execution: {
             gateway: jupyterGateway({ url: jupyterUrl, token: process.env.JUPYTER_TOKEN || undefined }),
             idleShutdownMs: Number(process.env.KERNEL_IDLE_SHUTDOWN_MS) || undefined,
+            allowedKernels: (process.env.CANDYCE_KERNELS ?? '')
+              .split(',')
+              .map((name) => name.trim())
+              .filter((name) => name !== ''),
           },
         }
       : {}),

@@ -331,8 +331,14 @@ const events = async (
   id: string,
   query: URLSearchParams,
 ): Promise<void> => {
-  // EventSource cannot send headers: the token comes in the query.
-  const identity = await identify(ctx, lang, query.get('token') ?? bearer(req));
+  // A token in the URL ends up in proxy and server logs: it comes in the Authorization header only.
+  if (query.has('token'))
+    throw badRequest(
+      lang,
+      'Le jeton va dans l’en-tête Authorization: Bearer, pas dans l’adresse.',
+      'The token goes in the Authorization: Bearer header, not in the URL.',
+    );
+  const identity = await identify(ctx, lang, bearer(req));
   if (isTeacherOf(identity, id)) {
     teacherOf(ctx, lang, identity, id);
     holdStream(ctx, req, res, null);

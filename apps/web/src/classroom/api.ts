@@ -223,6 +223,18 @@ export const classroomApi = (o: ApiOptions) => ({
 /** The classroom API of one page. */
 export type ClassroomApi = ReturnType<typeof classroomApi>;
 
-/** The URL of an activity's live events (the token goes in the query: EventSource sends no headers). */
-export const eventsUrl = (base: string, id: string, token: string): string =>
-  `${base}${act(id)}/events?token=${enc(token)}`;
+/** Where an activity's live events come from, and the token that opens them (sent as a header). */
+export interface EventsSource {
+  readonly url: string;
+  readonly token: string;
+}
+
+/**
+ * The live events of an activity. The token travels in the Authorization
+ * header, never in the URL (URLs end up in proxy logs), so the stream is read
+ * with fetch rather than EventSource, which cannot send headers.
+ */
+export const eventsUrl = (base: string, id: string, token: string): EventsSource => ({
+  url: `${base}${act(id)}/events`,
+  token,
+});
