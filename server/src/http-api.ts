@@ -19,6 +19,7 @@ import type { RequestGuard } from './request-guard.js';
 import type { Room } from './room.js';
 import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
+import { applySecurityHeaders, type HeaderPolicy, sandboxPage } from './security-headers.js';
 
 /** What the HTTP API needs from its server. */
 export interface HttpContext {
@@ -28,6 +29,8 @@ export interface HttpContext {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly connectionCount: () => number;
+  /** What the pages' content security policy allows (see security-headers.ts); no such headers when absent. */
+  readonly headerPolicy?: HeaderPolicy;
   /** Host, Origin and Content-Type checks (see request-guard.ts); none when absent. */
   readonly guard?: RequestGuard;
   /** Server-side execution, when a kernel gateway is configured (JUPYTER_URL). */
@@ -88,7 +91,22 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     res.end(text);
     return;
   }
-  if (!path.startsWith('/api/') && ctx.serveStatic && (await ctx.serveStatic(req, res, path))) return;
+  if (!path.startsWith('/api/')) {
+    if (ctx.headerPolicy) applySecurityHeaders(res, path, ctx.headerPolicy);
+    if (path === '/sandbox.html' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'cross-origin-embedder-policy': 'credentialless',
+      });
+      res.end(req.method === 'HEAD' ? undefined : sandboxPage);
+      return;
+    }
+    // The bundles' source maps stay on the build machine.
+    if (path.endsWith('.map')) throw new HttpError(404, `No route for ${req.method} ${path}`);
+    if (ctx.serveStatic && (await ctx.serveStatic(req, res, path))) return;
+  }
   if (path === '/' || path === '/index.html') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(placeholder);

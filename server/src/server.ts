@@ -132,6 +132,10 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       logger,
       connectionCount: () => connections.size,
       guard,
+      headerPolicy: {
+        connectOrigins: [...security.allowedOrigins, ...(security.publicUrl ? [security.publicUrl] : [])],
+        embedOrigins: security.embedOrigins,
+      },
       routes: [
         createClassroomRoutes({
           classroom,

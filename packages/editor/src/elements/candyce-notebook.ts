@@ -27,6 +27,7 @@ import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/id
 import { findFollowed, type Person, peopleKey, readPeople } from '../presence/people.js';
 import { queuePublisher } from '../presence/queued.js';
 import { stripAnsi } from '../render/ansi.js';
+import { outputFrameUrlOf } from '../render/sandbox-frame.js';
 import { sanitizer } from '../render/sanitize.js';
 import { type InputRequest, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
@@ -321,6 +322,7 @@ export class CandyceNotebook extends LitElement {
         lang,
         t,
         sanitizer: sanitizer(),
+        outputFrameUrl: outputFrameUrlOf(this.server),
         runner: createRunner({
           kind: kernelKindOf(this.kernel),
           server: this.server,
