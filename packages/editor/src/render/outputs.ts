@@ -69,7 +69,7 @@ const bundle = (ctx: OutputContext, data: MimeBundle, metadata: Record<string, u
         // A frame of its own page keeps its own policy (scripts allowed, no network), while the
         // notebook page's policy forbids inline scripts; a new frame for new content.
         if (ctx.frameUrl)
-          return keyed(
+          return html`${keyed(
             source,
             html`<iframe
               class="output-frame"
@@ -79,7 +79,7 @@ const bundle = (ctx: OutputContext, data: MimeBundle, metadata: Record<string, u
               src=${ctx.frameUrl}
               @load=${(event: Event) => showInFrame(event.target as HTMLIFrameElement, source)}
             ></iframe>`,
-          );
+          )}`;
         return html`<iframe
           class="output-frame"
           title=${ctx.t('cell.outputs', { n: ctx.cellNumber })}
