@@ -61,5 +61,7 @@ export const UnresolvedUpdates: CloseCode = {
 };
 /** A single message was larger than the configured maximum (sent by the ws library itself). */
 export const MessageTooLarge: CloseCode = { code: 1009, reason: 'Max payload size exceeded' };
+/** Handling a frame failed inside the server (a bug, logged); the client reconnects. */
+export const InternalError: CloseCode = { code: 1011, reason: 'Internal server error' };
 /** The server is shutting down or restarting; clients reconnect. */
 export const ServiceRestart: CloseCode = { code: 1012, reason: 'Server restarting' };

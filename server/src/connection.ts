@@ -106,7 +106,16 @@ export class Connection implements RoomMember {
   ) {
     this.tokens = ctx.limits.messageBurst;
     ctx.metrics.connections.inc();
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // A throw out of a socket listener would end the process: whatever a frame does, it ends this connection.
+      try {
+        this.receive(data, isBinary);
+      } catch (err) {
+        ctx.metrics.errors.inc({ kind: 'internal' });
+        ctx.logger.error({ room: roomName, user: this.identity?.sub, err }, 'frame handling failed');
+        this.close(closeCodes.InternalError);
+      }
+    });
     ws.on('pong', () => {
       this.alive = true;
     });
