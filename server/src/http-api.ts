@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { kernelNameOf } from '@candyce/kernels';
 import {
   cellTypeOf,
   exportIpynb,
@@ -9,6 +10,7 @@ import {
 } from '@candyce/model';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
+import { parseRoom, templateRoom } from './classroom/ids.js';
 import { RoomDeleted } from './close-codes.js';
 import type { Limits } from './config.js';
 import type { ExecutionService } from './execution.js';
@@ -220,10 +222,38 @@ const executeCell = async (
     if (!cell) throw new HttpError(404, `No cell with id ${JSON.stringify(cellId)} in ${name}`);
     if (cellTypeOf(cell) !== 'code')
       throw new HttpError(400, `Cell ${cellId} is a ${cellTypeOf(cell)} cell, not code`);
-    const refused = ctx.execution.kernelProblem(room.doc);
+    const refused =
+      ctx.execution.kernelProblem(room.doc) ?? (await templateKernelProblem(ctx, name, room.doc));
     if (refused) throw new HttpError(403, refused, { code: 'kernel-not-allowed' });
     const run = await ctx.execution.run(name, room.doc, cellId);
     json(res, 200, { cell_id: cellId, status: run.status, execution_count: run.executionCount });
+  } finally {
+    ctx.rooms.release(room);
+  }
+};
+
+/**
+ * Why a classroom copy may not start the kernel its metadata asks for: the
+ * kernelspec is notebook metadata, which a pupil's editor can change, so a
+ * copy runs the kernel of its activity's template only. Null when it may, or
+ * when `name` is no copy (or its template is gone).
+ */
+const templateKernelProblem = async (
+  ctx: HttpContext,
+  name: string,
+  doc: Room['doc'],
+): Promise<string | null> => {
+  const parsed = parseRoom(name);
+  if (!parsed?.copy) return null;
+  const template = templateRoom(parsed.activity);
+  if (!(await isStored(ctx, template))) return null;
+  const room = await ctx.rooms.acquire(template);
+  try {
+    const wanted = kernelNameOf(room.doc);
+    const asked = kernelNameOf(doc);
+    return asked === wanted
+      ? null
+      : `This copy runs the activity's kernel "${wanted}", not "${asked.slice(0, 100)}": set the notebook's kernel back`;
   } finally {
     ctx.rooms.release(room);
   }

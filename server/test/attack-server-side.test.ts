@@ -126,6 +126,45 @@ describe('server kernels', () => {
   });
 });
 
+describe('a pupil choosing the kernel of their copy', () => {
+  it('runs only the template’s kernelspec in a classroom copy', async () => {
+    const { http } = await startServer({ execution: { gateway: downGateway() } });
+    const notebook = {
+      ...lesson,
+      metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
+      cells: [
+        { id: 'run', cell_type: 'code', metadata: {}, source: '1', outputs: [], execution_count: null },
+      ],
+    };
+    const act = await createActivity(http, { title: 'K', mode: 'individual', notebook });
+    const ada = await joinActivity(http, { code: act.code, name: 'Ada' });
+    const room = ada.copy.room as string;
+    const shell = {
+      ...notebook,
+      metadata: { kernelspec: { name: 'bash', display_name: 'Bash', language: 'bash' } },
+    };
+    expect(
+      (await call(http, 'PUT', `/api/notebooks/${room}`, { token: ada.token, body: shell })).status,
+    ).toBe(200);
+    const res = await call(http, 'POST', `/api/notebooks/${room}/execute`, {
+      token: ada.token,
+      body: { cell_id: 'run' },
+    });
+    expect(res.status).toBe(403);
+    expect(res.body).toMatchObject({
+      code: 'kernel-not-allowed',
+      error: expect.stringMatching(/"python3".*"bash"/),
+    });
+    // Back to the template's kernel, the run goes to the (unreachable) gateway.
+    await call(http, 'PUT', `/api/notebooks/${room}`, { token: ada.token, body: notebook });
+    const ok = await call(http, 'POST', `/api/notebooks/${room}/execute`, {
+      token: ada.token,
+      body: { cell_id: 'run' },
+    });
+    expect(ok.status).toBe(200);
+  });
+});
+
 describe('data directory', () => {
   it('is created 0700 with files nobody else can read', async () => {
     const dataDir = join(await tempDir(), 'fresh-data');
