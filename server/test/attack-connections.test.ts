@@ -86,6 +86,9 @@ describe('connection caps', () => {
       code: 4429,
       reason: 'Too many connections for one user: close some pages',
     });
+    // A permanent refusal: the stock client does not hammer the server with retries.
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(extra.closes.length).toBe(1);
     await synced(connect(ws, bob.copy.room as string, bob.token as string));
     for (const o of open) o.ws.terminate();
   });
