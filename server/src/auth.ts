@@ -15,7 +15,7 @@ export interface Identity {
   readonly role: Role;
   /** Room names, a trailing `*` making a prefix. */
   readonly rooms: readonly string[];
-  /** Expiry in milliseconds since the epoch, or null when the token never expires. */
+  /** Expiry in milliseconds since the epoch; null only for the open-mode identity (no token). */
   readonly expiresAt: number | null;
   /** Activity id (`act` claim) of a token minted by the classroom, if any. */
   readonly act?: string;
@@ -57,12 +57,30 @@ const roles = new Set<string>(['teacher', 'student', 'viewer']);
 
 const openIdentity: Identity = { sub: 'local', name: null, role: 'teacher', rooms: ['*'], expiresAt: null };
 
+/** Fewest bytes of a CANDYCE_SECRET: an HS256 key shorter than its hash is open to offline guessing. */
+export const minSecretBytes = 32;
+
+/** Why `secret` is too weak to sign tokens with (a sentence saying how to make one), or null. */
+export const weakSecretProblem = (secret: string): string | null =>
+  Buffer.byteLength(secret, 'utf8') < minSecretBytes
+    ? `CANDYCE_SECRET is ${Buffer.byteLength(secret, 'utf8')} bytes long; it must be at least ${minSecretBytes} random bytes (a short one is guessed from a single token in milliseconds). Make one with: openssl rand -base64 32`
+    : null;
+
+/** Longest token lifetime accepted by default: 180 days, what the classroom mints. */
+export const defaultMaxTokenLifetimeSeconds = 180 * 24 * 3600;
+
 /**
  * Returns an authenticator that checks HS256 JWTs signed with `secret`
  * (claims `sub`, `name`, `role`, `rooms`, `exp`, and the classroom's optional
  * `act` and `copy`), or the open-mode one when `secret` is undefined or empty.
+ * A token without `exp`, or living longer than `maxLifetimeSeconds` (from its
+ * `iat`, and from now), is refused.
  */
-export const createAuthenticator = (secret: string | undefined): Authenticator => {
+export const createAuthenticator = (
+  secret: string | undefined,
+  maxLifetimeSeconds = defaultMaxTokenLifetimeSeconds,
+): Authenticator => {
+  const verify = (token: string, key: Uint8Array) => verifyToken(token, key, maxLifetimeSeconds);
   if (!secret) {
     let key: Uint8Array | null = null;
     return {
@@ -86,7 +104,10 @@ export const createAuthenticator = (secret: string | undefined): Authenticator =
   };
 };
 
-const verify = async (token: string, key: Uint8Array): Promise<Identity> => {
+// Clocks of the minting platform and of this server may differ a little.
+const clockSkewSeconds = 300;
+
+const verifyToken = async (token: string, key: Uint8Array, maxLifetimeSeconds: number): Promise<Identity> => {
   let payload: Record<string, unknown>;
   try {
     ({ payload } = await jwtVerify(token, key, { algorithms: ['HS256'] }));
@@ -94,7 +115,15 @@ const verify = async (token: string, key: Uint8Array): Promise<Identity> => {
     if (err instanceof errors.JWTExpired) throw new AuthError(401, 'Unauthorized: token expired');
     throw new AuthError(401, 'Unauthorized: invalid token');
   }
-  const { sub, name, role, rooms, exp, act, copy, gen } = payload;
+  const { sub, name, role, rooms, exp, iat, act, copy, gen } = payload;
+  if (typeof exp !== 'number') throw new AuthError(401, 'Unauthorized: token has no exp (expiry)');
+  const now = Date.now() / 1000;
+  const from = typeof iat === 'number' ? Math.min(iat, now) : now;
+  if (exp - from > maxLifetimeSeconds + clockSkewSeconds)
+    throw new AuthError(
+      401,
+      `Unauthorized: token lives longer than ${Math.round(maxLifetimeSeconds / 86_400)} days (exp too far)`,
+    );
   if (typeof sub !== 'string' || sub === '') throw new AuthError(401, 'Unauthorized: token has no sub');
   if (typeof name !== 'string') throw new AuthError(401, 'Unauthorized: token has no name');
   if (typeof role !== 'string' || !roles.has(role))
@@ -106,7 +135,7 @@ const verify = async (token: string, key: Uint8Array): Promise<Identity> => {
     name,
     role: role as Role,
     rooms: rooms as string[],
-    expiresAt: typeof exp === 'number' ? exp * 1000 : null,
+    expiresAt: exp * 1000,
     ...(typeof act === 'string' ? { act } : {}),
     ...(typeof copy === 'string' ? { copy } : {}),
     ...(typeof gen === 'number' && Number.isSafeInteger(gen) ? { gen } : {}),

@@ -34,17 +34,33 @@ export const encodeAwarenessUpdate = (entries: readonly AwarenessEntry[]): Uint8
   return encoding.toUint8Array(encoder);
 };
 
+/** The fields an editor puts in a presence state's `user`; the server owns name and role. */
+const userFields = new Set(['name', 'role', 'color', 'colorLight']);
+const colorPattern = /^#[0-9a-fA-F]{3,8}$/;
+
 /**
- * Returns the `user.name` an awareness state (parsed from its JSON) claims:
- * undefined when the state has no `user` (nothing claimed), null when it is
- * not a string (an invalid claim).
+ * Returns why a presence state (parsed from its JSON) claims an identity
+ * other than the token's, or null when it claims none or the right one. The
+ * server owns every identity field: `user.name` must be the token's name and
+ * `user.role` its role (the badge, and whom `follow="role:teacher"` follows);
+ * colours must be colours; no other `user` field is accepted. The open-mode
+ * local user (no token, no name) may claim anything.
  */
-export const claimedName = (state: unknown): string | null | undefined => {
-  if (state === null || typeof state !== 'object') return undefined;
+export const identityProblem = (
+  state: unknown,
+  identity: { readonly name: string | null; readonly role: string },
+): string | null => {
+  if (identity.name === null) return null;
+  if (state === null || typeof state !== 'object') return null;
   const user = (state as { user?: unknown }).user;
-  if (user === undefined) return undefined;
-  if (user === null || typeof user !== 'object') return null;
-  const name = (user as { name?: unknown }).name;
-  if (name === undefined) return undefined;
-  return typeof name === 'string' ? name : null;
+  if (user === undefined) return null;
+  if (user === null || typeof user !== 'object' || Array.isArray(user)) return 'user is not an object';
+  for (const [key, value] of Object.entries(user)) {
+    if (!userFields.has(key)) return `user.${key.slice(0, 40)} is not a presence field`;
+    if (key === 'name' && value !== identity.name) return 'user.name is not the token’s name';
+    if (key === 'role' && value !== identity.role) return 'user.role is not the token’s role';
+    if ((key === 'color' || key === 'colorLight') && (typeof value !== 'string' || !colorPattern.test(value)))
+      return `user.${key} is not a colour`;
+  }
+  return null;
 };

@@ -40,6 +40,11 @@ export const CellLocked: CloseCode = {
 export const DocumentTooLarge: CloseCode = { code: 4413, reason: 'Document too large' };
 /** The connection sent more messages per second than allowed. */
 export const TooManyMessages: CloseCode = { code: 4429, reason: 'Too many messages' };
+/** The user (token subject) already holds as many WebSockets and event streams as allowed. */
+export const TooManyConnections: CloseCode = {
+  code: 4429,
+  reason: 'Too many connections for one user: close some pages',
+};
 /** The room could not be written to or read from storage; nothing unsaved was broadcast. */
 export const StorageFailure: CloseCode = {
   code: 4500,
@@ -47,8 +52,10 @@ export const StorageFailure: CloseCode = {
 };
 /** The client does not read fast enough: its send buffer kept growing. It may reconnect. */
 export const SlowConsumer: CloseCode = { code: 4503, reason: 'Slow consumer: too much unsent data' };
-/** One presence (awareness) state is larger than any editor sends (64 KiB). */
+/** One presence (awareness) state is larger than any editor sends (4 KiB). */
 export const PresenceTooLarge: CloseCode = { code: 4413, reason: 'Presence state too large' };
+/** The connection sent presence (awareness) updates faster than any editor does (20 per second, bursts of 100). */
+export const TooManyPresenceUpdates: CloseCode = { code: 4429, reason: 'Too many presence updates' };
 /**
  * Updates waiting for history the server never received grew past the message
  * size limit (a client sending updates with gaps): they are discarded.
@@ -59,5 +66,7 @@ export const UnresolvedUpdates: CloseCode = {
 };
 /** A single message was larger than the configured maximum (sent by the ws library itself). */
 export const MessageTooLarge: CloseCode = { code: 1009, reason: 'Max payload size exceeded' };
+/** Handling a frame failed inside the server (a bug, logged); the client reconnects. */
+export const InternalError: CloseCode = { code: 1011, reason: 'Internal server error' };
 /** The server is shutting down or restarting; clients reconnect. */
 export const ServiceRestart: CloseCode = { code: 1012, reason: 'Server restarting' };

@@ -14,6 +14,18 @@ export interface Limits {
   messageBurst: number;
   /** Bytes queued for a client beyond which it is closed as a slow consumer. */
   maxBufferedBytes: number;
+  /**
+   * WebSockets and event streams one pupil or viewer (token subject) may hold
+   * at once; teachers and the open-mode local user are not counted.
+   */
+  maxConnectionsPerSubject: number;
+  /**
+   * WebSockets and event streams from one client address (a school behind
+   * one NAT counts once: 30+ pupils with a few tabs each); loopback is not counted.
+   */
+  maxConnectionsPerAddress: number;
+  /** WebSockets and event streams of the whole server (keep below the process's file descriptor limit). */
+  maxConnections: number;
 }
 
 /** Timings and thresholds of persistence and liveness. */
@@ -41,6 +53,9 @@ export const defaultLimits: Limits = {
   messagesPerSecond: 200,
   messageBurst: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
+  maxConnectionsPerSubject: 40,
+  maxConnectionsPerAddress: 600,
+  maxConnections: 8000,
 };
 
 /** The default timings. */
@@ -64,7 +79,8 @@ const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): numb
 /**
  * Reads limits and timings from environment variables (`CANDYCE_MAX_MESSAGE_BYTES`,
  * `CANDYCE_MAX_DOCUMENT_BYTES`, `CANDYCE_MESSAGES_PER_SECOND`, `CANDYCE_MESSAGE_BURST`,
- * `CANDYCE_MAX_BUFFERED_BYTES`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
+ * `CANDYCE_MAX_BUFFERED_BYTES`, `CANDYCE_MAX_CONNECTIONS_PER_USER`, `CANDYCE_MAX_CONNECTIONS_PER_ADDRESS`,
+ * `CANDYCE_MAX_CONNECTIONS`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
  * `CANDYCE_COMPACT_AFTER_BYTES`, `CANDYCE_PING_INTERVAL_MS`, `CANDYCE_WRITE_INTERVAL_MS`), falling back to the defaults.
  * Throws a `RangeError` naming the variable when a value is not a number.
  */
@@ -75,6 +91,17 @@ export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings
     messagesPerSecond: envNumber(env, 'CANDYCE_MESSAGES_PER_SECOND', defaultLimits.messagesPerSecond),
     messageBurst: envNumber(env, 'CANDYCE_MESSAGE_BURST', defaultLimits.messageBurst),
     maxBufferedBytes: envNumber(env, 'CANDYCE_MAX_BUFFERED_BYTES', defaultLimits.maxBufferedBytes),
+    maxConnectionsPerSubject: envNumber(
+      env,
+      'CANDYCE_MAX_CONNECTIONS_PER_USER',
+      defaultLimits.maxConnectionsPerSubject,
+    ),
+    maxConnectionsPerAddress: envNumber(
+      env,
+      'CANDYCE_MAX_CONNECTIONS_PER_ADDRESS',
+      defaultLimits.maxConnectionsPerAddress,
+    ),
+    maxConnections: envNumber(env, 'CANDYCE_MAX_CONNECTIONS', defaultLimits.maxConnections),
   },
   timings: {
     idleUnloadMs: envNumber(env, 'CANDYCE_IDLE_UNLOAD_MS', defaultTimings.idleUnloadMs),
@@ -84,3 +111,68 @@ export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings
     writeIntervalMs: envNumber(env, 'CANDYCE_WRITE_INTERVAL_MS', defaultTimings.writeIntervalMs),
   },
 });
+
+/**
+ * Who may reach the server and how far tokens are trusted: the origin and
+ * host allowlists, the proxies whose X-Forwarded-For is believed, the host
+ * origins that may frame the player, and the longest token lifetime.
+ */
+export interface Security {
+  /** Origins (`https://school.example`) besides the server's own that may open WebSockets and send changes. */
+  allowedOrigins: string[];
+  /** The URL pupils and teachers reach the server at, when it is not localhost (a known Host in open mode). */
+  publicUrl: string | null;
+  /** Origins of host platforms that may frame the player page (`frame-ancestors`); none by default. */
+  embedOrigins: string[];
+  /**
+   * Addresses of reverse proxies allowed to set `X-Forwarded-For`; the
+   * header of any other peer is ignored. Empty by default: the peer is the client.
+   */
+  trustedProxies: string[];
+  /** Longest lifetime a token may have (`exp - iat`, or `exp - now` without `iat`), in seconds. */
+  maxTokenLifetimeSeconds: number;
+}
+
+/** The default security settings: only the server's own origin, no proxy, tokens of at most 180 days. */
+export const defaultSecurity: Security = {
+  allowedOrigins: [],
+  publicUrl: null,
+  embedOrigins: [],
+  trustedProxies: [],
+  maxTokenLifetimeSeconds: 180 * 24 * 3600,
+};
+
+const envList = (env: NodeJS.ProcessEnv, name: string): string[] =>
+  (env[name] ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+
+const envOrigins = (env: NodeJS.ProcessEnv, name: string): string[] =>
+  envList(env, name).map((item) => {
+    let url: URL;
+    try {
+      url = new URL(item);
+    } catch {
+      throw new RangeError(`${name}: ${item} is not an origin such as https://school.example`);
+    }
+    if (url.origin === 'null') throw new RangeError(`${name}: ${item} is not an http(s) origin`);
+    return url.origin;
+  });
+
+/**
+ * Reads the security settings from `CANDYCE_ALLOWED_ORIGINS`, `CANDYCE_PUBLIC_URL`,
+ * `CANDYCE_EMBED_ORIGINS`, `CANDYCE_TRUSTED_PROXY` (comma-separated lists) and
+ * `CANDYCE_MAX_TOKEN_DAYS`. Throws a `RangeError` naming the variable when a value is invalid.
+ */
+export const securityFromEnv = (env: NodeJS.ProcessEnv): Security => {
+  const publicUrl = envOrigins(env, 'CANDYCE_PUBLIC_URL')[0] ?? null;
+  const days = envNumber(env, 'CANDYCE_MAX_TOKEN_DAYS', defaultSecurity.maxTokenLifetimeSeconds / 86_400);
+  return {
+    allowedOrigins: envOrigins(env, 'CANDYCE_ALLOWED_ORIGINS'),
+    publicUrl,
+    embedOrigins: envOrigins(env, 'CANDYCE_EMBED_ORIGINS'),
+    trustedProxies: envList(env, 'CANDYCE_TRUSTED_PROXY'),
+    maxTokenLifetimeSeconds: Math.round(days * 86_400),
+  };
+};

@@ -6,9 +6,9 @@ import * as Y from 'yjs';
 import type { Identity } from './auth.js';
 import { canWrite } from './auth.js';
 import {
-  claimedName,
   decodeAwarenessUpdate,
   encodeAwarenessUpdate as encodeEntries,
+  identityProblem,
 } from './awareness-filter.js';
 import type { CloseCode } from './close-codes.js';
 import * as closeCodes from './close-codes.js';
@@ -40,11 +40,20 @@ const corkForTick = (socket: Socket | undefined): void => {
   if (corked.push(socket) === 1) setImmediate(uncorkAll);
 };
 
-/** Awareness client ids one connection may introduce; further ones are ignored. */
+/** Awareness client ids one connection may introduce (one editor, a few reloads); further ones are ignored. */
 const maxAwarenessIdsPerConnection = 8;
 
-/** Characters of one presence state (name, colour, cursor): far above what an editor sends. */
-const maxAwarenessStateChars = 64 * 1024;
+/**
+ * Characters of one presence state (name, colour, cell, view, queued cells):
+ * an editor sends a few hundred. Every state is sent to every member, so this
+ * times the rate below times the members is what one connection can make the
+ * server send.
+ */
+const maxAwarenessStateChars = 4 * 1024;
+
+/** Presence messages a connection may send per second on average, and in a burst above it. */
+const presencePerSecond = 20;
+const presenceBurst = 100;
 
 /**
  * Bytes of updates that Yjs keeps aside while their dependencies are missing.
@@ -85,6 +94,8 @@ export class Connection implements RoomMember {
   private heldStep1: Uint8Array[] = [];
   private tokens: number;
   private lastRefill = performance.now();
+  private presenceTokens = presenceBurst;
+  private presenceRefill = performance.now();
   private expiryTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -95,7 +106,16 @@ export class Connection implements RoomMember {
   ) {
     this.tokens = ctx.limits.messageBurst;
     ctx.metrics.connections.inc();
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
+      // A throw out of a socket listener would end the process: whatever a frame does, it ends this connection.
+      try {
+        this.receive(data, isBinary);
+      } catch (err) {
+        ctx.metrics.errors.inc({ kind: 'internal' });
+        ctx.logger.error({ room: roomName, user: this.identity?.sub, err }, 'frame handling failed');
+        this.close(closeCodes.InternalError);
+      }
+    });
     ws.on('pong', () => {
       this.alive = true;
     });
@@ -335,7 +355,25 @@ export class Connection implements RoomMember {
     return false;
   }
 
+  /** Takes one token of the presence bucket; false when the connection sends presence too fast. */
+  private takePresenceToken(): boolean {
+    const now = performance.now();
+    this.presenceTokens = Math.min(
+      presenceBurst,
+      this.presenceTokens + ((now - this.presenceRefill) / 1000) * presencePerSecond,
+    );
+    this.presenceRefill = now;
+    if (this.presenceTokens < 1) return false;
+    this.presenceTokens -= 1;
+    return true;
+  }
+
   private applyAwareness(room: Room, update: Uint8Array): void {
+    if (!this.takePresenceToken()) {
+      this.ctx.metrics.errors.inc({ kind: 'presence_flood' });
+      this.close(closeCodes.TooManyPresenceUpdates);
+      return;
+    }
     let entries: ReturnType<typeof decodeAwarenessUpdate>;
     let states: unknown[];
     try {
@@ -351,7 +389,7 @@ export class Connection implements RoomMember {
       return;
     }
     const owners = room.awarenessOwners;
-    const name = this.identity!.name;
+    const identity = this.identity!;
     const accepted = entries.filter((entry, i) => {
       const owner = owners.get(entry.clientId);
       // The stock client echoes other clients' states back: not an impersonation, just ignored.
@@ -359,16 +397,14 @@ export class Connection implements RoomMember {
       if (owner === undefined && entry.json === 'null') return false;
       // One editor has one client id (a few after reloads of its document): cap what a connection may add.
       if (owner === undefined && this.awarenessIds.size >= maxAwarenessIdsPerConnection) return false;
-      if (name !== null) {
-        const claimed = claimedName(states[i]);
-        if (claimed !== undefined && claimed !== name) {
-          this.ctx.metrics.errors.inc({ kind: 'impersonation' });
-          this.ctx.logger.warn(
-            { room: room.name, user: this.identity!.sub, claimed },
-            'awareness state claiming another name dropped',
-          );
-          return false;
-        }
+      const problem = identityProblem(states[i], identity);
+      if (problem !== null) {
+        this.ctx.metrics.errors.inc({ kind: 'impersonation' });
+        this.ctx.logger.warn(
+          { room: room.name, user: identity.sub, problem },
+          'awareness state claiming another identity dropped',
+        );
+        return false;
       }
       owners.set(entry.clientId, this);
       this.awarenessIds.add(entry.clientId);

@@ -27,6 +27,12 @@ export interface ExecutionOptions {
   maxKernels?: number;
   /** Kernels that may run at once in one activity's rooms (`CANDYCE_MAX_KERNELS_PER_ACTIVITY`). Default 36. */
   maxKernelsPerActivity?: number;
+  /**
+   * Kernelspec names a notebook may ask for (CANDYCE_KERNELS); empty or
+   * absent: any the gateway has. The kernelspec is notebook metadata, which
+   * a pupil's editor can change.
+   */
+  allowedKernels?: readonly string[];
 }
 
 interface RoomKernel {
@@ -76,7 +82,7 @@ export class ExecutionService {
     this.budget.take(name);
     if (!entry) {
       // A kernel of a room stopped before (unloaded, deleted) gives back no place of its successor.
-      const gateway = watchGateway(this.options.gateway, () => {
+      const gateway = watchGateway(this.loggedGateway(name), () => {
         if (this.rooms.get(name) === created) this.budget.release(name);
       });
       const kernel = lazyKernel(gateway, {
@@ -100,6 +106,27 @@ export class ExecutionService {
       if (held.pending === 0 && !held.gateway.live && this.rooms.get(name) === held)
         this.budget.release(name);
     }
+  }
+
+  /** Why the kernel `doc` asks for may not be started (a sentence), or null when it may. */
+  kernelProblem(doc: Y.Doc): string | null {
+    const allowed = this.options.allowedKernels ?? [];
+    const name = kernelNameOf(doc);
+    if (allowed.length === 0 || allowed.includes(name)) return null;
+    return `The kernel "${name.slice(0, 100)}" is not offered by this server (it offers ${allowed.join(', ')}): choose one of them in the notebook's kernel`;
+  }
+
+  /** The gateway, logging why a kernel could not start (with the addresses pupils are not shown). */
+  private loggedGateway(room: string): KernelGateway {
+    const gateway = this.options.gateway;
+    return {
+      name: gateway.name,
+      startKernel: (kernelName) =>
+        gateway.startKernel(kernelName).catch((err: unknown) => {
+          this.logger.error({ room, kernel: kernelName, err }, 'the server kernel could not start');
+          throw err;
+        }),
+    };
   }
 
   /** Cancels the queued runs of the room `name` and interrupts the running one; false when it has no kernel. */

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { kernelNameOf } from '@candyce/kernels';
 import {
   cellTypeOf,
   exportIpynb,
@@ -9,16 +10,19 @@ import {
 } from '@candyce/model';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
+import { parseRoom, templateRoom } from './classroom/ids.js';
 import { RoomDeleted } from './close-codes.js';
 import type { Limits } from './config.js';
 import type { ExecutionService } from './execution.js';
-import { bearer, HttpError, json, readBody } from './http-util.js';
+import { bearer, HttpError, json, readBody, requestUrl } from './http-util.js';
 import { kernelBudgetError } from './kernel-budget.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import type { RequestGuard } from './request-guard.js';
 import type { Room } from './room.js';
 import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
+import { applySecurityHeaders, type HeaderPolicy, sandboxPage } from './security-headers.js';
 
 /** What the HTTP API needs from its server. */
 export interface HttpContext {
@@ -28,6 +32,10 @@ export interface HttpContext {
   readonly metrics: Metrics;
   readonly logger: Logger;
   readonly connectionCount: () => number;
+  /** What the pages' content security policy allows (see security-headers.ts); no such headers when absent. */
+  readonly headerPolicy?: HeaderPolicy;
+  /** Host, Origin and Content-Type checks (see request-guard.ts); none when absent. */
+  readonly guard?: RequestGuard;
   /** Server-side execution, when a kernel gateway is configured (JUPYTER_URL). */
   readonly execution?: ExecutionService;
   /** Serves the built web app; answers false for paths that are not its files or pages. */
@@ -71,19 +79,37 @@ export const createHttpHandler =
   };
 
 const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerResponse): Promise<void> => {
-  const url = new URL(req.url ?? '/', 'http://localhost');
+  const url = requestUrl(req.url);
+  if (!url) throw new HttpError(400, 'The request target is not a valid URL', { code: 'bad-request' });
   const path = url.pathname;
   if (path === '/healthz') {
     json(res, 200, { status: 'ok', rooms: ctx.rooms.size, connections: ctx.connectionCount() });
     return;
   }
+  const refusal = ctx.guard?.request(req);
+  if (refusal) throw new HttpError(refusal.status, refusal.error, { code: refusal.code });
   if (path === '/metrics') {
     const text = await ctx.metrics.registry.metrics();
     res.writeHead(200, { 'content-type': ctx.metrics.registry.contentType });
     res.end(text);
     return;
   }
-  if (!path.startsWith('/api/') && ctx.serveStatic && (await ctx.serveStatic(req, res, path))) return;
+  if (!path.startsWith('/api/')) {
+    if (ctx.headerPolicy) applySecurityHeaders(res, path, ctx.headerPolicy);
+    if (path === '/sandbox.html' && (req.method === 'GET' || req.method === 'HEAD')) {
+      res.writeHead(200, {
+        'content-type': 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+        'x-content-type-options': 'nosniff',
+        'cross-origin-embedder-policy': 'credentialless',
+      });
+      res.end(req.method === 'HEAD' ? undefined : sandboxPage);
+      return;
+    }
+    // The bundles' source maps stay on the build machine.
+    if (path.endsWith('.map')) throw new HttpError(404, `No route for ${req.method} ${path}`);
+    if (ctx.serveStatic && (await ctx.serveStatic(req, res, path))) return;
+  }
   if (path === '/' || path === '/index.html') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(placeholder);
@@ -107,6 +133,15 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     if (match[2] === '/interrupt') {
       if (!ctx.execution) {
         throw new HttpError(501, 'Server-side execution is not configured: set JUPYTER_URL on the server');
+      }
+      // A copy that is read-only for this pupil (handed in, locked, past its deadline) is not theirs to stop.
+      if (await isStored(ctx, room)) {
+        const loaded = await ctx.rooms.acquire(room);
+        try {
+          assertWritable(loaded, identity);
+        } finally {
+          ctx.rooms.release(loaded);
+        }
       }
       json(res, 200, { room, interrupted: await ctx.execution.interrupt(room) });
       return;
@@ -188,10 +223,40 @@ const executeCell = async (
     if (!cell) throw new HttpError(404, `No cell with id ${JSON.stringify(cellId)} in ${name}`);
     if (cellTypeOf(cell) !== 'code')
       throw new HttpError(400, `Cell ${cellId} is a ${cellTypeOf(cell)} cell, not code`);
+    const refused =
+      ctx.execution.kernelProblem(room.doc) ?? (await templateKernelProblem(ctx, name, room.doc));
+    if (refused) throw new HttpError(403, refused, { code: 'kernel-not-allowed' });
     const run = await ctx.execution.run(name, room.doc, cellId).catch((err: unknown) => {
       throw kernelBudgetError(req, err) ?? err;
     });
     json(res, 200, { cell_id: cellId, status: run.status, execution_count: run.executionCount });
+  } finally {
+    ctx.rooms.release(room);
+  }
+};
+
+/**
+ * Why a classroom copy may not start the kernel its metadata asks for: the
+ * kernelspec is notebook metadata, which a pupil's editor can change, so a
+ * copy runs the kernel of its activity's template only. Null when it may, or
+ * when `name` is no copy (or its template is gone).
+ */
+const templateKernelProblem = async (
+  ctx: HttpContext,
+  name: string,
+  doc: Room['doc'],
+): Promise<string | null> => {
+  const parsed = parseRoom(name);
+  if (!parsed?.copy) return null;
+  const template = templateRoom(parsed.activity);
+  if (!(await isStored(ctx, template))) return null;
+  const room = await ctx.rooms.acquire(template);
+  try {
+    const wanted = kernelNameOf(room.doc);
+    const asked = kernelNameOf(doc);
+    return asked === wanted
+      ? null
+      : `This copy runs the activity's kernel "${wanted}", not "${asked.slice(0, 100)}": set the notebook's kernel back`;
   } finally {
     ctx.rooms.release(room);
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 
 // Small pieces shared by the HTTP routes (notebooks, classroom).
 
@@ -48,10 +49,49 @@ export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =
     req.on('error', reject);
   });
 
+/**
+ * Parses a request target (`req.url`) into a URL, or returns null when it is
+ * not one: the target comes from the network, and `new URL` throws on many
+ * (`http://[`, `//[`), which must end as a 400, never as an exception.
+ */
+export const requestUrl = (target: string | undefined): URL | null => {
+  try {
+    return new URL(target ?? '/', 'http://localhost');
+  } catch {
+    return null;
+  }
+};
+
 /** The token of an `Authorization: Bearer` header, or null. */
 export const bearer = (req: IncomingMessage): string | null => {
   const header = req.headers.authorization;
   if (!header) return null;
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   return match ? match[1]! : null;
+};
+
+const reasons: Record<number, string> = {
+  400: 'Bad Request',
+  403: 'Forbidden',
+  404: 'Not Found',
+  421: 'Misdirected Request',
+  429: 'Too Many Requests',
+  503: 'Service Unavailable',
+};
+
+/**
+ * Answers a WebSocket upgrade request with an HTTP error and a JSON
+ * `{ error, code }` body (the answer the HTTP API gives), then closes the
+ * socket. A socket already gone is left alone.
+ */
+export const refuseUpgrade = (socket: Duplex, status: number, error: string, code: string): void => {
+  if (socket.destroyed || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error, code });
+  socket.end(
+    `HTTP/1.1 ${status} ${reasons[status] ?? 'Error'}\r\nConnection: close\r\n` +
+      `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
 };

@@ -1,7 +1,15 @@
 // The public API of @candyce/server.
 
 export type { Authenticator, Identity, Role } from './auth.js';
-export { AuthError, canAccessRoom, canWrite, createAuthenticator } from './auth.js';
+export {
+  AuthError,
+  canAccessRoom,
+  canWrite,
+  createAuthenticator,
+  defaultMaxTokenLifetimeSeconds,
+  minSecretBytes,
+  weakSecretProblem,
+} from './auth.js';
 export type { Classroom, ClassroomOptions, JoinResult } from './classroom/classroom.js';
 export type { ErrorCode, Lang } from './classroom/i18n.js';
 export type {
@@ -18,8 +26,8 @@ export type {
 export type { CopyRow, CopyStatus } from './classroom/views.js';
 export type { CloseCode } from './close-codes.js';
 export * as closeCodes from './close-codes.js';
-export type { Limits, Timings } from './config.js';
-export { defaultLimits, defaultTimings, limitsFromEnv } from './config.js';
+export type { Limits, Security, Timings } from './config.js';
+export { defaultLimits, defaultSecurity, defaultTimings, limitsFromEnv, securityFromEnv } from './config.js';
 export type { RoomHooks } from './hooks.js';
 export { LevelStore } from './level-store.js';
 export type { Logger } from './logger.js';

@@ -1,21 +1,39 @@
-import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
-import { AuthError, type Authenticator, canAccessRoom, createAuthenticator } from './auth.js';
+import {
+  AuthError,
+  type Authenticator,
+  canAccessRoom,
+  createAuthenticator,
+  weakSecretProblem,
+} from './auth.js';
 import { AttemptLimiter } from './classroom/attempts.js';
 import { Classroom } from './classroom/classroom.js';
 import { levelKv, memoryKv } from './classroom/kv.js';
 import { revocable } from './classroom/revocation.js';
 import { createClassroomRoutes } from './classroom/routes.js';
+import { tokenLifetimeSeconds } from './classroom/tokens.js';
+import { clientAddress, trustedProxies } from './client-address.js';
 import * as closeCodes from './close-codes.js';
-import { defaultLimits, defaultTimings, type Limits, type Timings } from './config.js';
+import {
+  defaultLimits,
+  defaultSecurity,
+  defaultTimings,
+  type Limits,
+  type Security,
+  type Timings,
+} from './config.js';
 import { Connection } from './connection.js';
+import { ConnectionCaps, isRefusal, type Slot } from './connection-caps.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
 import { createHttpHandler } from './http-api.js';
+import { refuseUpgrade, requestUrl } from './http-util.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
 import { createStaticHandler } from './static-files.js';
@@ -42,6 +60,8 @@ export interface ServerOptions {
   staticDir?: string;
   /** Server-side execution (`POST /api/notebooks/<room>/execute`); without it that endpoint answers 501. */
   execution?: ExecutionOptions;
+  /** Origin and host allowlists, trusted proxies, embedding origins, token lifetime. */
+  security?: Partial<Security>;
 }
 
 /** A running (or ready to run) Candyce server. */
@@ -74,12 +94,16 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const logger = options.logger ?? createLogger();
   const limits: Limits = { ...defaultLimits, ...options.limits };
   const timings: Timings = { ...defaultTimings, ...options.timings };
+  const security: Security = { ...defaultSecurity, ...options.security };
   const metrics = createMetrics(options.processMetrics ?? false);
   const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
+  const weak = options.secret ? weakSecretProblem(options.secret) : null;
+  if (weak) throw new RangeError(weak);
   // Every token is also checked against the classroom's revoked teacher links.
-  const auth: Authenticator = revocable(createAuthenticator(options.secret), (identity) =>
-    classroom.revoked(identity),
+  const auth: Authenticator = revocable(
+    createAuthenticator(options.secret, security.maxTokenLifetimeSeconds),
+    (identity) => classroom.revoked(identity),
   );
   // The classroom keeps its records beside the rooms, in the same LevelDB.
   const classroom: Classroom = new Classroom({
@@ -87,11 +111,21 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     kv: store instanceof LevelStore ? levelKv(store.db) : memoryKv(),
     auth,
     ...(options.secret ? { secret: options.secret } : {}),
+    tokenLifetimeSeconds: Math.min(tokenLifetimeSeconds, security.maxTokenLifetimeSeconds),
     logger,
     ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
   });
   const rooms: RoomManager = new RoomManager({ store, timings, metrics, logger, hooks: classroom.hooks });
   const connections = new Set<Connection>();
+  const guard = createRequestGuard({
+    open: auth.open,
+    allowedOrigins: security.allowedOrigins,
+    publicUrl: security.publicUrl,
+    listenHost: options.host ?? '127.0.0.1',
+  });
+  const proxies = trustedProxies(security.trustedProxies);
+  const addressOf = (req: IncomingMessage): string => clientAddress(req, proxies);
+  const caps = new ConnectionCaps(limits);
   let closing = false;
   let port = 0;
 
@@ -103,12 +137,19 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       metrics,
       logger,
       connectionCount: () => connections.size,
+      guard,
+      headerPolicy: {
+        connectOrigins: [...security.allowedOrigins, ...(security.publicUrl ? [security.publicUrl] : [])],
+        embedOrigins: security.embedOrigins,
+      },
       routes: [
         createClassroomRoutes({
           classroom,
           auth,
           maxDocumentBytes: limits.maxDocumentBytes,
           attempts: new AttemptLimiter(),
+          clientAddress: addressOf,
+          caps,
         }),
       ],
       ...(execution ? { execution } : {}),
@@ -117,7 +158,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   );
   const wss = new WebSocketServer({ noServer: true, maxPayload: limits.maxMessageBytes });
 
-  const connect = async (connection: Connection, token: string | null): Promise<void> => {
+  const connect = async (connection: Connection, token: string | null, slot: Slot): Promise<void> => {
     let identity: Awaited<ReturnType<Authenticator['authenticate']>>;
     try {
       identity = await auth.authenticate(token);
@@ -129,6 +170,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     if (connection.closed) return;
     if (!canAccessRoom(identity, connection.roomName)) {
       connection.close(closeCodes.Forbidden);
+      return;
+    }
+    // Pupils and viewers are counted; teachers (who open every copy) and the open-mode local user are not.
+    if (token !== null && identity.role !== 'teacher' && slot.claimSubject(identity.sub)) {
+      metrics.errors.inc({ kind: 'too_many_connections' });
+      connection.close(closeCodes.TooManyConnections);
       return;
     }
     connection.authenticate(identity);
@@ -158,7 +205,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
 
   const held = new Map<Connection, Awaited<ReturnType<RoomManager['acquire']>>>();
 
-  const onConnection = (ws: WebSocket, roomName: string, token: string | null): void => {
+  const onConnection = (ws: WebSocket, roomName: string, token: string | null, slot: Slot): void => {
     const connection = new Connection(ws, roomName, {
       limits,
       metrics,
@@ -178,17 +225,28 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       connection.close({ code: closeCodes.InvalidRoomName.code, reason: problem.slice(0, 120) });
       return;
     }
-    connect(connection, token).catch((err: unknown) => {
+    connect(connection, token, slot).catch((err: unknown) => {
       logger.error({ err, room: roomName }, 'connection setup failed');
       connection.close(closeCodes.StorageFailure);
     });
   };
 
-  http.on('upgrade', (req, socket: Duplex, head) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    const url = requestUrl(req.url);
+    if (!url) {
+      refuseUpgrade(socket, 400, 'The request target is not a valid URL', 'bad-request');
+      return;
+    }
+    const refusal = guard.upgrade(req);
+    if (refusal) {
+      logger.warn({ origin: req.headers.origin, host: req.headers.host }, refusal.error);
+      refuseUpgrade(socket, refusal.status, refusal.error, refusal.code);
+      return;
+    }
     const match = syncPath.exec(url.pathname);
     if (closing || !match) {
-      socket.end(closing ? 'HTTP/1.1 503 Service Unavailable\r\n\r\n' : 'HTTP/1.1 404 Not Found\r\n\r\n');
+      if (closing) refuseUpgrade(socket, 503, 'The server is restarting; try again', 'restarting');
+      else refuseUpgrade(socket, 404, `No WebSocket endpoint at ${url.pathname.slice(0, 200)}`, 'not-found');
       return;
     }
     let roomName: string;
@@ -197,7 +255,31 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     } catch {
       roomName = match[1]!;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => onConnection(ws, roomName, url.searchParams.get('token')));
+    const slot = caps.take(addressOf(req));
+    if (isRefusal(slot)) {
+      metrics.errors.inc({ kind: 'too_many_connections' });
+      refuseUpgrade(socket, slot.status, slot.error, slot.code);
+      return;
+    }
+    // Given back when the descriptor is, whether ws accepted the upgrade or refused it.
+    socket.once('close', slot.release);
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      onConnection(ws, roomName, url.searchParams.get('token'), slot),
+    );
+  };
+
+  http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Node takes its own error listener off an upgraded socket: without this one, a client that
+    // resets the connection before ws owns the socket would raise an uncaught 'error'.
+    socket.on('error', () => socket.destroy());
+    try {
+      upgrade(req, socket, head);
+    } catch (err) {
+      // Whatever the request held, it ends this socket only.
+      metrics.errors.inc({ kind: 'http' });
+      logger.error({ err, path: (req.url ?? '/').split('?')[0]?.slice(0, 200) }, 'upgrade failed');
+      refuseUpgrade(socket, 400, 'Bad upgrade request', 'bad-request');
+    }
   });
 
   // Liveness: a client that did not answer the previous ping is gone.

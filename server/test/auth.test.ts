@@ -62,7 +62,7 @@ describe('authentication', () => {
     const viewer = await token({ role: 'viewer' });
     const res = await fetch(`${http}/api/notebooks/room1`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${viewer}` },
+      headers: { authorization: `Bearer ${viewer}`, 'content-type': 'application/json' },
       body: JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }),
     });
     expect(res.status).toBe(403);
@@ -74,7 +74,7 @@ describe('authentication', () => {
     const teacher = await token({ role: 'teacher' });
     const put = await fetch(`${http}/api/notebooks/doomed`, {
       method: 'PUT',
-      headers: { authorization: `Bearer ${teacher}` },
+      headers: { authorization: `Bearer ${teacher}`, 'content-type': 'application/json' },
       body: JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }),
     });
     expect(put.status).toBe(201);

@@ -205,7 +205,9 @@ describe('classroom: bad input gets a clear message in French or English', () =>
       body: { code: act.code, name: 'A' },
     });
     expect(badJoin.status).toBe(401);
-    const events = await fetch(`${http}/api/activities/${act.id}/events?token=garbage`);
+    const events = await fetch(`${http}/api/activities/${act.id}/events`, {
+      headers: { authorization: 'Bearer garbage' },
+    });
     expect(events.status).toBe(401);
   });
 

@@ -124,10 +124,13 @@ export interface EventStream {
   close(): void;
 }
 
-/** Opens `/api/activities/<id>/events` with fetch and collects its events. */
-export const openEvents = async (http: string, path: string): Promise<EventStream> => {
+/** Opens `/api/activities/<id>/events` with fetch (the token in the Authorization header) and collects its events. */
+export const openEvents = async (http: string, path: string, token?: string): Promise<EventStream> => {
   const controller = new AbortController();
-  const res = await fetch(`${http}${path}`, { signal: controller.signal });
+  const res = await fetch(`${http}${path}`, {
+    signal: controller.signal,
+    ...(token ? { headers: { authorization: `Bearer ${token}` } } : {}),
+  });
   const events: ServerEvent[] = [];
   const stream: EventStream = { status: res.status, events, close: () => controller.abort() };
   onTeardown(() => controller.abort());

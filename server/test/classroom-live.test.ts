@@ -25,7 +25,7 @@ describe('classroom: live dashboard, statuses, a full class, CSV', () => {
   it("updates the teacher's dashboard rows live when a pupil joins, connects, edits, runs and fails", async () => {
     const { http, ws } = await startServer();
     const act = await createActivity(http, { title: 'Live', mode: 'individual', notebook: lesson });
-    const dashboard = await openEvents(http, `/api/activities/${act.id}/events?token=${act.teacherToken}`);
+    const dashboard = await openEvents(http, `/api/activities/${act.id}/events`, act.teacherToken);
     expect(dashboard.status).toBe(200);
     const last = (): Row[] => dashboard.events.at(-1)?.data.copies ?? [];
     await waitFor(() => dashboard.events.length > 0, 'the first dashboard event');
@@ -71,7 +71,7 @@ describe('classroom: live dashboard, statuses, a full class, CSV', () => {
     const { http } = await startServer();
     const act = await createActivity(http, { title: 'Status', mode: 'individual', notebook: lesson });
     const ada = await joinActivity(http, { code: act.code, name: 'Ada' });
-    const stream = await openEvents(http, `/api/activities/${act.id}/events?token=${ada.token}`);
+    const stream = await openEvents(http, `/api/activities/${act.id}/events`, ada.token);
     const last = () => stream.events.at(-1)?.data;
     await waitFor(() => stream.events.length > 0, 'the first status');
     expect(stream.events[0]!.event).toBe('status');

@@ -172,7 +172,9 @@ describe('classroom: tokens and enforcement', () => {
       expect({ method, path, status: reply.status }).toEqual({ method, path, status: 403 });
       if (!path.startsWith('/api/notebooks')) expect(reply.body.code).toBe('forbidden');
     }
-    const events = await fetch(`${http}${base}/events?token=${ada.token}&copy=${bob.copy.id}`);
+    const events = await fetch(`${http}${base}/events?copy=${bob.copy.id}`, {
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
     expect(events.status).toBe(403);
     // Its own copy is fine.
     expect((await call(http, 'GET', `${base}/copies/${ada.copy.id}`, { token: ada.token })).status).toBe(200);

@@ -44,7 +44,11 @@ describe('server-side execution', () => {
     const { http, ws } = await startServer({
       execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
     });
-    await fetch(`${http}/api/notebooks/classe`, { method: 'PUT', body: JSON.stringify(notebook) });
+    await fetch(`${http}/api/notebooks/classe`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(notebook),
+    });
     const pupil = connect(ws, 'classe');
     await synced(pupil);
     const res = await post(http, 'classe', { cell_id: 'hello' });
@@ -78,7 +82,11 @@ describe('server-side execution', () => {
         },
       ],
     };
-    await fetch(`${http}/api/notebooks/boucle`, { method: 'PUT', body: JSON.stringify(looping) });
+    await fetch(`${http}/api/notebooks/boucle`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(looping),
+    });
     const pupil = connect(ws, 'boucle');
     await synced(pupil);
     const running = post(http, 'boucle', { cell_id: 'loop' });
@@ -106,7 +114,11 @@ describe('server-side execution', () => {
     const { http } = await startServer({
       execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
     });
-    await fetch(`${http}/api/notebooks/classe`, { method: 'PUT', body: JSON.stringify(notebook) });
+    await fetch(`${http}/api/notebooks/classe`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(notebook),
+    });
     const cases: [unknown, number, RegExp][] = [
       ['{not json', 400, /not valid JSON/],
       [{}, 400, /cell_id/],

@@ -124,6 +124,7 @@ describe('HTTP API', () => {
     const { http } = await startServer();
     const res = await fetch(`${http}/api/notebooks/room/execute`, {
       method: 'POST',
+      headers: { 'content-type': 'application/json' },
       body: '{"cell_id":"a"}',
     });
     expect(res.status).toBe(501);

@@ -148,7 +148,11 @@ describe('.ipynb fuzzing through PUT /api/notebooks/<room>', () => {
     const { http, ws, server } = await startServer({ limits: { maxDocumentBytes } });
     const url = `${http}/api/notebooks/fuzzed`;
     const putOriginal = async () => {
-      const res = await fetch(url, { method: 'PUT', body: JSON.stringify(original) });
+      const res = await fetch(url, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(original),
+      });
       expect(res.status).toBeLessThan(300);
     };
     await putOriginal();
@@ -170,6 +174,7 @@ describe('.ipynb fuzzing through PUT /api/notebooks/<room>', () => {
       };
       const res = await fetch(url, {
         method: 'PUT',
+        headers: { 'content-type': 'application/json' },
         body: typeof body === 'string' ? body : Buffer.from(body),
       });
       const answer = (await res.json()) as { error?: string };

@@ -67,7 +67,10 @@ const request = (
 ): Promise<{ status: number; body: { error?: string } & Record<string, unknown> }> =>
   fetch(`${http}${path}`, {
     method,
-    headers: bearer === null ? {} : { authorization: `Bearer ${bearer}` },
+    headers: {
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      ...(bearer === null ? {} : { authorization: `Bearer ${bearer}` }),
+    },
     ...(body === undefined ? {} : { body }),
   }).then(async (res) => ({ status: res.status, body: (await res.json()) as { error?: string } }));
 

@@ -100,7 +100,11 @@ export const keepEditing = async (peer: TestClient, watcher: TestClient, running
 };
 
 const putNotebook = async (http: string, room: string) => {
-  const res = await fetch(`${http}/api/notebooks/${room}`, { method: 'PUT', body: JSON.stringify(notebook) });
+  const res = await fetch(`${http}/api/notebooks/${room}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(notebook),
+  });
   expect(res.status).toBeLessThan(300);
 };
 
@@ -166,6 +170,7 @@ export const jupyterRoom = async (): Promise<RunawayRoom> => {
     async start(cell) {
       const res = await fetch(`${http}/api/notebooks/runaway-jupyter/execute`, {
         method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ cell_id: cell }),
       });
       expect(res.status).toBe(200);

@@ -133,6 +133,7 @@ describe('storage faults', () => {
     expect((await fetch(`${http}/healthz`)).status).toBe(200);
     const put = await fetch(`${http}/api/notebooks/sick`, {
       method: 'PUT',
+      headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ nbformat: 4, nbformat_minor: 5, metadata: {}, cells: [] }),
     });
     expect(put.status).toBe(503);

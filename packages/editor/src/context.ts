@@ -27,6 +27,12 @@ export interface NotebookSession {
   t: Translate;
   sanitizer: Sanitizer;
   runner: CellRunner;
+  /**
+   * The page HTML outputs with script are shown in (`<server>/sandbox.html`),
+   * or null without a server: then they go in a `srcdoc` frame, which inherits
+   * the page's content security policy.
+   */
+  outputFrameUrl: string | null;
 }
 
 /** The context key of the {@link NotebookSession}. */

@@ -36,8 +36,10 @@ export class JupyterRest {
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
       });
     } catch (error) {
-      const detail = `the Jupyter server at ${this.baseURL.origin} cannot be reached`;
-      throw new KernelError(`${method} ${url.pathname} failed: ${String(error)}`, {
+      // The address is for the server's log (the message), never for the cell's output (the
+      // detail), which pupils read: it names a machine of the school's internal network.
+      const detail = 'the server kernel is unreachable';
+      throw new KernelError(`${method} ${url.href} failed: ${String(error)}`, {
         code: 'start-failed',
         detail,
       });

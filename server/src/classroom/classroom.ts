@@ -43,6 +43,8 @@ export interface ClassroomOptions {
   readonly auth: Authenticator;
   /** CANDYCE_SECRET, when set; otherwise the classroom keeps a random secret in `kv`. */
   readonly secret?: string;
+  /** Lifetime of the tokens it mints, in seconds; default 180 days (capped by the server's maximum). */
+  readonly tokenLifetimeSeconds?: number;
   readonly logger: Logger;
   /** Stops the server kernel of a room (a removed copy's), when the server runs kernels. */
   readonly stopKernel?: (room: string) => void;
@@ -137,7 +139,7 @@ export class Classroom {
       }
       this.options.auth.useOpenSecret(secret);
     }
-    this.minterValue = createMinter(secret);
+    this.minterValue = createMinter(secret, this.options.tokenLifetimeSeconds);
     const { activities, copies } = await this.store.loadAll();
     for (const record of activities) {
       this.activities.set(record.id, { record, copies: new Map() });

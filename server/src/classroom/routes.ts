@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
+import { type ConnectionCaps, isRefusal, type Slot } from '../connection-caps.js';
 import { bearer, HttpError, json } from '../http-util.js';
-import type { AttemptLimiter } from './attempts.js';
+import { type AttemptLimiter, attemptKeys } from './attempts.js';
 import {
   activityPatch,
   bulkPatch,
@@ -29,6 +30,10 @@ export interface RouteContext {
   readonly maxDocumentBytes: number;
   /** Wrong join and pair codes per client address (brute-force guard). */
   readonly attempts: AttemptLimiter;
+  /** The client's address of a request (the peer, or X-Forwarded-For from a trusted proxy). */
+  readonly clientAddress?: (req: IncomingMessage) => string;
+  /** Caps on long-lived connections, which event streams count in. */
+  readonly caps?: ConnectionCaps;
 }
 
 const maxCommentLength = 10_000;
@@ -328,8 +333,9 @@ const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: Se
   const body = await readJson(lang, req);
   if (typeof body.code !== 'string' || body.code.trim() === '')
     throw badRequest(lang, 'Indiquez le code de l’activité.', 'Give the code of the activity.');
-  const address = req.socket.remoteAddress ?? '';
-  if (ctx.attempts.blocked(address)) throw classroomError(lang, 'too-many-attempts');
+  const address = ctx.clientAddress?.(req) ?? req.socket.remoteAddress ?? '';
+  const keys = attemptKeys(ctx.attempts, identity?.sub ?? null, address, req.headers['x-candyce-device']);
+  if (ctx.attempts.blocked(keys)) throw classroomError(lang, 'too-many-attempts');
   try {
     json(
       res,
@@ -338,7 +344,7 @@ const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: Se
     );
   } catch (err) {
     const code = err instanceof HttpError ? err.extra.code : undefined;
-    if (code === 'unknown-code' || code === 'unknown-pair-code') ctx.attempts.fail(address);
+    if (code === 'unknown-code' || code === 'unknown-pair-code') ctx.attempts.fail(keys);
     throw err;
   }
 };
@@ -351,10 +357,17 @@ const events = async (
   id: string,
   query: URLSearchParams,
 ): Promise<void> => {
-  // EventSource cannot send headers: the token comes in the query.
-  const identity = await identify(ctx, lang, query.get('token') ?? bearer(req));
+  // A token in the URL ends up in proxy and server logs: it comes in the Authorization header only.
+  if (query.has('token'))
+    throw badRequest(
+      lang,
+      'Le jeton va dans l’en-tête Authorization: Bearer, pas dans l’adresse.',
+      'The token goes in the Authorization: Bearer header, not in the URL.',
+    );
+  const identity = await identify(ctx, lang, bearer(req));
   if (isTeacherOf(identity, id)) {
     teacherOf(ctx, lang, identity, id);
+    holdStream(ctx, req, res, null);
     // A dashboard opened with a link revoked later ends then.
     ctx.classroom.events.open(res, id, null, () => !ctx.classroom.revoked(identity));
     return;
@@ -363,5 +376,18 @@ const events = async (
   const copyId = query.get('copy') ?? identity.copy;
   if (identity.role !== 'student' || !copyId) throw classroomError(lang, 'forbidden');
   copyOf(ctx, lang, identity, id, copyId);
+  holdStream(ctx, req, res, identity.sub);
   ctx.classroom.events.open(res, id, copyId);
+};
+
+/** Counts an event stream in the connection caps until it closes; throws 429 / 503 when over one. */
+const holdStream = (ctx: RouteContext, req: IncomingMessage, res: ServerResponse, sub: string | null) => {
+  if (!ctx.caps) return;
+  const slot = ctx.caps.take(ctx.clientAddress?.(req) ?? req.socket.remoteAddress ?? '');
+  const refusal = isRefusal(slot) ? slot : sub === null ? null : slot.claimSubject(sub);
+  if (refusal) {
+    if (!isRefusal(slot)) slot.release();
+    throw new HttpError(refusal.status, refusal.error, { code: refusal.code });
+  }
+  res.once('close', () => (slot as Slot).release());
 };

@@ -17,15 +17,15 @@ export interface TokenMinter {
   viewer(activity: string, sub: string, name: string): Promise<string>;
 }
 
-/** Returns a minter of HS256 tokens signed with `secret`. */
-export const createMinter = (secret: string): TokenMinter => {
+/** Returns a minter of HS256 tokens signed with `secret`, living `lifetimeSeconds`. */
+export const createMinter = (secret: string, lifetimeSeconds = tokenLifetimeSeconds): TokenMinter => {
   const key = new TextEncoder().encode(secret);
   const sign = (claims: Record<string, unknown>, sub: string): Promise<string> =>
     new SignJWT(claims)
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(sub)
       .setIssuedAt()
-      .setExpirationTime(Math.floor(Date.now() / 1000) + tokenLifetimeSeconds)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
       .sign(key);
   return {
     teacher: (activity, sub, name, gen) =>

@@ -118,6 +118,25 @@ export interface ApiOptions {
   token?: string;
 }
 
+/**
+ * A random id of this browser, kept in localStorage: the server counts wrong
+ * join codes per browser, so that one pupil guessing codes does not lock out
+ * the rest of a class behind the same school address.
+ */
+const deviceId = (): string | null => {
+  try {
+    let id = localStorage.getItem('candyce-device');
+    if (!id) {
+      const bytes = crypto.getRandomValues(new Uint8Array(16));
+      id = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+      localStorage.setItem('candyce-device', id);
+    }
+    return id;
+  } catch {
+    return null;
+  }
+};
+
 const request = async <T>(
   o: ApiOptions,
   method: string,
@@ -128,6 +147,8 @@ const request = async <T>(
   const headers: Record<string, string> = { accept, 'accept-language': o.lang };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (o.token) headers.authorization = `Bearer ${o.token}`;
+  const device = path === '/api/join' ? deviceId() : null;
+  if (device) headers['x-candyce-device'] = device;
   let response: Response;
   try {
     response = await fetch(`${o.base ?? ''}${path}`, {
@@ -217,6 +238,18 @@ export const classroomApi = (o: ApiOptions) => ({
 /** The classroom API of one page. */
 export type ClassroomApi = ReturnType<typeof classroomApi>;
 
-/** The URL of an activity's live events (the token goes in the query: EventSource sends no headers). */
-export const eventsUrl = (base: string, id: string, token: string): string =>
-  `${base}${act(id)}/events?token=${enc(token)}`;
+/** Where an activity's live events come from, and the token that opens them (sent as a header). */
+export interface EventsSource {
+  readonly url: string;
+  readonly token: string;
+}
+
+/**
+ * The live events of an activity. The token travels in the Authorization
+ * header, never in the URL (URLs end up in proxy logs), so the stream is read
+ * with fetch rather than EventSource, which cannot send headers.
+ */
+export const eventsUrl = (base: string, id: string, token: string): EventsSource => ({
+  url: `${base}${act(id)}/events`,
+  token,
+});

@@ -328,6 +328,7 @@ export class CandyceCell extends LitElement {
       math,
       needMath: this.needMath,
       cellNumber: this.index + 1,
+      frameUrl: session.outputFrameUrl,
     };
     return html`<div class="outputs" part="outputs" role="group" aria-label=${session.t('cell.outputs', { n: this.index + 1 })}>
       ${view.outputs.map((o) => renderOutput(ctx, o))}

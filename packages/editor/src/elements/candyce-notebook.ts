@@ -25,7 +25,9 @@ import { browserUserId } from '../notebook/identity-store.js';
 import { type Command, runCommand } from '../notebook/notebook-commands.js';
 import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/identity.js';
 import { findFollowed, type Person, peopleKey, readPeople } from '../presence/people.js';
+import { queuePublisher } from '../presence/queued.js';
 import { stripAnsi } from '../render/ansi.js';
+import { outputFrameUrlOf } from '../render/sandbox-frame.js';
 import { sanitizer } from '../render/sanitize.js';
 import { type InputRequest, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
@@ -320,6 +322,7 @@ export class CandyceNotebook extends LitElement {
         lang,
         t,
         sanitizer: sanitizer(),
+        outputFrameUrl: outputFrameUrlOf(this.server),
         runner: createRunner({
           kind: kernelKindOf(this.kernel),
           server: this.server,
@@ -331,13 +334,17 @@ export class CandyceNotebook extends LitElement {
           input: (request) => this.askInput(request),
         }),
       };
-      const awareness = room.awareness;
-      this.stopRunState =
+      const queue = queuePublisher(room.awareness);
+      const stopRun =
         this.session.runner.onChange?.((state) => {
           this.localRun = state;
           // Others see which cells wait in this browser's queue (the running one is in the document).
-          awareness.setLocalStateField('queued', [...state.queued]);
+          queue.publish(state.queued);
         }) ?? null;
+      this.stopRunState = () => {
+        stopRun?.();
+        queue.stop();
+      };
       this.sessionKey = key;
       this.sessionProvider.setValue(this.session);
       room.awareness.setLocalStateField('user', {

@@ -1,12 +1,13 @@
 import type { MimeBundle, Output } from '@candyce/model';
 import { html, nothing, type TemplateResult } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { Translate } from '../i18n/translate.js';
 import { ansiToHtml } from './ansi.js';
 import { renderMarkdown } from './markdown.js';
 import { type MathRenderer, renderTex } from './math.js';
 import { htmlNeedsScript, pickMime, truncate } from './mime.js';
-import { sandboxDocument, sandboxFlags } from './sandbox-frame.js';
+import { sandboxDocument, sandboxFlags, showInFrame } from './sandbox-frame.js';
 import type { Sanitizer } from './sanitize.js';
 
 /** What rendering outputs needs from the cell that shows them. */
@@ -19,6 +20,8 @@ export interface OutputContext {
   needMath: () => void;
   /** The cell's position, for labels (1-based). */
   cellNumber: number;
+  /** Where HTML outputs with script are shown (see `NotebookSession.outputFrameUrl`); null: `srcdoc`. */
+  frameUrl?: string | null;
 }
 
 const textOf = (value: unknown): string =>
@@ -63,6 +66,20 @@ const bundle = (ctx: OutputContext, data: MimeBundle, metadata: Record<string, u
     case 'text/html': {
       const source = textOf(value);
       if (htmlNeedsScript(source)) {
+        // A frame of its own page keeps its own policy (scripts allowed, no network), while the
+        // notebook page's policy forbids inline scripts; a new frame for new content.
+        if (ctx.frameUrl)
+          return html`${keyed(
+            source,
+            html`<iframe
+              class="output-frame"
+              title=${ctx.t('cell.outputs', { n: ctx.cellNumber })}
+              sandbox=${sandboxFlags}
+              referrerpolicy="no-referrer"
+              src=${ctx.frameUrl}
+              @load=${(event: Event) => showInFrame(event.target as HTMLIFrameElement, source)}
+            ></iframe>`,
+          )}`;
         return html`<iframe
           class="output-frame"
           title=${ctx.t('cell.outputs', { n: ctx.cellNumber })}

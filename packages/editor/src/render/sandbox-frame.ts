@@ -15,3 +15,30 @@ export const sandboxDocument = (html: string): string =>
 
 /** The sandbox flags of output frames: scripts, and nothing that reaches the page or the user's session. */
 export const sandboxFlags = 'allow-scripts';
+
+/**
+ * The URL of the output frame page of the Candyce server `server` (a sync
+ * WebSocket URL), or null when there is none or it is not a URL.
+ */
+export const outputFrameUrlOf = (server: string | null | undefined): string | null => {
+  if (!server) return null;
+  try {
+    const url = new URL(server, typeof location === 'undefined' ? undefined : location.href);
+    url.protocol = url.protocol === 'wss:' ? 'https:' : url.protocol === 'ws:' ? 'http:' : url.protocol;
+    url.pathname = `${url.pathname.replace(/\/sync\/?$/, '').replace(/\/$/, '')}/sandbox.html`;
+    url.search = '';
+    url.hash = '';
+    return url.href;
+  } catch {
+    return null;
+  }
+};
+
+/**
+ * Hands `html` to a loaded output frame page, which writes it as its
+ * document. The frame has an opaque origin: '*' is the only target that
+ * reaches it, and what it receives is the output it shows anyway.
+ */
+export const showInFrame = (frame: HTMLIFrameElement, html: string): void => {
+  frame.contentWindow?.postMessage({ type: 'candyce-output', html: sandboxDocument(html) }, '*');
+};
