@@ -106,6 +106,11 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
       res.end(req.method === 'HEAD' ? undefined : sandboxPage);
       return;
     }
+    // The sync endpoint speaks WebSocket only; a plain request there gets the app's page otherwise.
+    if (path === '/sync' || path.startsWith('/sync/'))
+      throw new HttpError(426, 'The sync endpoint speaks WebSocket only (y-websocket protocol)', {
+        code: 'upgrade-required',
+      });
     // The bundles' source maps stay on the build machine.
     if (path.endsWith('.map')) throw new HttpError(404, `No route for ${req.method} ${path}`);
     if (ctx.serveStatic && (await ctx.serveStatic(req, res, path))) return;

@@ -55,8 +55,13 @@ export const readBody = (req: IncomingMessage, limit: number): Promise<Buffer> =
  * (`http://[`, `//[`), which must end as a 400, never as an exception.
  */
 export const requestUrl = (target: string | undefined): URL | null => {
+  const value = target ?? '/';
+  // Only the origin form (`/path`) and the absolute form (`http://host/path`) name a resource here;
+  // `*`, `//host` and the like would otherwise resolve to some path and reach the app's pages.
+  const originForm = value.startsWith('/') && !value.startsWith('//');
+  if (!originForm && !/^https?:\/\//i.test(value)) return null;
   try {
-    return new URL(target ?? '/', 'http://localhost');
+    return new URL(value, 'http://localhost');
   } catch {
     return null;
   }

@@ -85,7 +85,7 @@ describe('token lifetimes', () => {
       { title: 'T', mode: 'individual', notebook: lesson },
       teacher,
     );
-    const joined = await joinActivity(http, { code: activity.code, name: 'Ada' });
+    const joined = await joinActivity(http, { code: activity.code, name: 'Lou' });
     for (const minted of [activity.teacherToken as string, joined.token as string]) {
       const { exp = 0, iat = 0 } = decodeJwt(minted);
       expect(exp - iat).toBeLessThanOrEqual(7 * day);

@@ -135,8 +135,8 @@ describe('classroom: the teacher removes a copy', () => {
       token: act.teacherToken,
       body: { grade: '12/20' },
     });
-    const status = await openEvents(http, `/api/activities/${act.id}/events?token=${ada.token}`);
-    const dashboard = await openEvents(http, `/api/activities/${act.id}/events?token=${act.teacherToken}`);
+    const status = await openEvents(http, `/api/activities/${act.id}/events`, ada.token);
+    const dashboard = await openEvents(http, `/api/activities/${act.id}/events`, act.teacherToken);
     await waitFor(() => status.events.length > 0 && dashboard.events.length > 0, 'both streams');
 
     // Neither a pupil nor another pupil's token may remove it.
@@ -212,7 +212,9 @@ describe('classroom: the teacher removes a copy', () => {
     const act = await createActivity(http, { title: 'Flux', mode: 'individual' });
     const ada = await joinActivity(http, { code: act.code, name: 'Ada' });
     const bob = await joinActivity(http, { code: act.code, name: 'Bob' });
-    const res = await fetch(`${http}/api/activities/${act.id}/events?token=${ada.token}`);
+    const res = await fetch(`${http}/api/activities/${act.id}/events`, {
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
     const text = res.text();
     await call(http, 'DELETE', `/api/activities/${act.id}/copies/${ada.copy.id}`, {
       token: act.teacherToken,

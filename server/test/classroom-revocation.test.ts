@@ -33,10 +33,12 @@ describe('classroom: revoking the teacher’s old links', () => {
     const template = connect(ws, `act-${act.id}`, old);
     const inCopy = connect(ws, ada.copy.room, old);
     await waitFor(() => template.provider.synced && inCopy.provider.synced, 'the old token’s clients');
-    const dashboard = await openEvents(http, `/api/activities/${act.id}/events?token=${old}`);
+    const dashboard = await openEvents(http, `/api/activities/${act.id}/events`, old);
     await waitFor(() => dashboard.events.length > 0, 'the old dashboard');
     // A second one read whole: its text resolves only when the server ends the stream.
-    const ended = fetch(`${http}/api/activities/${act.id}/events?token=${old}`).then((r) => r.text());
+    const ended = fetch(`${http}/api/activities/${act.id}/events`, {
+      headers: { authorization: `Bearer ${old}` },
+    }).then((r) => r.text());
     const pupil = await open(ws, ada.copy.room, ada.token);
 
     // A pupil may not revoke.
@@ -81,7 +83,9 @@ describe('classroom: revoking the teacher’s old links', () => {
       ['GET', `/api/activities/${act.id}/copies/${ada.copy.id}/handins`],
     ] as const)
       expect((await call(http, method, path, { token: old })).status, `${method} ${path}`).toBe(401);
-    const events = await fetch(`${http}/api/activities/${act.id}/events?token=${old}`);
+    const events = await fetch(`${http}/api/activities/${act.id}/events`, {
+      headers: { authorization: `Bearer ${old}` },
+    });
     expect(events.status).toBe(401);
     const notebook = await fetch(`${http}/api/notebooks/act-${act.id}`, {
       headers: { authorization: `Bearer ${old}` },
@@ -96,7 +100,7 @@ describe('classroom: revoking the teacher’s old links', () => {
       token: fresh,
       body: { grade: '18/20' },
     });
-    const watcher = await openEvents(http, `/api/activities/${act.id}/events?token=${fresh}`);
+    const watcher = await openEvents(http, `/api/activities/${act.id}/events`, fresh);
     await waitFor(() => watcher.events.at(-1)?.data.copies[0]?.grade === '18/20', 'the new dashboard');
     await new Promise((r) => setTimeout(r, 600));
     expect(dashboard.events.length).toBe(before);
