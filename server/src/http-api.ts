@@ -15,6 +15,7 @@ import type { ExecutionService } from './execution.js';
 import { bearer, HttpError, json, readBody } from './http-util.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { checkPut } from './put-checks.js';
 import type { Room } from './room.js';
 import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
@@ -212,7 +213,11 @@ const putNotebook = async (
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> => {
-  const body = await readBody(req, ctx.limits.maxDocumentBytes);
+  // A pupil's copy is smaller: its JSON (escapes, line lists) may take about twice its encoded size.
+  const { maxDocumentBytes, maxStudentDocumentBytes } = ctx.limits;
+  const bodyLimit =
+    identity.role === 'student' ? Math.min(maxDocumentBytes, 2 * maxStudentDocumentBytes) : maxDocumentBytes;
+  const body = await readBody(req, bodyLimit);
   let text: string;
   try {
     // Fatal: a body that is not UTF-8 is refused, not imported with U+FFFD in place of its bytes.
@@ -239,6 +244,8 @@ const putNotebook = async (
   try {
     if (room.closing) throw new HttpError(503, 'The room is closing; try again');
     assertWritable(room, identity);
+    // Locks, a pupil's copy's limits and the memory budget, as on the WebSocket (see put-checks.ts).
+    checkPut(room, notebook, identity, ctx.limits);
     try {
       importIpynb(room.doc, notebook, { kind: 'server', reason: 'import' });
     } catch (err) {
