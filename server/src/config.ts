@@ -52,7 +52,7 @@ export const defaultLimits: Limits = {
   messagesPerSecond: 200,
   messageBurst: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
-  maxStudentUpdateStructs: 50_000,
+  maxStudentUpdateStructs: 20_000,
   maxStudentDocumentBytes: 8 * 1024 * 1024,
   maxStudentDocumentStructs: 200_000,
   memoryBudgetBytes: 0,

@@ -37,25 +37,25 @@ export const vetUpdate = (
     logger.warn({ room: room.name, user: identity.sub, ...details }, code.reason);
     return code;
   };
-  let structs: number;
+  // Counted from the bytes first: the cheap refusals come before anything is decoded.
+  const size = updateSize(update, identity.role === 'student' ? limits.maxStudentUpdateStructs : undefined);
+  const structs = size.structs + size.deleteRanges;
   if (identity.role === 'student') {
-    const verdict = inspectUpdate(room.doc, update, 'student', {
-      maxStructs: limits.maxStudentUpdateStructs,
-    });
-    structs = verdict.structs;
-    if (!verdict.ok) {
-      if (verdict.reason === 'too-many-structs')
-        return refuse('too_many_structs', closeCodes.TooManyStructs, { structs });
-      if (verdict.reason === 'unresolved') return refuse('uncheckable_update', closeCodes.UncheckableUpdate);
-      return refuse('locked_cell', closeCodes.CellLocked, { ...verdict.violation });
-    }
+    if (structs > limits.maxStudentUpdateStructs)
+      return refuse('too_many_structs', closeCodes.TooManyStructs, { structs });
     if (
       room.size + update.length > limits.maxStudentDocumentBytes ||
       structsOf(room.doc) + structs > limits.maxStudentDocumentStructs
     )
       return refuse('student_document_too_large', closeCodes.StudentDocumentTooLarge, { structs });
-  } else structs = updateSize(update).structs;
+  }
   if (overBudget(limits, heapCostOf(update.length, structs)))
     return refuse('memory_budget', closeCodes.MemoryBudgetReached, { structs });
-  return null;
+  if (identity.role !== 'student') return null;
+  const verdict = inspectUpdate(room.doc, update, 'student');
+  if (verdict.ok) return null;
+  if (verdict.reason === 'unresolved') return refuse('uncheckable_update', closeCodes.UncheckableUpdate);
+  if (verdict.reason === 'locked')
+    return refuse('locked_cell', closeCodes.CellLocked, { ...verdict.violation });
+  return refuse('too_many_structs', closeCodes.TooManyStructs, { structs });
 };

@@ -43,7 +43,7 @@ export type UpdateVerdict =
 
 /** Options of {@link inspectUpdate}. */
 export interface InspectOptions {
-  /** Most structs plus deletion ranges accepted in one update; checked before the update is decoded. */
+  /** Most structs plus deletion ranges accepted in one update; checked before the update is decoded (no cap when absent). */
   maxStructs?: number;
 }
 
@@ -104,15 +104,27 @@ export function inspectUpdate(
   role: Role,
   options: InspectOptions = {},
 ): UpdateVerdict {
-  const max = options.maxStructs ?? Number.POSITIVE_INFINITY;
-  const size = updateSize(update, max);
-  const count = size.structs + size.deleteRanges;
-  if (count > max) return { ok: false, reason: 'too-many-structs', structs: count };
-  if (role === 'teacher') return { ok: true, structs: count };
+  let count = -1;
+  if (options.maxStructs !== undefined) {
+    const size = updateSize(update, options.maxStructs);
+    count = size.structs + size.deleteRanges;
+    if (count > options.maxStructs) return { ok: false, reason: 'too-many-structs', structs: count };
+  }
+  if (role === 'teacher') {
+    if (count < 0) {
+      const size = updateSize(update);
+      count = size.structs + size.deleteRanges;
+    }
+    return { ok: true, structs: count };
+  }
   const { structs, ds } = Y.decodeUpdate(update) as {
     structs: Struct[];
     ds: { clients: Map<number, { clock: number; len: number }[]> };
   };
+  if (count < 0) {
+    count = structs.length;
+    for (const ranges of ds.clients.values()) count += ranges.length;
+  }
   const result = (violation: LockViolation | null | 'unresolved'): UpdateVerdict =>
     violation === null
       ? { ok: true, structs: count }
@@ -158,9 +170,16 @@ export function inspectUpdate(
     return s instanceof Y.Skip ? undefined : s;
   };
 
-  const storedRoot = (type: Y.AbstractType<unknown>): Resolved => {
-    const cells = doc.share.get(CELLS);
-    return { kind: 'root', name: type === cells ? CELLS : Y.findRootTypeKey(type), sub: null };
+  // Only the cells array matters; other roots are named once each (a lookup walks them all).
+  const rootNames = new Map<Y.AbstractType<unknown>, string>();
+  const rootName = (type: Y.AbstractType<unknown>): string => {
+    if (type === doc.share.get(CELLS)) return CELLS;
+    let name = rootNames.get(type);
+    if (name === undefined) {
+      name = Y.findRootTypeKey(type);
+      rootNames.set(type, name);
+    }
+    return name;
   };
 
   // What an item's own fields say: a final answer, or the neighbour to inherit from.
@@ -169,7 +188,7 @@ export function inspectUpdate(
       const parent = item.parent as Y.AbstractType<unknown> | null;
       if (!parent) return collected;
       if (parent._item) return { kind: 'type', holder: parent._item, sub: item.parentSub };
-      return { ...storedRoot(parent), sub: item.parentSub };
+      return { kind: 'root', name: rootName(parent), sub: item.parentSub };
     }
     const p = item.parent as unknown;
     if (typeof p === 'string') return { kind: 'root', name: p, sub: item.parentSub };
