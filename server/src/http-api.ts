@@ -244,9 +244,9 @@ const putNotebook = async (
   try {
     if (room.closing) throw new HttpError(503, 'The room is closing; try again');
     assertWritable(room, identity);
-    // Locks, a pupil's copy's limits and the memory budget, as on the WebSocket (see put-checks.ts).
-    checkPut(room, notebook, identity, ctx.limits);
     try {
+      // Locks, a pupil's copy's limits and the memory budget, as on the WebSocket (see put-checks.ts).
+      checkPut(room, notebook, identity, ctx.limits);
       importIpynb(room.doc, notebook, { kind: 'server', reason: 'import' });
     } catch (err) {
       if (err instanceof NotebookFormatError)

@@ -13,6 +13,7 @@ import {
   retypeCell,
   sourceOf,
   UnresolvedUpdateError,
+  watchNotebook,
   type YCell,
 } from '../src/index.js';
 import { chainedInserts, decodeStructs, encodeStructs, withoutDeletions } from './helpers/crafted.js';
@@ -362,5 +363,56 @@ describe('lock guard against crafted bytes', () => {
     const sv = Y.encodeStateVector(server);
     (getCell(teacher, 'ro') as YCell).set('cell_type', 'markdown');
     expect(findLockViolation(server, Y.encodeStateAsUpdate(teacher, sv), 'teacher')).toBeNull();
+  });
+});
+
+describe('lock guard and the repair of concurrent moves', () => {
+  it('accepts every update of a pupil who moved a locked cell while the teacher moved it too', () => {
+    const { server } = setup();
+    const join = () => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, Y.encodeStateAsUpdate(server));
+      return { doc, stop: watchNotebook(doc) };
+    };
+    const teacher = join();
+    const pupil = join();
+    const outbox: Uint8Array[] = [];
+    pupil.doc.on('update', (u: Uint8Array, origin: unknown) => {
+      if (origin !== 'server') outbox.push(u);
+    });
+    // Both move the test cell offline, then sync through the server, which checks the pupil's updates.
+    const tsv = Y.encodeStateVector(server);
+    moveCell(teacher.doc, 'test', 0, { role: 'teacher' });
+    moveCell(pupil.doc, 'test', 4);
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(teacher.doc, tsv), 'teacher');
+    const checked: string[] = [];
+    const deliver = () => {
+      while (outbox.length > 0) {
+        const u = outbox.shift()!;
+        const verdict = inspectUpdate(server, u, 'student');
+        checked.push(verdict.ok ? 'ok' : verdict.reason);
+        if (verdict.ok) Y.applyUpdate(server, u, 'pupil');
+      }
+    };
+    deliver();
+    Y.applyUpdate(pupil.doc, Y.encodeStateAsUpdate(server), 'server');
+    deliver();
+    Y.applyUpdate(teacher.doc, Y.encodeStateAsUpdate(server), 'server');
+    Y.applyUpdate(server, Y.encodeStateAsUpdate(teacher.doc), 'teacher');
+    Y.applyUpdate(pupil.doc, Y.encodeStateAsUpdate(server), 'server');
+    deliver();
+    // The pupil's move, then its repair once it sees the teacher's clone (drop one, keep one).
+    expect(checked.length).toBeGreaterThan(1);
+    expect(
+      checked.every((c) => c === 'ok'),
+      checked.join(),
+    ).toBe(true);
+    const ids = cellsOf(server)
+      .toArray()
+      .map((c) => c.get('id'));
+    expect(ids.filter((id) => id === 'test')).toHaveLength(1);
+    expect(readCell(server, 'test').source).toBe('assert f(2) == 4');
+    teacher.stop();
+    pupil.stop();
   });
 });
