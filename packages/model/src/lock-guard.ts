@@ -1,5 +1,7 @@
 import * as Y from 'yjs';
 import { type LockedOperation, UnresolvedUpdateError } from './errors.js';
+import { type LineageRecord, MOVES, parseIdKey } from './lineage.js';
+import { checkRecords } from './lock-records.js';
 import { type CellSnapshot, canonical, replayNewCells, snapshotOf } from './lock-replay.js';
 import { carriesLockKeys, cellLockOf, lockKeys, lockOfJSON, type Role } from './locks.js';
 import { updateSize } from './update-size.js';
@@ -295,6 +297,9 @@ export function inspectUpdate(
   const newCells: Y.Item[] = [];
   // Ids the update gives to cells it creates (a clone reuses its source's id).
   const newIds = new Set<string>();
+  const idOfNew = new Map<Y.Item, string>();
+  // Lineage records the update writes (root map \`moves\`): they tell every peer's repair which cells are one.
+  const records: { key: string | null; value: unknown; typed: boolean }[] = [];
   let replayNeeded = false;
   for (const s of structs) {
     if (!(s instanceof Y.Item) || known(s)) continue;
@@ -304,10 +309,22 @@ export function inspectUpdate(
       if (cellMap(s)) newCells.push(s);
       continue;
     }
+    if (pos.kind === 'outside') {
+      const r = resolve(s);
+      if (r.kind === 'root' && r.name === MOVES)
+        records.push({
+          key: r.sub,
+          value: s.content instanceof Y.ContentAny ? s.content.getContent()[0] : undefined,
+          typed: !(s.content instanceof Y.ContentAny || s.content instanceof Y.ContentDeleted),
+        });
+      continue;
+    }
     if (pos.kind !== 'inside') continue;
     if (own.has(pos.cell)) {
-      if (pos.depth === 1 && pos.key === 'id' && s.content instanceof Y.ContentAny)
+      if (pos.depth === 1 && pos.key === 'id' && s.content instanceof Y.ContentAny) {
         newIds.add(String(s.content.getContent()[0]));
+        idOfNew.set(pos.cell, String(s.content.getContent()[0]));
+      }
       // Inside a cell the update creates: its lock keys are judged on the replayed cell.
       if (pos.key === 'metadata' && (pos.depth === 1 || (pos.metaKey !== null && lockKeys.has(pos.metaKey))))
         replayNeeded = true;
@@ -346,6 +363,27 @@ export function inspectUpdate(
     const violation = judge(pos);
     if (violation) return result(violation);
   }
+
+  const recordViolation = checkRecords(records, {
+    moves: doc.getMap<LineageRecord>(MOVES),
+    cells: cellsOf(doc),
+    newCell: (key) => {
+      const id = parseIdKey(key);
+      const s = findIn(incoming.get(id.client) ?? [], id.clock);
+      return s instanceof Y.Item && s.id.clock === id.clock && newCells.includes(s) ? s : undefined;
+    },
+    idOfNew,
+    gone: (key) => {
+      const id = parseIdKey(key);
+      if (id.clock >= stateOf(id.client)) {
+        const s = findIn(incoming.get(id.client) ?? [], id.clock);
+        return s instanceof Y.Item && Y.isDeleted(ds as never, s.id);
+      }
+      const s = Y.getItem(doc.store, id);
+      return s instanceof Y.Item && (s.deleted || deletedCells.has(s));
+    },
+  });
+  if (recordViolation) return result(recordViolation);
 
   const guarded = [...deletedCells].filter((item) => {
     const cell = cellMap(item);

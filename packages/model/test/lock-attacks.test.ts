@@ -416,3 +416,77 @@ describe('lock guard and the repair of concurrent moves', () => {
     pupil.stop();
   });
 });
+
+describe('lock guard against forged lineage records', () => {
+  const lineageKey = (doc: Y.Doc, id: string): string => {
+    const cell = getCell(doc, id);
+    return `${cell._item!.id.client}:${cell._item!.id.clock}`;
+  };
+
+  it('refuses a record that puts a pupil cell into the lineage of a locked cell (the teacher would drop it)', () => {
+    const { server, student, capture } = setup();
+    const locked = lineageKey(server, 'test');
+    const forge = () => {
+      cellsOf(student).insert(0, [
+        cellToY({ id: 'mine', cell_type: 'code', source: 'x', metadata: {}, outputs: [] }),
+      ]);
+      const key = lineageKey(student, 'mine');
+      student.getMap('moves').set(key, {
+        cell: 'mine',
+        from: '1:0',
+        to: key,
+        root: locked,
+        view: [],
+        target: [],
+        sv: new Uint8Array(),
+        at: 0,
+      });
+    };
+    const u = capture(forge);
+    // Applied, every peer's repair keeps one cell per lineage: the teacher's browser deletes the test cell.
+    const teacher = new Y.Doc();
+    Y.applyUpdate(teacher, Y.encodeStateAsUpdate(server));
+    const stop = watchNotebook(teacher);
+    Y.applyUpdate(teacher, u);
+    expect(
+      cellsOf(teacher)
+        .toArray()
+        .some((c) => c.get('id') === 'test'),
+    ).toBe(false);
+    stop();
+    expect(findLockViolation(server, u, 'student')).toEqual({ cellId: 'mine', operation: 'lock' });
+  });
+
+  it('refuses records naming another clone, another cell id, a forged root or a drop of a live cell', () => {
+    const attempts: ((s: ReturnType<typeof setup>) => void)[] = [
+      ({ student, server }) => {
+        moveCell(student, 'free', 3);
+        const key = lineageKey(student, 'free');
+        const record = student.getMap('moves').get(key) as Record<string, unknown>;
+        student.getMap('moves').set(key, { ...record, root: lineageKey(server, 'test') });
+      },
+      ({ student }) => {
+        moveCell(student, 'free', 3);
+        const key = lineageKey(student, 'free');
+        const record = student.getMap('moves').get(key) as Record<string, unknown>;
+        student.getMap('moves').set(key, { ...record, cell: 'test' });
+      },
+      ({ student, server }) => {
+        student.getMap('moves').set(`drop:${lineageKey(server, 'test')}`, {
+          kind: 'drop',
+          cell: 'test',
+          from: lineageKey(server, 'test'),
+          to: lineageKey(server, 'free'),
+          root: lineageKey(server, 'test'),
+          at: 0,
+        });
+      },
+      ({ student }) => student.getMap('moves').set('1:1', new Y.Map() as never),
+    ];
+    for (const [i, attempt] of attempts.entries()) {
+      const s = setup();
+      const u = s.capture(() => attempt(s));
+      expect(findLockViolation(s.server, u, 'student')?.operation, `attempt ${i}`).toBe('lock');
+    }
+  });
+});
