@@ -223,6 +223,11 @@ describe('lock guard against a pupil creating lock or grading keys', () => {
     const { server, student, capture } = setup();
     const u = capture(() => getCell(student, 'keep').set('metadata', new Y.Map()));
     expect(findLockViolation(server, u, 'student')).toEqual({ cellId: 'keep', operation: 'lock' });
+    // Without its deletions, Yjs still drops the old map (and its lock keys) when the new one lands.
+    expect(findLockViolation(server, withoutDeletions(u), 'student')).toEqual({
+      cellId: 'keep',
+      operation: 'lock',
+    });
     const s2 = setup();
     const u2 = s2.capture(() =>
       getCell(s2.student, 'answer').set('metadata', { nbgrader: { grade: true, points: 99 } }),
