@@ -101,6 +101,27 @@ describe('a pupil attacking locked cells over the WebSocket', () => {
     expect(indexOf(await roomDoc(), 'fake')).toBe(-1);
   });
 
+  it('is closed with 4423 for a forged lineage record that would make the teacher drop the test cell', async () => {
+    const { ws, pupilToken, roomDoc } = await start('forged-record');
+    const pupil = connect(ws, 'forged-record', pupilToken);
+    await synced(pupil);
+    const locked = getCell(pupil.doc, 'test')._item!.id;
+    pupil.doc.transact(() => {
+      cellsOf(pupil.doc).insert(0, [
+        cellToY({ id: 'mine', cell_type: 'markdown', source: 'x', metadata: {} }),
+      ]);
+      const own = getCell(pupil.doc, 'mine')._item!.id;
+      const key = `${own.client}:${own.clock}`;
+      pupil.doc
+        .getMap('moves')
+        .set(key, { cell: 'mine', from: '1:0', to: key, root: `${locked.client}:${locked.clock}` });
+    });
+    await waitFor(() => pupil.closes.some((c) => c.code === 4423), 'the pupil to be closed with 4423');
+    const doc = await roomDoc();
+    expect(indexOf(doc, 'mine')).toBe(-1);
+    expect(doc.getMap('moves').size).toBe(0);
+  });
+
   it('lets a pupil move the locked cells with the editor and keeps the move', async () => {
     const { ws, pupilToken, roomDoc } = await start('real-move');
     const pupil = connect(ws, 'real-move', pupilToken);
