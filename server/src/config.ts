@@ -53,7 +53,7 @@ export const defaultLimits: Limits = {
   messageBurst: 1000,
   maxBufferedBytes: 32 * 1024 * 1024,
   maxStudentUpdateStructs: 20_000,
-  maxStudentDocumentBytes: 8 * 1024 * 1024,
+  maxStudentDocumentBytes: 16 * 1024 * 1024,
   maxStudentDocumentStructs: 200_000,
   memoryBudgetBytes: 0,
 };
