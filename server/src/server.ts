@@ -14,6 +14,7 @@ import { type ExecutionOptions, ExecutionService } from './execution.js';
 import { createHttpHandler } from './http-api.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
@@ -127,6 +128,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       return;
     }
     connection.authenticate(identity);
+    // Loading one more room past the memory budget would risk the whole process (see memory-budget.ts).
+    if ((await rooms.peek(connection.roomName)) === null && overBudget(limits, 0)) {
+      metrics.errors.inc({ kind: 'memory_budget' });
+      connection.close(closeCodes.MemoryBudgetReached);
+      return;
+    }
     let room: Awaited<ReturnType<RoomManager['acquire']>>;
     try {
       room = await rooms.acquire(connection.roomName);

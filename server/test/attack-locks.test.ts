@@ -213,7 +213,7 @@ describe('a pupil attacking locked cells over the WebSocket', () => {
     expect(prof.closes).toEqual([]);
   });
 
-  it('refuses writes past the memory budget with 4513 and 503, and loses nothing stored', async () => {
+  it('refuses room loads and writes past the memory budget with 4513 and 503, and loses nothing stored', async () => {
     const first = await start('budget');
     await first.close();
     // The same data, served by a process whose memory budget is already spent.
@@ -222,6 +222,14 @@ describe('a pupil attacking locked cells over the WebSocket', () => {
       dataDir: first.dataDir,
       limits: { memoryBudgetBytes: 1 },
     });
+    // A room that is not loaded is not loaded past the budget.
+    const early = rawClient(ws, 'budget', first.pupilToken);
+    expect((await early.closed).code).toBe(4513);
+    // Loaded by a read (reads are not refused), the room takes connections, but no write.
+    const teacher = `Bearer ${await token({ role: 'teacher', name: 'Prof' })}`;
+    expect(
+      (await fetch(`${http}/api/notebooks/budget`, { headers: { authorization: teacher } })).status,
+    ).toBe(200);
     const pupil = connect(ws, 'budget', first.pupilToken);
     await synced(pupil);
     expectUnchanged(pupil.doc);
