@@ -52,7 +52,10 @@ export const vetUpdate = (
   if (overBudget(limits, heapCostOf(update.length, structs)))
     return refuse('memory_budget', closeCodes.MemoryBudgetReached, { structs });
   if (identity.role !== 'student') return null;
-  const verdict = inspectUpdate(room.doc, update, 'student');
+  // Deletion ranges are a few bytes each but may cover a whole document: what they cover is capped too.
+  const verdict = inspectUpdate(room.doc, update, 'student', {
+    maxDeletedStructs: 5 * limits.maxStudentUpdateStructs,
+  });
   if (verdict.ok) return null;
   if (verdict.reason === 'unresolved') return refuse('uncheckable_update', closeCodes.UncheckableUpdate);
   if (verdict.reason === 'locked')

@@ -47,6 +47,8 @@ export type UpdateVerdict =
 export interface InspectOptions {
   /** Most structs plus deletion ranges accepted in one update; checked before the update is decoded (no cap when absent). */
   maxStructs?: number;
+  /** Most structs of the document that the update's deletion ranges may cover (deleted already or not). */
+  maxDeletedStructs?: number;
 }
 
 type Struct = Y.Item | Y.GC | Y.Skip;
@@ -338,6 +340,8 @@ export function inspectUpdate(
 
   // Deletions: the part beyond the server's history must be in the update (or
   // Yjs would keep it and apply it to whatever arrives later under those ids).
+  const maxVisited = options.maxDeletedStructs ?? Number.POSITIVE_INFINITY;
+  let visited = 0;
   const deletedCells = new Set<Y.Item>();
   const deletedInside: (Position & { kind: 'inside' })[] = [];
   for (const [client, ranges] of ds.clients) {
@@ -350,6 +354,9 @@ export function inspectUpdate(
       for (let i = Y.findIndexSS(structsOf, clock); i < structsOf.length; i++) {
         const item = structsOf[i]!;
         if (item.id.clock >= end) break;
+        // A few bytes of ranges can span a whole document: what they cover is capped too.
+        if (++visited > maxVisited)
+          return { ok: false, reason: 'too-many-structs', structs: count + visited };
         if (!(item instanceof Y.Item) || item.deleted) continue;
         const pos = positionOf(item);
         if (pos.kind === 'cell') deletedCells.add(item);
@@ -364,17 +371,19 @@ export function inspectUpdate(
     if (violation) return result(violation);
   }
 
+  const newCellSet = new Set(newCells);
   const recordViolation = checkRecords(records, {
     moves: doc.getMap<LineageRecord>(MOVES),
     cells: cellsOf(doc),
     newCell: (key) => {
       const id = parseIdKey(key);
       const s = findIn(incoming.get(id.client) ?? [], id.clock);
-      return s instanceof Y.Item && s.id.clock === id.clock && newCells.includes(s) ? s : undefined;
+      return s instanceof Y.Item && s.id.clock === id.clock && newCellSet.has(s) ? s : undefined;
     },
     idOfNew,
     gone: (key) => {
       const id = parseIdKey(key);
+      if (!Number.isSafeInteger(id.client) || !Number.isSafeInteger(id.clock) || id.clock < 0) return false;
       if (id.clock >= stateOf(id.client)) {
         const s = findIn(incoming.get(id.client) ?? [], id.clock);
         return s instanceof Y.Item && Y.isDeleted(ds as never, s.id);

@@ -361,6 +361,19 @@ describe('lock guard against crafted bytes', () => {
     expect(findLockViolation(other.server, locked, 'student')).toEqual({ cellId: 'ro', operation: 'edit' });
   });
 
+  it('caps what deletion ranges cover: a few bytes may span a whole document', () => {
+    const { server, student } = setup();
+    Y.applyUpdate(server, chainedInserts(student, sourceOf(getCell(student, 'free')), 3000));
+    const client = student.clientID;
+    const u = encodeStructs([], [[client, 0, Y.getState(server.store, client)]]);
+    expect(u.length).toBeLessThan(20);
+    expect(inspectUpdate(server, u, 'student', { maxDeletedStructs: 1000 })).toMatchObject({
+      ok: false,
+      reason: 'too-many-structs',
+    });
+    expect(inspectUpdate(server, u, 'student')).toMatchObject({ ok: true });
+  });
+
   it('keeps a YCell import consistent: the guard accepts what the teacher wrote', () => {
     const { server } = setup();
     const teacher = new Y.Doc();
