@@ -296,6 +296,19 @@ export function inspectUpdate(
     return cellLockOf(cell).editable ? null : { cellId, operation: 'edit' };
   };
 
+  let lockedIdSet: Set<string> | null = null;
+  const lockedIds = (): Set<string> => {
+    if (!lockedIdSet) {
+      lockedIdSet = new Set();
+      for (const cell of cellsOf(doc)) {
+        if (!(cell instanceof Y.Map)) continue;
+        const md = cell.get('metadata');
+        const json = md instanceof Y.AbstractType ? md.toJSON() : md;
+        if (carriesLockKeys(json)) lockedIdSet.add(cellIdOf(cell));
+      }
+    }
+    return lockedIdSet;
+  };
   const newCells: Y.Item[] = [];
   // Ids the update gives to cells it creates (a clone reuses its source's id).
   const newIds = new Set<string>();
@@ -336,6 +349,12 @@ export function inspectUpdate(
     if (pos.cell.deleted) continue;
     const violation = judge(pos);
     if (violation) return result(violation);
+    // Taking a locked cell's id would make every peer's repair rename one of the two (maybe the locked one).
+    if (pos.depth === 1 && pos.key === 'id' && s.content instanceof Y.ContentAny) {
+      const id = String(s.content.getContent()[0]);
+      if (lockedIds().has(id) && cellIdOf(cellMap(pos.cell) ?? new Y.Map()) !== id)
+        return result({ cellId: id, operation: 'lock' });
+    }
   }
 
   // Deletions: the part beyond the server's history must be in the update (or

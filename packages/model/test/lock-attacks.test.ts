@@ -219,6 +219,15 @@ describe('lock guard against a pupil creating lock or grading keys', () => {
     expect(findLockViolation(server, u, 'student')).toBeNull();
   });
 
+  it('refuses giving a free cell the id of a locked cell (every peer would rename one of the two)', () => {
+    const { server, student, capture } = setup();
+    const u = capture(() => getCell(student, 'free').set('id', 'test'));
+    expect(findLockViolation(server, u, 'student')).toEqual({ cellId: 'test', operation: 'lock' });
+    const s2 = setup();
+    const ok = s2.capture(() => getCell(s2.student, 'free').set('id', 'renamed'));
+    expect(findLockViolation(s2.server, ok, 'student')).toBeNull();
+  });
+
   it('refuses replacing the metadata map of a cell, even a free one', () => {
     const { server, student, capture } = setup();
     const u = capture(() => getCell(student, 'keep').set('metadata', new Y.Map()));
