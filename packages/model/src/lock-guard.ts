@@ -24,7 +24,9 @@ import { CELLS, cellIdOf, cellsOf, codeCellKeys, type YCell } from './ydoc.js';
 // attachments (everything but outputs and run state, which running it writes
 // anyway); a cell that is only non-deletable, or an nbgrader cell the pupil
 // answers in, keeps its lock keys unchanged. Any other new cell may not carry
-// lock or grading keys. An update that depends on history neither the server
+// lock or grading keys, nor take a locked cell's id; lineage records must tell
+// the truth about the update's own moves (see lock-records.ts), as every
+// peer's repair acts on them. An update that depends on history neither the server
 // nor the update holds cannot be placed, so it is refused rather than kept
 // aside by Yjs, to be applied later unchecked.
 
