@@ -70,3 +70,26 @@ export const MessageTooLarge: CloseCode = { code: 1009, reason: 'Max payload siz
 export const InternalError: CloseCode = { code: 1011, reason: 'Internal server error' };
 /** The server is shutting down or restarting; clients reconnect. */
 export const ServiceRestart: CloseCode = { code: 1012, reason: 'Server restarting' };
+/** A student's update holds more structs than one message may (counted before it is decoded). */
+export const TooManyStructs: CloseCode = {
+  code: 4413,
+  reason: 'Update too large: too many changes in one message',
+};
+/** A student's update would make the document larger (in bytes or structs) than a pupil's copy may be. */
+export const StudentDocumentTooLarge: CloseCode = {
+  code: 4413,
+  reason: 'Document too large for a pupil: the change was not applied',
+};
+/**
+ * A student's update refers to changes the server does not have (it cannot be
+ * checked against locks): not applied. Reconnecting resyncs an honest client.
+ */
+export const UncheckableUpdate: CloseCode = {
+  code: 4512,
+  reason: 'Out of sync: the update refers to changes the server does not have; reconnecting resyncs',
+};
+/** Applying the update would take the server past its memory budget: not applied; the client retries. */
+export const MemoryBudgetReached: CloseCode = {
+  code: 4513,
+  reason: 'Server memory budget reached: the change was not applied; try again later',
+};

@@ -26,6 +26,17 @@ export interface Limits {
   maxConnectionsPerAddress: number;
   /** WebSockets and event streams of the whole server (keep below the process's file descriptor limit). */
   maxConnections: number;
+  /** Structs plus deletion ranges of one student update, counted before it is decoded (each struct costs heap). */
+  maxStudentUpdateStructs: number;
+  /** Largest encoded document a student's update (or PUT) may make: pupils' copies are small. */
+  maxStudentDocumentBytes: number;
+  /** Most structs a student's update may bring a document to. */
+  maxStudentDocumentStructs: number;
+  /**
+   * Heap the process may use before it refuses writes that grow documents
+   * (close 4513, HTTP 503); 0 means 80 % of V8's heap limit.
+   */
+  memoryBudgetBytes: number;
 }
 
 /** Timings and thresholds of persistence and liveness. */
@@ -56,6 +67,10 @@ export const defaultLimits: Limits = {
   maxConnectionsPerSubject: 40,
   maxConnectionsPerAddress: 600,
   maxConnections: 8000,
+  maxStudentUpdateStructs: 20_000,
+  maxStudentDocumentBytes: 16 * 1024 * 1024,
+  maxStudentDocumentStructs: 200_000,
+  memoryBudgetBytes: 0,
 };
 
 /** The default timings. */
@@ -80,7 +95,8 @@ const envNumber = (env: NodeJS.ProcessEnv, name: string, fallback: number): numb
  * Reads limits and timings from environment variables (`CANDYCE_MAX_MESSAGE_BYTES`,
  * `CANDYCE_MAX_DOCUMENT_BYTES`, `CANDYCE_MESSAGES_PER_SECOND`, `CANDYCE_MESSAGE_BURST`,
  * `CANDYCE_MAX_BUFFERED_BYTES`, `CANDYCE_MAX_CONNECTIONS_PER_USER`, `CANDYCE_MAX_CONNECTIONS_PER_ADDRESS`,
- * `CANDYCE_MAX_CONNECTIONS`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
+ * `CANDYCE_MAX_CONNECTIONS`, `CANDYCE_MAX_STUDENT_UPDATE_STRUCTS`, `CANDYCE_MAX_STUDENT_DOCUMENT_BYTES`,
+ * `CANDYCE_MAX_STUDENT_DOCUMENT_STRUCTS`, `CANDYCE_MEMORY_BUDGET_BYTES`, `CANDYCE_IDLE_UNLOAD_MS`, `CANDYCE_COMPACT_AFTER_UPDATES`,
  * `CANDYCE_COMPACT_AFTER_BYTES`, `CANDYCE_PING_INTERVAL_MS`, `CANDYCE_WRITE_INTERVAL_MS`), falling back to the defaults.
  * Throws a `RangeError` naming the variable when a value is not a number.
  */
@@ -102,6 +118,22 @@ export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings
       defaultLimits.maxConnectionsPerAddress,
     ),
     maxConnections: envNumber(env, 'CANDYCE_MAX_CONNECTIONS', defaultLimits.maxConnections),
+    maxStudentUpdateStructs: envNumber(
+      env,
+      'CANDYCE_MAX_STUDENT_UPDATE_STRUCTS',
+      defaultLimits.maxStudentUpdateStructs,
+    ),
+    maxStudentDocumentBytes: envNumber(
+      env,
+      'CANDYCE_MAX_STUDENT_DOCUMENT_BYTES',
+      defaultLimits.maxStudentDocumentBytes,
+    ),
+    maxStudentDocumentStructs: envNumber(
+      env,
+      'CANDYCE_MAX_STUDENT_DOCUMENT_STRUCTS',
+      defaultLimits.maxStudentDocumentStructs,
+    ),
+    memoryBudgetBytes: envNumber(env, 'CANDYCE_MEMORY_BUDGET_BYTES', defaultLimits.memoryBudgetBytes),
   },
   timings: {
     idleUnloadMs: envNumber(env, 'CANDYCE_IDLE_UNLOAD_MS', defaultTimings.idleUnloadMs),

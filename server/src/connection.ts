@@ -1,5 +1,4 @@
 import type { Socket } from 'node:net';
-import { findLockViolation } from '@candyce/model';
 import type { WebSocket } from 'ws';
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -19,6 +18,7 @@ import type { ClientMessage } from './protocol.js';
 import { encodeAwareness, encodeStep1, MalformedFrameError, parseFrame } from './protocol.js';
 import type { Room, RoomMember } from './room.js';
 import { staleClient } from './stale-epoch.js';
+import { vetUpdate } from './update-vetting.js';
 
 /** Sockets corked in this tick, uncorked together in the next check phase. */
 let corked: Socket[] = [];
@@ -301,24 +301,17 @@ export class Connection implements RoomMember {
     // The empty update (no structs, no deletions) a new client sends as its sync step 2: nothing to
     // apply, and skipping it leaves a room loaded from its snapshot undecoded (see Room.load).
     if (update.length === 2 && update[0] === 0 && update[1] === 0) return;
-    if (this.identity!.role === 'student') {
-      // Locks are enforced here too: a modified editor must not bypass them.
-      let violation: ReturnType<typeof findLockViolation>;
-      try {
-        violation = findLockViolation(room.doc, update, 'student');
-      } catch (err) {
-        this.refuseMalformed(err);
-        return;
-      }
-      if (violation) {
-        this.ctx.metrics.errors.inc({ kind: 'locked_cell' });
-        this.ctx.logger.warn(
-          { room: room.name, user: this.identity!.sub, ...violation },
-          'change of a locked cell refused',
-        );
-        this.close(closeCodes.CellLocked);
-        return;
-      }
+    // Locks, struct caps and the memory budget (see update-vetting.ts): a modified editor must not bypass them.
+    let refusal: CloseCode | null;
+    try {
+      refusal = vetUpdate(room, update, this.identity!, this.ctx);
+    } catch (err) {
+      this.refuseMalformed(err);
+      return;
+    }
+    if (refusal) {
+      this.close(refusal);
+      return;
     }
     if (room.size + update.length > this.ctx.limits.maxDocumentBytes) {
       this.close(closeCodes.DocumentTooLarge);

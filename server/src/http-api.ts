@@ -18,6 +18,7 @@ import { bearer, HttpError, json, readBody, requestUrl } from './http-util.js';
 import { kernelBudgetError } from './kernel-budget.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
+import { checkPut } from './put-checks.js';
 import type { RequestGuard } from './request-guard.js';
 import type { Room } from './room.js';
 import { roomNameProblem } from './room-name.js';
@@ -285,7 +286,11 @@ const putNotebook = async (
   req: IncomingMessage,
   res: ServerResponse,
 ): Promise<void> => {
-  const body = await readBody(req, ctx.limits.maxDocumentBytes);
+  // A pupil's copy is smaller: its JSON (escapes, line lists) may take about twice its encoded size.
+  const { maxDocumentBytes, maxStudentDocumentBytes } = ctx.limits;
+  const bodyLimit =
+    identity.role === 'student' ? Math.min(maxDocumentBytes, 2 * maxStudentDocumentBytes) : maxDocumentBytes;
+  const body = await readBody(req, bodyLimit);
   let text: string;
   try {
     // Fatal: a body that is not UTF-8 is refused, not imported with U+FFFD in place of its bytes.
@@ -313,6 +318,8 @@ const putNotebook = async (
     if (room.closing) throw new HttpError(503, 'The room is closing; try again');
     assertWritable(room, identity);
     try {
+      // Locks, a pupil's copy's limits and the memory budget, as on the WebSocket (see put-checks.ts).
+      checkPut(room, notebook, identity, ctx.limits);
       importIpynb(room.doc, notebook, { kind: 'server', reason: 'import' });
     } catch (err) {
       if (err instanceof NotebookFormatError)

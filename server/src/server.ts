@@ -32,6 +32,7 @@ import { createHttpHandler } from './http-api.js';
 import { refuseUpgrade, requestUrl } from './http-util.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
+import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
@@ -179,6 +180,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       return;
     }
     connection.authenticate(identity);
+    // Loading one more room past the memory budget would risk the whole process (see memory-budget.ts).
+    if ((await rooms.peek(connection.roomName)) === null && overBudget(limits, 0)) {
+      metrics.errors.inc({ kind: 'memory_budget' });
+      connection.close(closeCodes.MemoryBudgetReached);
+      return;
+    }
     let room: Awaited<ReturnType<RoomManager['acquire']>>;
     try {
       room = await rooms.acquire(connection.roomName);

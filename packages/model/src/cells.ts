@@ -71,12 +71,21 @@ const checkId = (id: string | undefined): void => {
   }
 };
 
+// A student's new cell carries no lock or grading keys (a copy of a locked
+// cell is the pupil's own, and the server refuses new cells that carry them).
+const unlockedFor = <T extends { [key: string]: JSONValue }>(role: string, metadata: T): T => {
+  if (role === 'teacher') return metadata;
+  for (const key of lockKeys) delete metadata[key];
+  return metadata;
+};
+
 /**
  * Inserts a new cell at `index` (0 to the number of cells) and returns its id.
  * A given id is kept if no other cell has it; otherwise a new one is made.
+ * For anyone but a teacher, lock and grading keys are left out of the metadata.
  */
 export function insertCell(doc: Y.Doc, index: number, cell: NewCell, options?: EditOptions): string {
-  const { origin } = resolveEdit(options);
+  const { origin, role } = resolveEdit(options);
   return transact(doc, origin, () => {
     checkIndex(index, cellCount(doc), 'Index');
     checkId(cell.id);
@@ -85,7 +94,7 @@ export function insertCell(doc: Y.Doc, index: number, cell: NewCell, options?: E
       id,
       cell_type: cell.cell_type,
       source: cell.source ?? '',
-      metadata: cloneJSON(cell.metadata ?? {}),
+      metadata: unlockedFor(role, cloneJSON(cell.metadata ?? {})),
     };
     if (cell.cell_type === 'code') {
       full.outputs = [];
@@ -99,14 +108,16 @@ export function insertCell(doc: Y.Doc, index: number, cell: NewCell, options?: E
 /**
  * Inserts a copy of a cell (as read by `readCell`, possibly from another
  * notebook) at `index`, under a new id unless its id is free. Outputs and
- * attachments come along; returns the id of the pasted cell.
+ * attachments come along, lock and grading keys only for a teacher; returns
+ * the id of the pasted cell.
  */
 export function pasteCell(doc: Y.Doc, index: number, cell: Cell, options?: EditOptions): string {
-  const { origin } = resolveEdit(options);
+  const { origin, role } = resolveEdit(options);
   return transact(doc, origin, () => {
     checkIndex(index, cellCount(doc), 'Index');
     checkId(cell.id);
     const copy = cloneJSON(cell);
+    copy.metadata = unlockedFor(role, copy.metadata);
     copy.id = indexOfCell(doc, cell.id) < 0 ? cell.id : newCellId();
     cellsOf(doc).insert(index, [cellToY(copy)]);
     return copy.id;

@@ -45,3 +45,15 @@ export class ReadOnlyError extends Error {
     super('This notebook is read-only for viewers');
   }
 }
+
+/**
+ * Thrown by `findLockViolation` for an update that refers to history neither
+ * the document nor the update holds: where it would land cannot be known, so
+ * it cannot be checked (Yjs would keep it aside and apply it later, unchecked).
+ */
+export class UnresolvedUpdateError extends Error {
+  override readonly name = 'UnresolvedUpdateError';
+  constructor() {
+    super('The update depends on changes this document does not have; resync first');
+  }
+}

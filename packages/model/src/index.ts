@@ -26,6 +26,7 @@ export {
   type LockedOperation,
   NotebookFormatError,
   ReadOnlyError,
+  UnresolvedUpdateError,
 } from './errors.js';
 export { cellIdPattern, isValidCellId, newCellId } from './ids.js';
 export { exportIpynb, readCells, readNotebook, splitLines, stringifyIpynb } from './ipynb-export.js';
@@ -49,7 +50,13 @@ export {
   type MoveRecord,
   movesOf,
 } from './lineage.js';
-export { findLockViolation, type LockViolation } from './lock-guard.js';
+export {
+  findLockViolation,
+  type InspectOptions,
+  inspectUpdate,
+  type LockViolation,
+  type UpdateVerdict,
+} from './lock-guard.js';
 export {
   assertCanDelete,
   assertCanEdit,
@@ -85,6 +92,7 @@ export {
 } from './outputs.js';
 export { type WatchOptions, watchNotebook } from './repair.js';
 export { createUndoManager, type NotebookUndoManager, type UndoOptions } from './undo.js';
+export { type UpdateSize, updateSize } from './update-size.js';
 export {
   CELLS,
   cellFromY,

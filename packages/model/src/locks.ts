@@ -1,3 +1,4 @@
+import * as Y from 'yjs';
 import { CellLockedError } from './errors.js';
 import { isPlainObject } from './json.js';
 import { cellIdOf, cellMetadataOf, type YCell } from './ydoc.js';
@@ -21,14 +22,41 @@ export const lockKeys: ReadonlySet<string> = new Set(['editable', 'deletable', '
  * Jupyter writes them, and `nbgrader.locked: true`, which implies both.
  */
 export const cellLockOf = (cell: YCell): CellLock => {
-  const md = cellMetadataOf(cell);
-  const nbgrader = md?.get('nbgrader');
-  const graded = isPlainObject(nbgrader) && nbgrader.locked === true;
-  return {
-    editable: !graded && md?.get('editable') !== false,
-    deletable: !graded && md?.get('deletable') !== false,
-  };
+  // A writer may have stored the metadata as a plain object rather than a Y.Map: read both.
+  const stored: unknown = cellMetadataOf(cell);
+  const md =
+    stored instanceof Y.Map
+      ? (stored as Y.Map<unknown>)
+      : isPlainObject(stored)
+        ? new Map(Object.entries(stored))
+        : undefined;
+  return lockOfMetadata((key) => md?.get(key));
 };
+
+const lockOfMetadata = (get: (key: string) => unknown): CellLock => {
+  const nbgrader = get('nbgrader');
+  const graded = isPlainObject(nbgrader) && nbgrader.locked === true;
+  return { editable: !graded && get('editable') !== false, deletable: !graded && get('deletable') !== false };
+};
+
+/**
+ * Returns true when cell metadata (as plain JSON) carries a lock or grading
+ * key: any `nbgrader` entry (`locked`, `grade`, `solution`, `points`,
+ * `grade_id`, `task`...), or `editable` / `deletable` with another value than
+ * `true`. Students may not create cells that carry them (see the lock guard).
+ */
+export const carriesLockKeys = (metadata: unknown): boolean => {
+  if (!isPlainObject(metadata)) return false;
+  return (
+    Object.hasOwn(metadata, 'nbgrader') ||
+    (Object.hasOwn(metadata, 'editable') && metadata.editable !== true) ||
+    (Object.hasOwn(metadata, 'deletable') && metadata.deletable !== true)
+  );
+};
+
+/** Returns the lock of a cell from its metadata as plain JSON. */
+export const lockOfJSON = (metadata: unknown): CellLock =>
+  lockOfMetadata((key) => (isPlainObject(metadata) ? metadata[key] : undefined));
 
 /** Returns true when `role` may change the source, type and metadata of `cell`. */
 export const canEditCell = (cell: YCell, role: Role): boolean =>

@@ -98,7 +98,7 @@ describe('findLockViolation', () => {
     const u = capture(() => {
       appendStreamText(student, 'graded', 'stdout', 'ran\n');
       sourceOf(getCell(student, 'free')).insert(0, 'yy');
-      const id = insertCell(student, 1, { cell_type: 'code', source: 'new', metadata: { editable: false } });
+      const id = insertCell(student, 1, { cell_type: 'code', source: 'new', metadata: { tags: ['mine'] } });
       sourceOf(getCell(student, id)).insert(3, '!');
     });
     expect(findLockViolation(server, u, 'student')).toBeNull();
