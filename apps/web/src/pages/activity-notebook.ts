@@ -7,10 +7,11 @@ import {
 } from '@candyce/editor';
 import { html, nothing, type PropertyValues } from 'lit';
 import { type Activity, type CopyRow, type CopyStatus, classroomApi, eventsUrl } from '../classroom/api.js';
+import { neighbours, orderCopies, savedOrder } from '../classroom/copy-order.js';
 import { type CopyState, copyStates, formatDate, parseActivityRoom, whoOf } from '../classroom/format.js';
 import { LiveEvents } from '../classroom/live-events.js';
 import { classroomMemory, type PupilAccess } from '../classroom/memory.js';
-import { dashboardPath, withToken } from '../routes.js';
+import { dashboardPath, notebookPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
 
 /**
@@ -36,6 +37,8 @@ export class ActivityNotebook extends PageElement {
     notice: { state: true },
     error: { state: true },
     confirming: { state: true },
+    copies: { state: true },
+    saved: { state: true },
   };
 
   declare room: string;
@@ -51,6 +54,10 @@ export class ActivityNotebook extends PageElement {
   declare private notice: string;
   declare private error: string;
   declare private confirming: boolean;
+  /** The activity's copies, for the teacher's previous and next copy. */
+  declare private copies: CopyRow[];
+  /** What the teacher's grade form says once saved ("Note enregistrée"). */
+  declare private saved: string;
 
   private comments: CellComments = {};
   private access: PupilAccess | null = null;
@@ -67,6 +74,7 @@ export class ActivityNotebook extends PageElement {
       this.isTeacher && this.activityId && this.copyId ? eventsUrl('', this.activityId, this.token) : null,
     'dashboard',
     (data) => {
+      if (Array.isArray(data.copies)) this.copies = data.copies;
       const row = data.copies?.find((c) => c.id === this.copyId);
       if (!row) return;
       const before = this.row;
@@ -92,6 +100,8 @@ export class ActivityNotebook extends PageElement {
     this.notice = '';
     this.error = '';
     this.confirming = false;
+    this.copies = [];
+    this.saved = '';
   }
 
   private get claims() {
@@ -147,6 +157,7 @@ export class ActivityNotebook extends PageElement {
           const [status, copies] = await Promise.all([this.api.copyStatus(id, copy), this.api.copies(id)]);
           this.setStatus(status);
           this.row = copies.copies.find((c) => c.id === copy) ?? null;
+          this.copies = copies.copies;
         }
       } else if (this.isPupil && copy) {
         this.setStatus(await this.api.copyStatus(id, copy));
@@ -211,14 +222,35 @@ export class ActivityNotebook extends PageElement {
     const id = this.activityId;
     const copy = this.copyId;
     if (!id || !copy) return;
+    const gradeChanged = body.grade !== undefined && body.grade !== (this.status?.grade ?? null);
+    this.saved = '';
     try {
       await this.api.updateCopy(id, copy, body);
-      this.notice = this.t('dash.saved');
+      // Said beside the button, where the teacher looks, and announced (role="status").
+      this.saved = this.t(gradeChanged ? 'banner.grade.saved' : 'dash.saved');
       this.error = '';
       await this.refresh();
     } catch (error) {
       this.error = this.errorText(error);
     }
+  }
+
+  /** Links to the previous and next copies, in the order the teacher chose on the dashboard. */
+  private renderCopyNav() {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (!id || !copy || this.copies.length < 2) return nothing;
+    const { order, filter } = savedOrder(id);
+    let list = orderCopies(this.copies, order, filter, this.lang);
+    // The copy shown may be filtered out (its state just changed): go through all of them then.
+    if (!list.some((c) => c.id === copy)) list = orderCopies(this.copies, order, 'all', this.lang);
+    const { previous, next } = neighbours(list, copy);
+    const link = (c: CopyRow, key: 'banner.copy.previous' | 'banner.copy.next', rel: string) =>
+      html`<a class="button compact" rel=${rel} href=${withToken(notebookPath(c.room), this.token)}>${this.t(key, { who: whoOf(c) })}</a>`;
+    return html`<nav class="copy-nav row wrap" aria-label=${this.t('banner.copy.nav')}>
+      ${previous ? link(previous, 'banner.copy.previous', 'prev') : nothing}
+      ${next ? link(next, 'banner.copy.next', 'next') : nothing}
+    </nav>`;
   }
 
   private renderPupilBanner() {
@@ -277,6 +309,7 @@ export class ActivityNotebook extends PageElement {
           ${status?.readOnly ? html`<span>${this.t(`banner.readonly.${status.readOnly}`)}</span>` : nothing}
         </p>
         ${this.copyId ? html`<p class="help">${this.t('banner.teacher.hint')}</p>` : nothing}
+        ${this.renderCopyNav()}
         ${this.teacherLive.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
       </div>
       ${
@@ -294,6 +327,7 @@ export class ActivityNotebook extends PageElement {
               <label for="copy-grade">${this.t('banner.grade.label')}</label>
               <input id="copy-grade" name="grade" maxlength="40" .value=${status.grade ?? ''} />
               <button type="submit" class="primary">${this.t('banner.grade.save')}</button>
+              <p class="grade-saved" role="status">${this.saved}</p>
             </form>`
           : nothing
       }
