@@ -29,6 +29,7 @@ import { KeyedMutex } from './mutex.js';
 import { pupilName, teacherName } from './names.js';
 import type { ActivityRecord, CopyRecord, Member, Mode } from './records.js';
 import { ActivityStore } from './store.js';
+import { TeacherCodes } from './teacher-codes.js';
 import { createMinter, type TokenMinter } from './tokens.js';
 import { type CopyRow, type CopyStatus, copyRow, copyStatus } from './views.js';
 
@@ -83,6 +84,7 @@ export class Classroom {
   private readonly turns = new KeyedMutex();
   private readonly store: ActivityStore;
   private minterValue: TokenMinter | null = null;
+  private teacherCodesValue: TeacherCodes | null = null;
 
   constructor(private readonly options: ClassroomOptions) {
     this.store = new ActivityStore(options.kv);
@@ -132,10 +134,12 @@ export class Classroom {
       this.options.auth.useOpenSecret(secret);
     }
     this.minterValue = createMinter(secret);
+    this.teacherCodesValue = new TeacherCodes(secret);
     const { activities, copies } = await this.store.loadAll();
     for (const record of activities) {
       this.activities.set(record.id, { record, copies: new Map() });
       this.codes.set(record.code, record.id);
+      this.teacherCodesValue.add(record.id, record.teacherCodeHash);
     }
     copies.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     for (const copy of copies) this.activities.get(copy.activity)?.copies.set(copy.id, copy);
@@ -158,6 +162,33 @@ export class Classroom {
     return this.minterValue;
   }
 
+  private get teacherCodes(): TeacherCodes {
+    if (!this.teacherCodesValue) throw new Error('Classroom used before open()');
+    return this.teacherCodesValue;
+  }
+
+  /**
+   * Returns the activity of a teacher code and a new teacher token for it
+   * (named as at creation, for the activity's owner), or null when no
+   * activity has this code.
+   */
+  async recoverTeacher(
+    lang: Lang,
+    code: string,
+  ): Promise<{ record: ActivityRecord; teacherToken: string } | null> {
+    const id = this.teacherCodes.find(code);
+    const state = id ? this.activities.get(id) : undefined;
+    if (!state) return null;
+    const { record } = state;
+    const teacherToken = await this.minter.teacher(
+      record.id,
+      record.owner,
+      record.teacherName ?? teacherName(lang),
+    );
+    this.options.logger.info({ activity: record.id }, 'teacher token recovered with the teacher code');
+    return { record, teacherToken };
+  }
+
   /** Returns an activity, or null. */
   activity(id: string): ActivityState | null {
     return this.activities.get(id) ?? null;
@@ -173,8 +204,8 @@ export class Classroom {
   async create(
     lang: Lang,
     owner: Identity,
-    input: { title: string; mode: Mode; notebook?: unknown; deadline: string | null },
-  ): Promise<{ record: ActivityRecord; teacherToken: string }> {
+    input: { title: string; mode: Mode; notebook?: unknown; deadline: string | null; teacherName?: string },
+  ): Promise<{ record: ActivityRecord; teacherToken: string; teacherCode: string }> {
     const scratch = new Y.Doc();
     try {
       importIpynb(scratch, input.notebook ?? blankNotebook(), { kind: 'server', reason: 'import' });
@@ -189,6 +220,8 @@ export class Classroom {
     let code = newJoinCode();
     while (this.codes.has(code)) code = newJoinCode();
     this.codes.set(code, id);
+    const teacherCode = this.teacherCodes.issue(id);
+    const name = input.teacherName || owner.name || teacherName(lang);
     try {
       return await this.turns.run(id, async () => {
         const template = await rooms.acquire(templateRoom(id));
@@ -209,6 +242,8 @@ export class Classroom {
           joinOpen: true,
           createdAt: new Date().toISOString(),
           owner: owner.sub,
+          teacherName: name,
+          teacherCodeHash: teacherCode.hash,
         };
         const state: ActivityState = { record, copies: new Map() };
         const copies: CopyRecord[] = [];
@@ -218,12 +253,15 @@ export class Classroom {
         await this.store.saveAll(record, copies);
         this.activities.set(id, state);
         for (const copy of copies) await this.register(state, copy);
-        const teacherToken = await this.minter.teacher(id, owner.sub, owner.name || teacherName(lang));
+        const teacherToken = await this.minter.teacher(id, owner.sub, name);
         this.options.logger.info({ activity: id, mode: input.mode, user: owner.sub }, 'activity created');
-        return { record, teacherToken };
+        return { record, teacherToken, teacherCode: teacherCode.code };
       });
     } catch (err) {
-      if (!this.activities.has(id)) this.codes.delete(code);
+      if (!this.activities.has(id)) {
+        this.codes.delete(code);
+        this.teacherCodes.remove(teacherCode.hash);
+      }
       throw err;
     }
   }

@@ -46,6 +46,7 @@ export const errorStatus = {
   'bad-request': 400,
   'read-only': 409,
   'too-many-attempts': 429,
+  'unknown-teacher-code': 404,
 } as const;
 
 /** A stable error code of the classroom API. */
@@ -91,6 +92,10 @@ const messages: Record<Exclude<ErrorCode, 'bad-request'>, Text> = {
   'too-many-attempts': {
     fr: 'Trop de codes erronés depuis cet appareil : attendez une minute avant de réessayer.',
     en: 'Too many wrong codes from this device: wait a minute before trying again.',
+  },
+  'unknown-teacher-code': {
+    fr: 'Ce code enseignant ne correspond à aucune activité : vérifiez-le (10 caractères, donnés à la création).',
+    en: 'This teacher code matches no activity: check it (10 characters, given at creation).',
   },
   'read-only': {
     fr: 'Cette copie est déjà rendue : votre enseignant doit la remettre « en cours » pour la rendre à nouveau.',

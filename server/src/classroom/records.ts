@@ -30,6 +30,10 @@ export interface ActivityRecord {
   readonly createdAt: string;
   /** `sub` of the teacher who created it. */
   readonly owner: string;
+  /** The teacher's display name, given at creation (the name of every teacher token of the activity). */
+  readonly teacherName?: string;
+  /** Keyed hash of the teacher code (teacher-codes.ts); absent for activities created before it. */
+  readonly teacherCodeHash?: string;
 }
 
 /** A pupil of a copy. */

@@ -16,7 +16,10 @@ import {
 import type { ActivityState, Classroom } from './classroom.js';
 import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
 import { copyRoom, isActivityId, templateRoom } from './ids.js';
+import { maxNameLength } from './names.js';
 import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
+import { recoverRoute } from './recover.js';
+import { displayTeacherCode } from './teacher-codes.js';
 
 /** What the classroom's HTTP routes need. */
 export interface RouteContext {
@@ -45,13 +48,23 @@ export const createClassroomRoutes =
   (ctx: RouteContext) =>
   async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const path = url.pathname;
-    if (path !== '/api/join' && path !== '/api/activities' && !path.startsWith('/api/activities/'))
+    if (
+      path !== '/api/join' &&
+      path !== '/api/recover' &&
+      path !== '/api/activities' &&
+      !path.startsWith('/api/activities/')
+    )
       return false;
     const lang = langOf(req);
     const method = req.method ?? 'GET';
     if (path === '/api/join') {
       allow(lang, method, 'POST');
       await join(ctx, lang, req, res);
+      return true;
+    }
+    if (path === '/api/recover') {
+      allow(lang, method, 'POST');
+      await recoverRoute(ctx.classroom, ctx.attempts, lang, req, res);
       return true;
     }
     if (path === '/api/activities') {
@@ -275,11 +288,15 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
       '"notebook" must be an .ipynb notebook (a JSON object).',
     );
   const deadline = deadlineOf(lang, body);
-  const { record, teacherToken } = await ctx.classroom.create(lang, identity, {
+  const teacherName = optionalString(lang, body, 'teacherName', maxNameLength)
+    ?.replace(/\p{Cc}/gu, '')
+    .replace(/\s+/g, ' ');
+  const { record, teacherToken, teacherCode } = await ctx.classroom.create(lang, identity, {
     title,
     mode: mode as Mode,
     notebook,
     deadline: deadline ?? null,
+    ...(teacherName ? { teacherName } : {}),
   });
   const { id, code } = record;
   json(res, 201, {
@@ -289,6 +306,8 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
     code,
     deadline: record.deadline,
     teacherToken,
+    teacherCode: displayTeacherCode(teacherCode),
+    teacherName: record.teacherName,
     templateRoom: templateRoom(id),
     joinPath: `/j/${code}`,
     teacherPath: `/a/${id}`,
