@@ -77,7 +77,9 @@ describe('an activity, from creation to hand-in', () => {
       buffer: Buffer.from(JSON.stringify(template)),
     });
     await dashboard.getByRole('button', { name: 'Créer l’activité' }).click();
-    await dashboard.waitForURL(/\/a\/[a-z2-7]{10}#token=/);
+    // The creation page says the link is the only key (teacher-recovery.test.ts tests it), then links to the dashboard.
+    await dashboard.getByRole('link', { name: 'Ouvrir le tableau de bord' }).click();
+    await dashboard.waitForURL(/\/a\/[a-z2-7]{10}$/);
     await dashboard.locator('.join-code').waitFor();
     code = (await dashboard.locator('.join-code').getAttribute('data-code')) ?? '';
     expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);

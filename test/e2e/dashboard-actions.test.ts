@@ -110,6 +110,8 @@ describe('going through the copies', () => {
     await open.click();
     await page.waitForURL(new RegExp(`/n/${copies.Bruno!.copy.room}`));
     expect(opened).toBe(false);
+    // The teacher's token leaves the address bar (a projected screen shows it), kept in the browser.
+    await expect.poll(() => page.url(), poll).toBe(`${stack.web.url}/n/${copies.Bruno!.copy.room}`);
     await page.locator('candyce-notebook header').waitFor();
 
     const next = page.getByRole('link', { name: 'Copie suivante : Chloé →' });

@@ -26,8 +26,21 @@ export interface CreatedActivity {
   code: string;
   deadline: string | null;
   teacherToken: string;
+  /** The teacher code (`ABCDE-FGHJK`), shown once: it recovers the activity on another computer. */
+  teacherCode?: string;
+  teacherName?: string;
   templateRoom: string;
   joinPath: string;
+  teacherPath: string;
+}
+
+/** What recovering an activity with its teacher code returns. */
+export interface RecoveredActivity {
+  id: string;
+  title: string;
+  mode: ActivityMode;
+  code: string;
+  teacherToken: string;
   teacherPath: string;
 }
 
@@ -160,7 +173,9 @@ export const classroomApi = (o: ApiOptions) => ({
     mode: ActivityMode;
     deadline: string | null;
     notebook?: unknown;
+    teacherName?: string;
   }) => request<CreatedActivity>(o, 'POST', '/api/activities', body),
+  recover: (code: string) => request<RecoveredActivity>(o, 'POST', '/api/recover', { code }),
   join: (body: { code: string; name: string; pairCode?: string }) =>
     request<Joined>(o, 'POST', '/api/join', body),
   activity: (id: string) => request<Activity>(o, 'GET', act(id)),

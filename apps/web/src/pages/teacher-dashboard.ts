@@ -1,5 +1,5 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import { type Activity, type CopyRow, classroomApi, eventsUrl } from '../classroom/api.js';
+import { type Activity, ApiError, type CopyRow, classroomApi, eventsUrl } from '../classroom/api.js';
 import {
   asFilter,
   asOrder,
@@ -28,6 +28,7 @@ import { classroomMemory } from '../classroom/memory.js';
 import { encodeQr, type QrMatrix, qrPath } from '../classroom/qr.js';
 import { joinPath, notebookPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
+import './recover-activity.js';
 
 /** What a confirmation dialog asks, and what it does on yes. */
 interface Confirmation {
@@ -58,6 +59,7 @@ export class TeacherDashboard extends PageElement {
     notice: { state: true },
     error: { state: true },
     confirmation: { state: true },
+    nokey: { state: true },
     pending: { state: true },
     order: { state: true },
     filter: { state: true },
@@ -72,6 +74,8 @@ export class TeacherDashboard extends PageElement {
   declare private notice: string;
   declare private error: string;
   declare private confirmation: Confirmation | null;
+  /** This device has no valid key (token) for the activity: the teacher code can recover it. */
+  declare private nokey: boolean;
   /** States chosen in a row's select but not applied yet (WCAG 3.2.2: choosing is not doing). */
   declare private pending: ReadonlyMap<string, CopyState>;
   declare private order: CopyOrder;
@@ -98,6 +102,7 @@ export class TeacherDashboard extends PageElement {
     this.notice = '';
     this.error = '';
     this.confirmation = null;
+    this.nokey = false;
     this.pending = new Map();
     this.order = 'joined';
     this.filter = 'all';
@@ -127,7 +132,7 @@ export class TeacherDashboard extends PageElement {
 
   private async load(): Promise<void> {
     if (!this.token) {
-      this.error = this.t('error.unauthorized');
+      this.nokey = true;
       return;
     }
     try {
@@ -140,7 +145,9 @@ export class TeacherDashboard extends PageElement {
       if (this.live.state !== 'live') this.copies = copies.copies;
       this.qr = await encodeQr(this.joinUrl);
     } catch (error) {
-      this.error = this.errorText(error);
+      if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'forbidden'))
+        this.nokey = true;
+      else this.error = this.errorText(error);
     }
   }
 
@@ -546,6 +553,15 @@ export class TeacherDashboard extends PageElement {
               <p class="help">${this.t('dash.mode', { mode: this.t(`create.mode.${a.mode}`) })}</p>
             </header>`
           : html`<h1>${this.t('dash.label')}</h1>`
+      }
+      ${
+        this.nokey
+          ? html`<section class="card nokey" aria-labelledby="nokey-title">
+              <h2 id="nokey-title">${this.t('recover.title')}</h2>
+              <p class="notice warning" role="alert">${this.t('dash.nokey')}</p>
+              <candyce-recover-activity lang=${this.lang}></candyce-recover-activity>
+            </section>`
+          : nothing
       }
       <div class="messages">
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
