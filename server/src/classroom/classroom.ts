@@ -27,6 +27,14 @@ import type { ClassroomKv } from './kv.js';
 import { LiveCopies } from './live.js';
 import { KeyedMutex } from './mutex.js';
 import { pupilName, teacherName } from './names.js';
+import {
+  digestCells,
+  nextSnapshot,
+  type PushPreview,
+  planPush,
+  pushIntoCopy,
+  templateDigest,
+} from './push.js';
 import type { ActivityRecord, CopyRecord, Member, Mode } from './records.js';
 import { ActivityStore } from './store.js';
 import { TeacherCodes } from './teacher-codes.js';
@@ -244,6 +252,7 @@ export class Classroom {
           owner: owner.sub,
           teacherName: name,
           teacherCodeHash: teacherCode.hash,
+          pushed: { at: null, cells: digestCells(scratch) },
         };
         const state: ActivityState = { record, copies: new Map() };
         const copies: CopyRecord[] = [];
@@ -428,17 +437,40 @@ export class Classroom {
     return copyStatus(state.record, copy);
   }
 
+  /** Returns what a push would change in the copies now, compared with the previous push. */
+  async pushPreview(state: ActivityState): Promise<PushPreview & { copies: number }> {
+    const previous = state.record.pushed ?? null;
+    const current = await templateDigest(this.options.rooms(), templateRoom(state.record.id), previous);
+    return { ...planPush(previous, current, null).preview, copies: state.copies.size };
+  }
+
   /**
-   * Pushes the template into every copy: each gets the template's updates it
-   * lacks, which merge with its pupils' edits. Resolves to the number of copies.
+   * Pushes the template into every copy (push.ts): all of it, whose updates
+   * merge with the pupils' edits, or only the cells `cells`, replaced. The
+   * copies' statuses then name the cells changed, which pupils see
+   * highlighted. Resolves to the number of copies and those cells.
    */
-  async push(state: ActivityState): Promise<number> {
+  async push(
+    state: ActivityState,
+    cells: readonly string[] | null = null,
+  ): Promise<{ copies: number; cells: string[] }> {
     return this.turns.run(state.record.id, async () => {
       const rooms = this.options.rooms();
-      for (const copy of state.copies.values())
-        await mergeTemplate(rooms, templateRoom(state.record.id), copy.room);
-      this.options.logger.info({ activity: state.record.id, copies: state.copies.size }, 'template pushed');
-      return state.copies.size;
+      const template = templateRoom(state.record.id);
+      const previous = state.record.pushed ?? null;
+      const current = await templateDigest(rooms, template, previous);
+      const { touched, again } = planPush(previous, current, cells);
+      for (const copy of state.copies.values()) await pushIntoCopy(rooms, template, copy.room, cells, again);
+      const at = new Date().toISOString();
+      state.record.pushed = nextSnapshot(previous, current, cells, at);
+      for (const copy of state.copies.values()) copy.lastPush = { at, cells: touched };
+      await this.store.saveAll(state.record, [...state.copies.values()]);
+      this.events.changed(state.record.id);
+      this.options.logger.info(
+        { activity: state.record.id, copies: state.copies.size, cells: cells?.length ?? 'all' },
+        'template pushed',
+      );
+      return { copies: state.copies.size, cells: touched };
     });
   }
 

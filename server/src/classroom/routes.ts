@@ -17,6 +17,7 @@ import type { ActivityState, Classroom } from './classroom.js';
 import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
 import { copyRoom, isActivityId, templateRoom } from './ids.js';
 import { maxNameLength } from './names.js';
+import { pushRoute } from './push-route.js';
 import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
 import { recoverRoute } from './recover.js';
 import { displayTeacherCode } from './teacher-codes.js';
@@ -119,8 +120,8 @@ export const createClassroomRoutes =
         }
         return true;
       case 'push':
-        allow(lang, method, 'POST');
-        json(res, 200, { copies: await classroom.push(state) });
+        allow(lang, method, 'GET', 'POST');
+        await pushRoute(classroom, lang, method, req, res, state);
         return true;
       default: {
         allow(lang, method, 'GET');
