@@ -117,11 +117,22 @@ export const openDashboard = async (
  * (a stock y-websocket client with the pupil's token), so that the copy's
  * dashboard row counts one more error. Resolves once the server has it.
  */
-export const addErrorOutput = async (
+export const addErrorOutput = (stack: Stack, room: string, token: string, cellId: string): Promise<void> =>
+  editRoom(stack, room, token, (doc) =>
+    appendOutput(doc, cellId, {
+      output_type: 'error',
+      ename: 'NameError',
+      evalue: "name 'x' is not defined",
+      traceback: [],
+    }),
+  );
+
+/** Edits the document of `room` as a teacher's page would (a stock y-websocket client with `token`). */
+export const editRoom = async (
   stack: Stack,
   room: string,
   token: string,
-  cellId: string,
+  edit: (doc: Y.Doc) => void,
 ): Promise<void> => {
   const doc = new Y.Doc();
   const provider = new WebsocketProvider(stack.sync(), room, doc, {
@@ -131,13 +142,7 @@ export const addErrorOutput = async (
   });
   try {
     await new Promise<void>((resolve) => provider.once('sync', () => resolve()));
-    appendOutput(doc, cellId, {
-      output_type: 'error',
-      ename: 'NameError',
-      evalue: "name 'x' is not defined",
-      traceback: [],
-    });
-    // The update is on the wire once the provider has no pending bytes; a round trip confirms it.
+    edit(doc);
     await new Promise((r) => setTimeout(r, 300));
   } finally {
     provider.destroy();

@@ -101,6 +101,24 @@ export interface CopyStatus {
   deadline: string | null;
   grade: string | null;
   comments: ApiComment[];
+  /** The teacher's last push of a correction into this copy: when, and the cells it changed. */
+  push?: { at: string; cells: string[] } | null;
+}
+
+/** A cell in the preview of a push. */
+export interface PreviewCell {
+  id: string;
+  type: string;
+  excerpt: string;
+}
+
+/** What a push would change in the copies, since the previous push. */
+export interface PushPreview {
+  since: string | null;
+  added: PreviewCell[];
+  changed: PreviewCell[];
+  removed: PreviewCell[];
+  copies: number;
 }
 
 /**
@@ -210,7 +228,15 @@ export const classroomApi = (o: ApiOptions) => ({
     request<ApiComment>(o, 'POST', `${act(id)}/copies/${enc(copy)}/comments`, { cell_id: cellId, text }),
   deleteComment: (id: string, copy: string, commentId: string) =>
     request<unknown>(o, 'DELETE', `${act(id)}/copies/${enc(copy)}/comments/${enc(commentId)}`),
-  push: (id: string) => request<{ copies: number }>(o, 'POST', `${act(id)}/push`),
+  pushPreview: (id: string) => request<PushPreview>(o, 'GET', `${act(id)}/push`),
+  /** Pushes the whole template, or only the cells `cells`. */
+  push: (id: string, cells?: string[]) =>
+    request<{ copies: number; cells?: string[] }>(
+      o,
+      'POST',
+      `${act(id)}/push`,
+      cells ? { cells } : undefined,
+    ),
   gradesCsv: (id: string) => request<string>(o, 'GET', `${act(id)}/grades.csv`, undefined, 'text/csv'),
 });
 

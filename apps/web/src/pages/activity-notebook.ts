@@ -9,6 +9,7 @@ import { html, nothing, type PropertyValues } from 'lit';
 import { type Activity, type CopyRow, type CopyStatus, classroomApi, eventsUrl } from '../classroom/api.js';
 import { neighbours, orderCopies, savedOrder } from '../classroom/copy-order.js';
 import { type CopyState, copyStates, formatDate, parseActivityRoom, whoOf } from '../classroom/format.js';
+import { highlightCells, markPushSeen, pushSeen } from '../classroom/highlight.js';
 import { LiveEvents } from '../classroom/live-events.js';
 import { classroomMemory, type PupilAccess } from '../classroom/memory.js';
 import { dashboardPath, notebookPath, withToken } from '../routes.js';
@@ -39,6 +40,7 @@ export class ActivityNotebook extends PageElement {
     confirming: { state: true },
     copies: { state: true },
     saved: { state: true },
+    pushed: { state: true },
   };
 
   declare room: string;
@@ -58,6 +60,9 @@ export class ActivityNotebook extends PageElement {
   declare private copies: CopyRow[];
   /** What the teacher's grade form says once saved ("Note enregistrée"). */
   declare private saved: string;
+  /** The teacher's correction just pushed into the pupil's copy, until the pupil dismisses its notice. */
+  declare private pushed: { at: string; cells: string[] } | null;
+  private endHighlight: () => void = () => undefined;
 
   private comments: CellComments = {};
   private access: PupilAccess | null = null;
@@ -102,6 +107,7 @@ export class ActivityNotebook extends PageElement {
     this.confirming = false;
     this.copies = [];
     this.saved = '';
+    this.pushed = null;
   }
 
   private get claims() {
@@ -135,6 +141,24 @@ export class ActivityNotebook extends PageElement {
   private setStatus(status: CopyStatus): void {
     this.status = status;
     this.comments = commentsByCell(status.comments);
+    const push = status.push;
+    const copy = this.copyId;
+    // A push the pupil has not been told about: say so, and highlight its cells for a while.
+    if (this.isPupil && copy && push && !pushSeen(copy, push.at)) {
+      markPushSeen(copy, push.at);
+      this.pushed = push;
+      // Announced through the page's status line, which exists before it changes.
+      this.notice = this.t('banner.push', { n: String(push.cells.length) });
+      this.endHighlight();
+      this.updateComplete.then(() => {
+        this.endHighlight = highlightCells(this.querySelector('candyce-notebook'), push.cells);
+      });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.endHighlight();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -271,6 +295,15 @@ export class ActivityNotebook extends PageElement {
         ${this.live.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
         ${pairCode ? html`<p class="notice pair-hint">${this.t('banner.pairCode', { code: pairCode })}</p>` : nothing}
         ${status?.readOnly ? html`<p class="notice readonly-reason" role="status">${this.t(`banner.readonly.${status.readOnly}`)}</p>` : nothing}
+        ${
+          this.pushed
+            ? html`<p class="notice push-notice">${this.t('banner.push', { n: String(this.pushed.cells.length) })}
+                <button type="button" class="compact" @click=${() => {
+                  this.pushed = null;
+                  this.endHighlight();
+                }}>${this.t('banner.push.ok')}</button></p>`
+            : nothing
+        }
         ${commented ? html`<p class="help comments-hint">${this.t('banner.comments', { n: String(commented) })}</p>` : nothing}
       </div>
       ${

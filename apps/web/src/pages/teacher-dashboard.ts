@@ -1,5 +1,12 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import { type Activity, ApiError, type CopyRow, classroomApi, eventsUrl } from '../classroom/api.js';
+import {
+  type Activity,
+  ApiError,
+  type CopyRow,
+  classroomApi,
+  eventsUrl,
+  type PushPreview,
+} from '../classroom/api.js';
 import {
   asFilter,
   asOrder,
@@ -28,6 +35,7 @@ import { classroomMemory } from '../classroom/memory.js';
 import { encodeQr, type QrMatrix, qrPath } from '../classroom/qr.js';
 import { joinPath, notebookPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
+import { renderPushPreview } from './push-preview.js';
 import './recover-activity.js';
 
 /** What a confirmation dialog asks, and what it does on yes. */
@@ -60,6 +68,7 @@ export class TeacherDashboard extends PageElement {
     error: { state: true },
     confirmation: { state: true },
     nokey: { state: true },
+    preview: { state: true },
     pending: { state: true },
     order: { state: true },
     filter: { state: true },
@@ -76,6 +85,8 @@ export class TeacherDashboard extends PageElement {
   declare private confirmation: Confirmation | null;
   /** This device has no valid key (token) for the activity: the teacher code can recover it. */
   declare private nokey: boolean;
+  /** The preview of a push, while its dialog is open. */
+  declare private preview: PushPreview | null;
   /** States chosen in a row's select but not applied yet (WCAG 3.2.2: choosing is not doing). */
   declare private pending: ReadonlyMap<string, CopyState>;
   declare private order: CopyOrder;
@@ -103,6 +114,7 @@ export class TeacherDashboard extends PageElement {
     this.error = '';
     this.confirmation = null;
     this.nokey = false;
+    this.preview = null;
     this.pending = new Map();
     this.order = 'joined';
     this.filter = 'all';
@@ -183,9 +195,48 @@ export class TeacherDashboard extends PageElement {
     });
   }
 
-  private ask(confirmation: Confirmation): void {
+  /** Asks a yes-or-no question in a dialog before an action that cannot be undone (removing a copy, say). */
+  protected ask(confirmation: Confirmation): void {
     this.confirmation = confirmation;
     this.updateComplete.then(() => this.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal());
+  }
+
+  /** Asks the server what a push would change, and shows it before anything is sent. */
+  private async openPushPreview(): Promise<void> {
+    try {
+      this.preview = await this.api.pushPreview(this.activityId);
+      this.error = '';
+      this.updateComplete.then(() =>
+        this.querySelector<HTMLDialogElement>('dialog.push-preview')?.showModal(),
+      );
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  }
+
+  private renderPreview(): TemplateResult | typeof nothing {
+    const preview = this.preview;
+    if (!preview) return nothing;
+    const close = () => this.querySelector<HTMLDialogElement>('dialog.push-preview')?.close();
+    return renderPushPreview(
+      {
+        lang: this.lang,
+        t: (key, params) => this.t(key, params),
+        close: () => {
+          close();
+          this.preview = null;
+        },
+        push: (cells) => {
+          close();
+          this.preview = null;
+          void this.act(async () => {
+            const { copies } = await this.api.push(this.activityId, cells);
+            return this.t(cells ? 'push.one.done' : 'dash.push.done', { n: String(copies) });
+          });
+        },
+      },
+      preview,
+    );
   }
 
   private async exportCsv(): Promise<void> {
@@ -320,16 +371,7 @@ export class TeacherDashboard extends PageElement {
         ${
           a.mode === 'demo'
             ? nothing
-            : html`<button type="button" class="compact" @click=${() =>
-                this.ask({
-                  text: this.t('dash.push.confirm'),
-                  yes: this.t('dash.push'),
-                  run: () =>
-                    this.act(async () => {
-                      const { copies } = await this.api.push(this.activityId);
-                      return this.t('dash.push.done', { n: String(copies) });
-                    }),
-                })}>${this.t('dash.push')}</button>
+            : html`<button type="button" class="compact" @click=${() => this.openPushPreview()}>${this.t('dash.push')}</button>
               <button type="button" class=${a.locked ? 'primary compact' : 'compact'} aria-pressed=${a.locked ? 'true' : 'false'}
                 @click=${() => this.patchActivity({ locked: !a.locked })}>${a.locked ? this.t('dash.unlock') : this.t('dash.lock')}</button>
               <button type="button" class="compact" @click=${() => this.exportCsv()}>${this.t('dash.csv')}</button>`
@@ -574,6 +616,7 @@ export class TeacherDashboard extends PageElement {
           : nothing
       }
       ${this.renderConfirm()}
+      ${this.renderPreview()}
     </main>`;
   }
 }
