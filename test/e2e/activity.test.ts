@@ -282,7 +282,11 @@ describe('an activity, from creation to hand-in', () => {
     await dashboard.locator('.notice-line').evaluate((el) => {
       el.textContent = '';
     });
-    await dashboard.screenshot({ path: join(root, 'docs/dashboard.png'), fullPage: true });
+    // What a 1024×768 projector shows: the join code, the actions and the copies' first rows.
+    await dashboard.setViewportSize({ width: 1024, height: 768 });
+    await dashboard.evaluate(() => window.scrollTo(0, 0));
+    await dashboard.screenshot({ path: join(root, 'docs/dashboard.png') });
+    await dashboard.setViewportSize({ width: 1200, height: 900 });
   });
 
   it('lets a pupil who comes back continue in the same copy', async () => {

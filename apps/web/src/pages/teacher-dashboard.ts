@@ -509,7 +509,7 @@ export class TeacherDashboard extends PageElement {
       ${
         copies.length === 0
           ? html`<p class="empty">${this.t('dash.empty')}</p>`
-          : html`<form class="bulk row wrap" @submit=${(e: SubmitEvent) => {
+          : html`<div class="copies-tools"><form class="bulk row wrap" @submit=${(e: SubmitEvent) => {
               e.preventDefault();
               const state = String(new FormData(e.target as HTMLFormElement).get('state')) as CopyState;
               const ids = copies.filter((c) => this.selected.has(c.id)).map((c) => c.id);
@@ -527,7 +527,7 @@ export class TeacherDashboard extends PageElement {
               <select id="bulk-state" name="state">
                 ${copyStates.map((s) => html`<option value=${s}>${this.t(`state.${s}`)}</option>`)}
               </select>
-              <button type="submit">${this.t('dash.bulk.apply')}</button>
+              <button type="submit" class="compact">${this.t('dash.bulk.apply')}</button>
             </form>
             <div class="copy-view row wrap">
               <label for="copy-order">${this.t('dash.order')}</label>
@@ -539,7 +539,7 @@ export class TeacherDashboard extends PageElement {
                 ${copyFilters.map((f) => html`<option value=${f} ?selected=${this.filter === f}>${this.t(`dash.filter.${f}`)}</option>`)}
               </select>
               ${shown.length < copies.length ? html`<span class="help" role="status">${this.t('dash.filter.shown', { n: String(shown.length), total: String(copies.length) })}</span>` : nothing}
-            </div>
+            </div></div>
             <div class="table-wrap">
               <table class="copies">
                 <thead><tr>
