@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './helpers/classroom.js';
 import {
   addErrorOutput,
   type CreatedActivity,
@@ -41,6 +42,7 @@ describe('changing a copy’s state from the dashboard', () => {
       expect(await stateOf(activity, joined.copy.id)).toBe('in-progress');
       await page.keyboard.press('Tab');
       expect(await focusedName(page)).toBe('Appliquer l’état « rendue » à la copie de Léa');
+      if (screen.name === '390×844') expect(await axeViolations(page)).toEqual([]);
       await page.keyboard.press('Enter');
       await expect.poll(() => stateOf(activity, joined.copy.id), poll).toBe('handed-in');
       await page.getByText('Copie de Léa : rendue.').waitFor();

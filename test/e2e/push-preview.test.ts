@@ -1,6 +1,7 @@
 import { insertCell, setCellSource } from '@candyce/model';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { axeViolations } from './helpers/classroom.js';
 import {
   type CreatedActivity,
   createActivityApi,
@@ -61,12 +62,13 @@ describe('pushing a correction', () => {
         'for i in range(1, 6):',
       );
       const one = dialog.getByRole('button', {
-        name: 'Envoyer seulement la cellule « for i in range(1, 6): »',
+        name: 'Envoyer seulement celle-ci : la cellule « for i in range(1, 6): »',
       });
       await one.scrollIntoViewIfNeeded();
       const box = await one.boundingBox();
       expect(box!.x + box!.width).toBeLessThanOrEqual(screen.options.viewport!.width);
       expect(await fits(page)).toBe(true);
+      if (screen.name === '1024×768') expect(await axeViolations(page)).toEqual([]);
       // Escape closes it, and nothing is sent.
       await page.keyboard.press('Escape');
       await expect.poll(() => dialog.count(), poll).toBe(0);
@@ -78,7 +80,7 @@ describe('pushing a correction', () => {
     const page = await openDashboard(stack, activity, screens[0]!.options);
     await page.getByRole('button', { name: 'Envoyer la correction du modèle' }).click();
     await page
-      .getByRole('button', { name: 'Envoyer seulement la cellule « for i in range(1, 6): »' })
+      .getByRole('button', { name: 'Envoyer seulement celle-ci : la cellule « for i in range(1, 6): »' })
       .click();
     await page.getByText('Cellule envoyée dans 1 copie(s).').waitFor();
 
@@ -94,6 +96,7 @@ describe('pushing a correction', () => {
       .poll(() => pupil.locator('candyce-cell[data-cell-id="reponse"][data-pushed]').count(), poll)
       .toBe(1);
     expect(await pupil.locator('candyce-cell[data-cell-id="consigne"][data-pushed]').count()).toBe(0);
+    expect(await axeViolations(pupil)).toEqual([]);
     // The status line announces it to screen readers.
     expect(await pupil.locator('.banner-messages [role="status"]').textContent()).toContain(
       'Le professeur a envoyé une correction',

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { visit } from './helpers/classroom.js';
+import { axeViolations, visit } from './helpers/classroom.js';
 import { screens } from './helpers/dashboard.js';
 import { poll, useStack } from './helpers/stack.js';
 
@@ -52,6 +52,7 @@ describe('a teacher who comes back to an activity', () => {
     expect(body).toContain(link);
     expect(body).toContain(teacherCode);
     await panel.getByRole('button', { name: 'Imprimer' }).waitFor();
+    expect(await axeViolations(teacher)).toEqual([]);
     await panel.getByRole('button', { name: 'Copier le lien' }).click();
     await teacher.getByText('Lien copié.').waitFor();
     expect(await teacher.evaluate(() => navigator.clipboard.readText())).toBe(link);
@@ -84,6 +85,7 @@ describe('a teacher who comes back to an activity', () => {
       await page.goto(`${stack.web.url}/a/${id}`);
       await page.getByText('Ce navigateur n’a pas la clé de ce tableau de bord').waitFor();
       expect(await fits(page)).toBe(true);
+      if (screen.name === '1024×768') expect(await axeViolations(page)).toEqual([]);
       const field = page.getByLabel('Code enseignant');
       await field.fill('ZZZZZ-ZZZZZ');
       await page.keyboard.press('Enter');

@@ -144,7 +144,7 @@ export const fr = {
   'push.type.raw': 'brut',
   'push.cell.empty': '(cellule {type} vide)',
   'push.one': 'Envoyer seulement celle-ci',
-  'push.one.label': 'Envoyer seulement la cellule « {cell} »',
+  'push.one.label': 'Envoyer seulement celle-ci : la cellule « {cell} »',
   'push.one.help':
     'Une cellule envoyée seule remplace celle des copies : ce que les élèves y ont écrit est remplacé.',
   'push.one.done': 'Cellule envoyée dans {n} copie(s).',
@@ -390,7 +390,7 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'push.type.raw': 'raw',
   'push.cell.empty': '(empty {type} cell)',
   'push.one': 'Push only this one',
-  'push.one.label': 'Push only the cell “{cell}”',
+  'push.one.label': 'Push only this one: the cell “{cell}”',
   'push.one.help': 'A cell pushed alone replaces the copies’ one: what the pupils wrote in it is replaced.',
   'push.one.done': 'Cell pushed into {n} copy(ies).',
   'push.close': 'Close',
