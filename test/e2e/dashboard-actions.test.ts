@@ -41,7 +41,8 @@ describe('changing a copy’s state from the dashboard', () => {
       await page.waitForTimeout(600);
       expect(await stateOf(activity, joined.copy.id)).toBe('in-progress');
       await page.keyboard.press('Tab');
-      expect(await focusedName(page)).toBe('Appliquer l’état « rendue » à la copie de Léa');
+      // French guillemets hold their word with no-break spaces.
+      expect(await focusedName(page)).toBe('Appliquer l’état «\u00a0rendue\u00a0» à la copie de Léa');
       if (screen.name === '390×844') expect(await axeViolations(page)).toEqual([]);
       await page.keyboard.press('Enter');
       await expect.poll(() => stateOf(activity, joined.copy.id), poll).toBe('handed-in');

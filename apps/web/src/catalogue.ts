@@ -53,20 +53,20 @@ export const fr = {
   'create.teacherName': 'Votre nom (facultatif)',
   'create.teacherName.help':
     'Les élèves le voient sur vos commentaires et dans le carnet, par exemple « Mme Durand ».',
-  'key.title': 'Activité « {title} » créée : gardez son lien',
+  'key.title': 'Activité « {title} » créée : gardez son lien',
   'key.text':
     'Ce lien est la seule clé de votre tableau de bord. Ce navigateur s’en souvient ; sur un autre ordinateur, il vous faut ce lien ou le code enseignant ci-dessous. Copiez-le, envoyez-le-vous par e-mail ou imprimez-le.',
   'key.link': 'Lien du tableau de bord (ne le donnez pas aux élèves)',
   'key.copy': 'Copier le lien',
   'key.copied': 'Lien copié.',
   'key.mail': 'M’envoyer par e-mail',
-  'key.mail.subject': 'Candyce : tableau de bord de « {title} »',
+  'key.mail.subject': 'Candyce : tableau de bord de « {title} »',
   'key.mail.body':
-    'Tableau de bord de l’activité « {title} » :\n{link}\n\nCode enseignant (pour retrouver l’activité sur un autre ordinateur) : {code}\n\nNe transmettez ni ce lien ni ce code aux élèves.',
+    'Tableau de bord de l’activité « {title} » :\n{link}\n\nCode enseignant (pour retrouver l’activité sur un autre ordinateur) : {code}\n\nNe transmettez ni ce lien ni ce code aux élèves.',
   'key.print': 'Imprimer',
   'key.code': 'Code enseignant (affiché cette seule fois) :',
   'key.code.help':
-    'Notez-le : sur la page d’accueil, « Retrouver une activité » vous rend le tableau de bord avec ce code.',
+    'Notez-le : sur la page d’accueil, « Retrouver une activité » vous rend le tableau de bord avec ce code.',
   'key.open': 'Ouvrir le tableau de bord',
   'recover.title': 'Retrouver une activité',
   'recover.code': 'Code enseignant',
@@ -144,7 +144,7 @@ export const fr = {
   'push.type.raw': 'brut',
   'push.cell.empty': '(cellule {type} vide)',
   'push.one': 'Envoyer seulement celle-ci',
-  'push.one.label': 'Envoyer seulement celle-ci : la cellule « {cell} »',
+  'push.one.label': 'Envoyer seulement celle-ci : la cellule « {cell} »',
   'push.one.help':
     'Une cellule envoyée seule remplace celle des copies : ce que les élèves y ont écrit est remplacé.',
   'push.one.done': 'Cellule envoyée dans {n} copie(s).',
@@ -194,7 +194,7 @@ export const fr = {
   'dash.handin': 'Copie rendue (.ipynb)',
   'dash.handin.label': 'Télécharger la copie rendue par {who} (.ipynb)',
   'dash.state.apply': 'Appliquer',
-  'dash.state.apply.label': 'Appliquer l’état « {state} » à la copie de {who}',
+  'dash.state.apply.label': 'Appliquer l’état « {state} » à la copie de {who}',
   'dash.state.cancel': 'Annuler',
   'dash.state.cancel.label': 'Annuler le changement d’état de la copie de {who}',
   'dash.state.done': 'Copie de {who} : {state}.',
