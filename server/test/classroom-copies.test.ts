@@ -75,7 +75,8 @@ describe('classroom: pairs, pushes and hand-ins', () => {
       insertCell(template.doc, 3, { cell_type: 'code', id: 'solution', source: 'print(5/6)' });
       await waitForRoom(server, `act-${act.id}`, (d) => findCell(d, 'solution') !== null, 'the correction');
       const pushed = await call(http, 'POST', `/api/activities/${act.id}/push`, { token: act.teacherToken });
-      expect(pushed.body).toEqual({ copies: act === solo ? 4 : 2 });
+      // It names the cells it changed: the new one, then the changed one.
+      expect(pushed.body).toEqual({ copies: act === solo ? 4 : 2, cells: ['solution', 'statement'] });
     }
 
     const statement = '# Fractions\nAdd 1/2 and 1/3.\nCorrection: 5/6.';

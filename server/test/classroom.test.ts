@@ -158,6 +158,7 @@ describe('classroom: tokens and enforcement', () => {
       ['POST', `${base}/copies`, { label: 'x' }],
       ['PATCH', `${base}/copies`, { copies: 'all', state: 'in-progress' }],
       ['POST', `${base}/push`],
+      ['GET', `${base}/push`],
       ['GET', `${base}/grades.csv`],
       ['PATCH', `${base}/copies/${ada.copy.id}`, { grade: '20/20' }],
       ['POST', `${base}/copies/${ada.copy.id}/comments`, { cell_id: 'answer', text: 'bien' }],

@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations, joinActivity, visit } from './helpers/classroom.js';
 import { poll, sourcesOf, useStack } from './helpers/stack.js';
@@ -41,6 +41,15 @@ const template = {
 const row = (dashboard: Page, name: string) =>
   dashboard.locator('table.copies tbody tr').filter({ has: dashboard.locator('.member', { hasText: name }) });
 
+/** Opens `link` in a new tab of the same browser, as a middle click does; it must not ask for one itself. */
+const openInNewTab = async (page: Page, link: Locator): Promise<Page> => {
+  expect(await link.getAttribute('target')).toBeNull();
+  const href = (await link.getAttribute('href')) ?? '';
+  const tab = await page.context().newPage();
+  await tab.goto(new URL(href, page.url()).href);
+  return tab;
+};
+
 const pwned = (page: Page) => page.evaluate(() => (window as { __pwned?: unknown }).__pwned);
 
 /** Types `text` at the end of the cell `id` of `page`. */
@@ -68,7 +77,9 @@ describe('an activity, from creation to hand-in', () => {
       buffer: Buffer.from(JSON.stringify(template)),
     });
     await dashboard.getByRole('button', { name: 'Créer l’activité' }).click();
-    await dashboard.waitForURL(/\/a\/[a-z2-7]{10}#token=/);
+    // The creation page says the link is the only key (teacher-recovery.test.ts tests it), then links to the dashboard.
+    await dashboard.getByRole('link', { name: 'Ouvrir le tableau de bord' }).click();
+    await dashboard.waitForURL(/\/a\/[a-z2-7]{10}$/);
     await dashboard.locator('.join-code').waitFor();
     code = (await dashboard.locator('.join-code').getAttribute('data-code')) ?? '';
     expect(code).toMatch(/^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{6}$/);
@@ -146,10 +157,11 @@ describe('an activity, from creation to hand-in', () => {
   });
 
   it('lets the teacher open a copy, co-edit it and comment a cell, which the pupil sees', async () => {
-    [copy] = await Promise.all([
-      dashboard.context().waitForEvent('page'),
-      row(dashboard, 'Léa').getByRole('link', { name: 'Ouvrir la copie de Léa pour la co-éditer' }).click(),
-    ]);
+    // "Ouvrir" opens in the same tab; a real link, which the teacher opens in a new tab here.
+    copy = await openInNewTab(
+      dashboard,
+      row(dashboard, 'Léa').getByRole('link', { name: 'Ouvrir la copie de Léa pour la co-éditer' }),
+    );
     await copy.locator('candyce-notebook header').waitFor();
     await copy.getByText('Copie de Léa').first().waitFor();
     await expect.poll(async () => (await sourcesOf(copy))[1], poll).toContain('print(i * i)');
@@ -176,10 +188,10 @@ describe('an activity, from creation to hand-in', () => {
   });
 
   it('lets the teacher follow a pupil in her copy', async () => {
-    const [follower] = await Promise.all([
-      dashboard.context().waitForEvent('page'),
-      row(dashboard, 'Léa').getByRole('link', { name: 'Suivre Léa dans sa copie' }).click(),
-    ]);
+    const follower = await openInNewTab(
+      dashboard,
+      row(dashboard, 'Léa').getByRole('link', { name: 'Suivre Léa dans sa copie' }),
+    );
     await follower.getByText('Vous suivez Léa').waitFor();
     await follower.close();
   });
@@ -242,6 +254,9 @@ describe('an activity, from creation to hand-in', () => {
       .poll(() => row(dashboard, hostile).getByRole('combobox').inputValue(), poll)
       .toBe('in-progress');
     await row(dashboard, 'Léa').getByRole('combobox').selectOption('handed-in');
+    await row(dashboard, 'Léa')
+      .getByRole('button', { name: 'Appliquer l’état « rendue » à la copie de Léa' })
+      .click();
     await expect
       .poll(() => row(dashboard, 'Léa').getByRole('combobox').getAttribute('class'), poll)
       .toBe('state-handed-in');
@@ -267,7 +282,11 @@ describe('an activity, from creation to hand-in', () => {
     await dashboard.locator('.notice-line').evaluate((el) => {
       el.textContent = '';
     });
-    await dashboard.screenshot({ path: join(root, 'docs/dashboard.png'), fullPage: true });
+    // What a 1024×768 projector shows: the join code, the actions and the copies' first rows.
+    await dashboard.setViewportSize({ width: 1024, height: 768 });
+    await dashboard.evaluate(() => window.scrollTo(0, 0));
+    await dashboard.screenshot({ path: join(root, 'docs/dashboard.png') });
+    await dashboard.setViewportSize({ width: 1200, height: 900 });
   });
 
   it('lets a pupil who comes back continue in the same copy', async () => {

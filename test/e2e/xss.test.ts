@@ -278,7 +278,11 @@ describe('a cross-site scripting corpus', () => {
       buffer: Buffer.from(JSON.stringify(corpus)),
     });
     await dashboard.getByRole('button', { name: 'Créer l’activité' }).click();
-    await dashboard.waitForURL(/\/a\/[a-z2-7]{10}#token=/);
+    // The creation page shows the title in its key panel, as text, then links to the dashboard.
+    await dashboard.getByRole('heading', { name: `Activité « ${title} » créée : gardez son lien` }).waitFor();
+    expect(await pwned(dashboard)).toBeUndefined();
+    await dashboard.getByRole('link', { name: 'Ouvrir le tableau de bord' }).click();
+    await dashboard.waitForURL(/\/a\/[a-z2-7]{10}$/);
     await dashboard.locator('.join-code').waitFor();
     const code = (await dashboard.locator('.join-code').getAttribute('data-code')) ?? '';
     const pupils: Page[] = [];

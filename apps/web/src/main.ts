@@ -2,6 +2,7 @@ import '@candyce/editor';
 import './pages/activity-notebook.js';
 import './pages/create-activity.js';
 import './pages/join-activity.js';
+import './pages/recover-activity.js';
 import { readTokenClaims } from '@candyce/editor';
 import { html, nothing, render } from 'lit';
 import { type WebMessageKey, webText } from './catalogue.js';
@@ -22,6 +23,19 @@ let lang: 'fr' | 'en' =
 const t = (key: WebMessageKey, p?: Record<string, string>) => webText(lang, key, p);
 // A token given in the fragment never reaches a server log.
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? '';
+
+// A teacher's token leaves the address bar once kept on this device: a
+// projected screen must not show it. Pupils' links keep theirs (their page
+// keeps its own memory of them).
+{
+  const claims = token ? readTokenClaims(token) : null;
+  if (claims?.role === 'teacher' && claims.act && classroomMemory().rememberTeacherToken(claims.act, token))
+    history.replaceState(history.state, '', `${location.pathname}${location.search}`);
+}
+
+/** The token of an activity's teacher: the link's, or the one this device keeps. */
+const teacherToken = (activityId: string): string =>
+  token || (classroomMemory().teacher(activityId)?.token ?? '');
 
 const switchLang = () => {
   lang = lang === 'fr' ? 'en' : 'fr';
@@ -115,12 +129,18 @@ const home = () => {
             ? html`<section class="card" aria-labelledby="mine-heading">
                 <h2 id="mine-heading">${t('home.mine')}</h2>
                 <ul class="recent">${mine.map(
-                  (a) => html`<li><a href=${withToken(dashboardPath(a.activityId), a.token)}>${a.title}</a>
+                  (
+                    a,
+                  ) => html`<li><a href=${withToken(dashboardPath(a.activityId), a.token)}>${a.title || a.activityId}</a>
                     <span class="help">${t('home.mine.code', { code: a.code })}</span></li>`,
                 )}</ul>
               </section>`
             : nothing
         }
+        <section class="card" aria-labelledby="recover-heading">
+          <h2 id="recover-heading">${t('recover.title')}</h2>
+          <candyce-recover-activity lang=${lang}></candyce-recover-activity>
+        </section>
         <section class="card" aria-labelledby="open-heading">
           <h2 id="open-heading">${t('home.title')}</h2>
           ${openRoomForm()}
@@ -150,7 +170,7 @@ const dashboard = (activityId: string) => {
   if (!dashboardLoaded) void import('./pages/teacher-dashboard.js');
   dashboardLoaded = true;
   return html`${header()}
-    <candyce-dashboard lang=${lang} activity-id=${activityId} token=${token}></candyce-dashboard>`;
+    <candyce-dashboard lang=${lang} activity-id=${activityId} token=${teacherToken(activityId)}></candyce-dashboard>`;
 };
 
 const notebook = (room: string) => {
@@ -158,7 +178,8 @@ const notebook = (room: string) => {
   // A pupil who comes back without the link's token continues with the one kept on this device.
   const place = parseActivityRoom(room);
   const kept = !token && place ? classroomMemory().pupil(place.activityId) : null;
-  const access = kept?.room === room ? kept.token : token;
+  // A teacher's link lost its token in the address bar (above): this device keeps it.
+  const access = kept?.room === room ? kept.token : place ? teacherToken(place.activityId) : token;
   // A kept token goes to this page's server (or an allowed one), whatever server the link names.
   const server = syncServerFor(params.get('server'), location, {
     tokenKept: access !== token,

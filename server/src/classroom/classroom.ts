@@ -30,9 +30,18 @@ import type { ClassroomKv } from './kv.js';
 import { LiveCopies } from './live.js';
 import { KeyedMutex } from './mutex.js';
 import { joinName, pupilName, teacherName } from './names.js';
+import {
+  digestCells,
+  nextSnapshot,
+  type PushPreview,
+  planPush,
+  pushIntoCopy,
+  templateDigest,
+} from './push.js';
 import type { ActivityRecord, CopyRecord, Member, Mode } from './records.js';
 import { isRevoked, tokenGenOf } from './revocation.js';
 import { ActivityStore } from './store.js';
+import { TeacherCodes } from './teacher-codes.js';
 import { createMinter, type TokenMinter } from './tokens.js';
 import { type CopyRow, type CopyStatus, copyRow, copyStatus } from './views.js';
 
@@ -91,6 +100,7 @@ export class Classroom {
   private readonly turns = new KeyedMutex();
   private readonly store: ActivityStore;
   private minterValue: TokenMinter | null = null;
+  private teacherCodesValue: TeacherCodes | null = null;
 
   constructor(private readonly options: ClassroomOptions) {
     this.store = new ActivityStore(options.kv);
@@ -140,10 +150,12 @@ export class Classroom {
       this.options.auth.useOpenSecret(secret);
     }
     this.minterValue = createMinter(secret, this.options.tokenLifetimeSeconds);
+    this.teacherCodesValue = new TeacherCodes(secret);
     const { activities, copies } = await this.store.loadAll();
     for (const record of activities) {
       this.activities.set(record.id, { record, copies: new Map() });
       this.codes.set(record.code, record.id);
+      this.teacherCodesValue.add(record.id, record.teacherCodeHash);
     }
     copies.sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
     for (const copy of copies) this.activities.get(copy.activity)?.copies.set(copy.id, copy);
@@ -166,6 +178,34 @@ export class Classroom {
     return this.minterValue;
   }
 
+  private get teacherCodes(): TeacherCodes {
+    if (!this.teacherCodesValue) throw new Error('Classroom used before open()');
+    return this.teacherCodesValue;
+  }
+
+  /**
+   * Returns the activity of a teacher code and a new teacher token for it
+   * (named as at creation, for the activity's owner), or null when no
+   * activity has this code.
+   */
+  async recoverTeacher(
+    lang: Lang,
+    code: string,
+  ): Promise<{ record: ActivityRecord; teacherToken: string } | null> {
+    const id = this.teacherCodes.find(code);
+    const state = id ? this.activities.get(id) : undefined;
+    if (!state) return null;
+    const { record } = state;
+    const teacherToken = await this.minter.teacher(
+      record.id,
+      record.owner,
+      record.teacherName ?? teacherName(lang),
+      tokenGenOf(record),
+    );
+    this.options.logger.info({ activity: record.id }, 'teacher token recovered with the teacher code');
+    return { record, teacherToken };
+  }
+
   /** Returns an activity, or null. */
   activity(id: string): ActivityState | null {
     return this.activities.get(id) ?? null;
@@ -181,8 +221,15 @@ export class Classroom {
   async create(
     lang: Lang,
     owner: Identity,
-    input: { title: string; mode: Mode; notebook?: unknown; deadline: string | null; maxCopies?: number },
-  ): Promise<{ record: ActivityRecord; teacherToken: string }> {
+    input: {
+      title: string;
+      mode: Mode;
+      notebook?: unknown;
+      deadline: string | null;
+      maxCopies?: number;
+      teacherName?: string;
+    },
+  ): Promise<{ record: ActivityRecord; teacherToken: string; teacherCode: string }> {
     const scratch = new Y.Doc();
     try {
       importIpynb(scratch, input.notebook ?? blankNotebook(), { kind: 'server', reason: 'import' });
@@ -197,6 +244,8 @@ export class Classroom {
     let code = newJoinCode();
     while (this.codes.has(code)) code = newJoinCode();
     this.codes.set(code, id);
+    const teacherCode = this.teacherCodes.issue(id);
+    const name = input.teacherName || owner.name || teacherName(lang);
     try {
       return await this.turns.run(id, async () => {
         const template = await rooms.acquire(templateRoom(id));
@@ -217,9 +266,11 @@ export class Classroom {
           joinOpen: true,
           createdAt: new Date().toISOString(),
           owner: owner.sub,
-          teacherName: owner.name || teacherName(lang),
+          teacherName: name,
           tokenGen: 0,
           ...(input.maxCopies !== undefined ? { maxCopies: input.maxCopies } : {}),
+          teacherCodeHash: teacherCode.hash,
+          pushed: { at: null, cells: digestCells(scratch) },
         };
         const state: ActivityState = { record, copies: new Map() };
         const copies: CopyRecord[] = [];
@@ -229,12 +280,15 @@ export class Classroom {
         await this.store.saveAll(record, copies);
         this.activities.set(id, state);
         for (const copy of copies) await this.register(state, copy);
-        const teacherToken = await this.minter.teacher(id, owner.sub, owner.name || teacherName(lang), 0);
+        const teacherToken = await this.minter.teacher(id, owner.sub, name, 0);
         this.options.logger.info({ activity: id, mode: input.mode, user: owner.sub }, 'activity created');
-        return { record, teacherToken };
+        return { record, teacherToken, teacherCode: teacherCode.code };
       });
     } catch (err) {
-      if (!this.activities.has(id)) this.codes.delete(code);
+      if (!this.activities.has(id)) {
+        this.codes.delete(code);
+        this.teacherCodes.remove(teacherCode.hash);
+      }
       throw err;
     }
   }
@@ -475,17 +529,40 @@ export class Classroom {
     return copyStatus(state.record, copy);
   }
 
+  /** Returns what a push would change in the copies now, compared with the previous push. */
+  async pushPreview(state: ActivityState): Promise<PushPreview & { copies: number }> {
+    const previous = state.record.pushed ?? null;
+    const current = await templateDigest(this.options.rooms(), templateRoom(state.record.id), previous);
+    return { ...planPush(previous, current, null).preview, copies: state.copies.size };
+  }
+
   /**
-   * Pushes the template into every copy: each gets the template's updates it
-   * lacks, which merge with its pupils' edits. Resolves to the number of copies.
+   * Pushes the template into every copy (push.ts): all of it, whose updates
+   * merge with the pupils' edits, or only the cells `cells`, replaced. The
+   * copies' statuses then name the cells changed, which pupils see
+   * highlighted. Resolves to the number of copies and those cells.
    */
-  async push(state: ActivityState): Promise<number> {
+  async push(
+    state: ActivityState,
+    cells: readonly string[] | null = null,
+  ): Promise<{ copies: number; cells: string[] }> {
     return this.turns.run(state.record.id, async () => {
       const rooms = this.options.rooms();
-      for (const copy of state.copies.values())
-        await mergeTemplate(rooms, templateRoom(state.record.id), copy.room);
-      this.options.logger.info({ activity: state.record.id, copies: state.copies.size }, 'template pushed');
-      return state.copies.size;
+      const template = templateRoom(state.record.id);
+      const previous = state.record.pushed ?? null;
+      const current = await templateDigest(rooms, template, previous);
+      const { touched, again } = planPush(previous, current, cells);
+      for (const copy of state.copies.values()) await pushIntoCopy(rooms, template, copy.room, cells, again);
+      const at = new Date().toISOString();
+      state.record.pushed = nextSnapshot(previous, current, cells, at);
+      for (const copy of state.copies.values()) copy.lastPush = { at, cells: touched };
+      await this.store.saveAll(state.record, [...state.copies.values()]);
+      this.events.changed(state.record.id);
+      this.options.logger.info(
+        { activity: state.record.id, copies: state.copies.size, cells: cells?.length ?? 'all' },
+        'template pushed',
+      );
+      return { copies: state.copies.size, cells: touched };
     });
   }
 

@@ -50,6 +50,7 @@ export const errorStatus = {
   'name-reserved': 409,
   'class-handin': 403,
   'token-revoked': 401,
+  'unknown-teacher-code': 404,
 } as const;
 
 /** A stable error code of the classroom API. */
@@ -111,6 +112,10 @@ const messages: Record<Exclude<ErrorCode, 'bad-request'>, Text> = {
   'token-revoked': {
     fr: 'Ce lien a été révoqué par l’enseignant : utilisez le nouveau lien.',
     en: 'This link was revoked by the teacher: use the new link.',
+  },
+  'unknown-teacher-code': {
+    fr: 'Ce code enseignant ne correspond à aucune activité : vérifiez-le (10 caractères, donnés à la création).',
+    en: 'This teacher code matches no activity: check it (10 characters, given at creation).',
   },
   'read-only': {
     fr: 'Cette copie est déjà rendue : votre enseignant doit la remettre « en cours » pour la rendre à nouveau.',

@@ -1,5 +1,7 @@
 // The records of the classroom, as stored (JSON) and held in memory.
 
+import type { PushSnapshot } from './push.js';
+
 /** How pupils work on an activity. */
 export type Mode = 'individual' | 'pairs' | 'class' | 'demo';
 
@@ -36,6 +38,10 @@ export interface ActivityRecord {
   maxCopies?: number;
   /** Generation of the teacher tokens: a token of an older one is revoked (see revocation.ts); absent: 0. */
   tokenGen?: number;
+  /** Keyed hash of the teacher code (teacher-codes.ts); absent for activities created before it. */
+  readonly teacherCodeHash?: string;
+  /** The template as last pushed (push.ts), for the preview of the next push. */
+  pushed?: PushSnapshot;
 }
 
 /** A pupil of a copy. */
@@ -75,6 +81,8 @@ export interface CopyRecord {
   comments: Comment[];
   readonly createdAt: string;
   stats: CopyStats;
+  /** The last push of the template's correction: when, and the cells it changed (highlighted for the pupils). */
+  lastPush?: { at: string; cells: string[] };
 }
 
 /** An immutable hand-in: the copy as .ipynb at one time. */

@@ -19,8 +19,12 @@ import type { ActivityState, Classroom } from './classroom.js';
 import { withOutputsNotice } from './handin-notice.js';
 import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
 import { copyRoom, isActivityId, templateRoom } from './ids.js';
+import { maxNameLength } from './names.js';
+import { pushRoute } from './push-route.js';
 import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
+import { recoverRoute } from './recover.js';
 import { RevokedTokenError } from './revocation.js';
+import { displayTeacherCode } from './teacher-codes.js';
 
 /** What the classroom's HTTP routes need. */
 export interface RouteContext {
@@ -53,13 +57,23 @@ export const createClassroomRoutes =
   (ctx: RouteContext) =>
   async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const path = url.pathname;
-    if (path !== '/api/join' && path !== '/api/activities' && !path.startsWith('/api/activities/'))
+    if (
+      path !== '/api/join' &&
+      path !== '/api/recover' &&
+      path !== '/api/activities' &&
+      !path.startsWith('/api/activities/')
+    )
       return false;
     const lang = langOf(req);
     const method = req.method ?? 'GET';
     if (path === '/api/join') {
       allow(lang, method, 'POST');
       await join(ctx, lang, req, res);
+      return true;
+    }
+    if (path === '/api/recover') {
+      allow(lang, method, 'POST');
+      await recoverRoute(ctx.classroom, ctx.attempts, lang, req, res);
       return true;
     }
     if (path === '/api/activities') {
@@ -114,8 +128,8 @@ export const createClassroomRoutes =
         }
         return true;
       case 'push':
-        allow(lang, method, 'POST');
-        json(res, 200, { copies: await classroom.push(state) });
+        allow(lang, method, 'GET', 'POST');
+        await pushRoute(classroom, lang, method, req, res, state);
         return true;
       case 'revoke': {
         allow(lang, method, 'POST');
@@ -304,12 +318,16 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
     );
   const deadline = deadlineOf(lang, body);
   const maxCopies = maxCopiesField(lang, body);
-  const { record, teacherToken } = await ctx.classroom.create(lang, identity, {
+  const teacherName = optionalString(lang, body, 'teacherName', maxNameLength)
+    ?.replace(/\p{Cc}/gu, '')
+    .replace(/\s+/g, ' ');
+  const { record, teacherToken, teacherCode } = await ctx.classroom.create(lang, identity, {
     title,
     mode: mode as Mode,
     notebook,
     deadline: deadline ?? null,
     ...(maxCopies !== undefined ? { maxCopies } : {}),
+    ...(teacherName ? { teacherName } : {}),
   });
   const { id, code } = record;
   json(res, 201, {
@@ -320,6 +338,8 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
     deadline: record.deadline,
     maxCopies: maxCopiesOf(record),
     teacherToken,
+    teacherCode: displayTeacherCode(teacherCode),
+    teacherName: record.teacherName,
     templateRoom: templateRoom(id),
     joinPath: `/j/${code}`,
     teacherPath: `/a/${id}`,

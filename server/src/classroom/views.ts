@@ -42,6 +42,8 @@ export interface CopyStatus {
   deadline: string | null;
   grade: string | null;
   comments: Comment[];
+  /** The last push of the teacher's correction into this copy, or null. */
+  push: { at: string; cells: string[] } | null;
 }
 
 /** Returns the dashboard row of a copy; `online` holds the ids connected to its room. */
@@ -78,4 +80,5 @@ export const copyStatus = (activity: ActivityRecord, copy: CopyRecord): CopyStat
   deadline: activity.deadline,
   grade: copy.grade,
   comments: copy.comments,
+  push: copy.lastPush ?? null,
 });

@@ -28,8 +28,21 @@ export interface CreatedActivity {
   code: string;
   deadline: string | null;
   teacherToken: string;
+  /** The teacher code (`ABCDE-FGHJK`), shown once: it recovers the activity on another computer. */
+  teacherCode?: string;
+  teacherName?: string;
   templateRoom: string;
   joinPath: string;
+  teacherPath: string;
+}
+
+/** What recovering an activity with its teacher code returns. */
+export interface RecoveredActivity {
+  id: string;
+  title: string;
+  mode: ActivityMode;
+  code: string;
+  teacherToken: string;
   teacherPath: string;
 }
 
@@ -92,6 +105,24 @@ export interface CopyStatus {
   deadline: string | null;
   grade: string | null;
   comments: ApiComment[];
+  /** The teacher's last push of a correction into this copy: when, and the cells it changed. */
+  push?: { at: string; cells: string[] } | null;
+}
+
+/** A cell in the preview of a push. */
+export interface PreviewCell {
+  id: string;
+  type: string;
+  excerpt: string;
+}
+
+/** What a push would change in the copies, since the previous push. */
+export interface PushPreview {
+  since: string | null;
+  added: PreviewCell[];
+  changed: PreviewCell[];
+  removed: PreviewCell[];
+  copies: number;
 }
 
 /**
@@ -186,7 +217,9 @@ export const classroomApi = (o: ApiOptions) => ({
     deadline: string | null;
     notebook?: unknown;
     maxCopies?: number;
+    teacherName?: string;
   }) => request<CreatedActivity>(o, 'POST', '/api/activities', body),
+  recover: (code: string) => request<RecoveredActivity>(o, 'POST', '/api/recover', { code }),
   join: (body: { code: string; name: string; pairCode?: string }) =>
     request<Joined>(o, 'POST', '/api/join', body),
   activity: (id: string) => request<Activity>(o, 'GET', act(id)),
@@ -227,7 +260,15 @@ export const classroomApi = (o: ApiOptions) => ({
     request<ApiComment>(o, 'POST', `${act(id)}/copies/${enc(copy)}/comments`, { cell_id: cellId, text }),
   deleteComment: (id: string, copy: string, commentId: string) =>
     request<unknown>(o, 'DELETE', `${act(id)}/copies/${enc(copy)}/comments/${enc(commentId)}`),
-  push: (id: string) => request<{ copies: number }>(o, 'POST', `${act(id)}/push`),
+  pushPreview: (id: string) => request<PushPreview>(o, 'GET', `${act(id)}/push`),
+  /** Pushes the whole template, or only the cells `cells`. */
+  push: (id: string, cells?: string[]) =>
+    request<{ copies: number; cells?: string[] }>(
+      o,
+      'POST',
+      `${act(id)}/push`,
+      cells ? { cells } : undefined,
+    ),
   /** Removes a copy for good (its room, grade, comments and hand-ins). */
   removeCopy: (id: string, copy: string) => request<unknown>(o, 'DELETE', `${act(id)}/copies/${enc(copy)}`),
   /** Revokes every teacher link of the activity; resolves to the new teacher token. */

@@ -119,6 +119,24 @@ export const classroomMemory = (store: KeyValueStore | null = defaultStore()) =>
     const list = this.teacherActivities().filter((a) => a.activityId !== access.activityId);
     writeJson(store, 'candyce:teaching', { list: [access, ...list].slice(0, 30) });
   },
+  /** The teacher's access to the activity `activityId`, if this device has its token. */
+  teacher(activityId: string): TeacherAccess | null {
+    return this.teacherActivities().find((a) => a.activityId === activityId) ?? null;
+  },
+  /**
+   * Keeps a teacher token that came in a link, so that the link's fragment can
+   * leave the address bar: updates the activity's entry, or adds one whose
+   * title and code the dashboard fills in. Returns true when it is kept.
+   */
+  rememberTeacherToken(activityId: string, token: string): boolean {
+    const known = this.teacher(activityId);
+    this.saveTeacher(
+      known
+        ? { ...known, token }
+        : { activityId, token, title: '', code: '', createdAt: new Date().toISOString() },
+    );
+    return this.teacher(activityId)?.token === token;
+  },
   /** The dashboards this device created, newest first. */
   teacherActivities(): TeacherAccess[] {
     const list = readJson(store, 'candyce:teaching')?.list;

@@ -7,10 +7,12 @@ import {
 } from '@candyce/editor';
 import { html, nothing, type PropertyValues } from 'lit';
 import { type Activity, type CopyRow, type CopyStatus, classroomApi, eventsUrl } from '../classroom/api.js';
+import { neighbours, orderCopies, savedOrder } from '../classroom/copy-order.js';
 import { type CopyState, copyStates, formatDate, parseActivityRoom, whoOf } from '../classroom/format.js';
+import { highlightCells, markPushSeen, pushSeen } from '../classroom/highlight.js';
 import { LiveEvents } from '../classroom/live-events.js';
 import { classroomMemory, type PupilAccess } from '../classroom/memory.js';
-import { dashboardPath, withToken } from '../routes.js';
+import { dashboardPath, notebookPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
 
 /**
@@ -36,6 +38,9 @@ export class ActivityNotebook extends PageElement {
     notice: { state: true },
     error: { state: true },
     confirming: { state: true },
+    copies: { state: true },
+    saved: { state: true },
+    pushed: { state: true },
   };
 
   declare room: string;
@@ -51,6 +56,13 @@ export class ActivityNotebook extends PageElement {
   declare private notice: string;
   declare private error: string;
   declare private confirming: boolean;
+  /** The activity's copies, for the teacher's previous and next copy. */
+  declare private copies: CopyRow[];
+  /** What the teacher's grade form says once saved ("Note enregistrée"). */
+  declare private saved: string;
+  /** The teacher's correction just pushed into the pupil's copy, until the pupil dismisses its notice. */
+  declare private pushed: { at: string; cells: string[] } | null;
+  private endHighlight: () => void = () => undefined;
 
   private comments: CellComments = {};
   private access: PupilAccess | null = null;
@@ -67,6 +79,7 @@ export class ActivityNotebook extends PageElement {
       this.isTeacher && this.activityId && this.copyId ? eventsUrl('', this.activityId, this.token) : null,
     'dashboard',
     (data) => {
+      if (Array.isArray(data.copies)) this.copies = data.copies;
       const row = data.copies?.find((c) => c.id === this.copyId);
       if (!row) return;
       const before = this.row;
@@ -92,6 +105,9 @@ export class ActivityNotebook extends PageElement {
     this.notice = '';
     this.error = '';
     this.confirming = false;
+    this.copies = [];
+    this.saved = '';
+    this.pushed = null;
   }
 
   private get claims() {
@@ -125,6 +141,24 @@ export class ActivityNotebook extends PageElement {
   private setStatus(status: CopyStatus): void {
     this.status = status;
     this.comments = commentsByCell(status.comments);
+    const push = status.push;
+    const copy = this.copyId;
+    // A push the pupil has not been told about: say so, and highlight its cells for a while.
+    if (this.isPupil && copy && push && !pushSeen(copy, push.at)) {
+      markPushSeen(copy, push.at);
+      this.pushed = push;
+      // Announced through the page's status line, which exists before it changes.
+      this.notice = this.t('banner.push', { n: String(push.cells.length) });
+      this.endHighlight();
+      this.updateComplete.then(() => {
+        this.endHighlight = highlightCells(this.querySelector('candyce-notebook'), push.cells);
+      });
+    }
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.endHighlight();
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -147,6 +181,7 @@ export class ActivityNotebook extends PageElement {
           const [status, copies] = await Promise.all([this.api.copyStatus(id, copy), this.api.copies(id)]);
           this.setStatus(status);
           this.row = copies.copies.find((c) => c.id === copy) ?? null;
+          this.copies = copies.copies;
         }
       } else if (this.isPupil && copy) {
         this.setStatus(await this.api.copyStatus(id, copy));
@@ -211,14 +246,35 @@ export class ActivityNotebook extends PageElement {
     const id = this.activityId;
     const copy = this.copyId;
     if (!id || !copy) return;
+    const gradeChanged = body.grade !== undefined && body.grade !== (this.status?.grade ?? null);
+    this.saved = '';
     try {
       await this.api.updateCopy(id, copy, body);
-      this.notice = this.t('dash.saved');
+      // Said beside the button, where the teacher looks, and announced (role="status").
+      this.saved = this.t(gradeChanged ? 'banner.grade.saved' : 'dash.saved');
       this.error = '';
       await this.refresh();
     } catch (error) {
       this.error = this.errorText(error);
     }
+  }
+
+  /** Links to the previous and next copies, in the order the teacher chose on the dashboard. */
+  private renderCopyNav() {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (!id || !copy || this.copies.length < 2) return nothing;
+    const { order, filter } = savedOrder(id);
+    let list = orderCopies(this.copies, order, filter, this.lang);
+    // The copy shown may be filtered out (its state just changed): go through all of them then.
+    if (!list.some((c) => c.id === copy)) list = orderCopies(this.copies, order, 'all', this.lang);
+    const { previous, next } = neighbours(list, copy);
+    const link = (c: CopyRow, key: 'banner.copy.previous' | 'banner.copy.next', rel: string) =>
+      html`<a class="button compact" rel=${rel} href=${withToken(notebookPath(c.room), this.token)}>${this.t(key, { who: whoOf(c) })}</a>`;
+    return html`<nav class="copy-nav row wrap" aria-label=${this.t('banner.copy.nav')}>
+      ${previous ? link(previous, 'banner.copy.previous', 'prev') : nothing}
+      ${next ? link(next, 'banner.copy.next', 'next') : nothing}
+    </nav>`;
   }
 
   private renderPupilBanner() {
@@ -239,6 +295,15 @@ export class ActivityNotebook extends PageElement {
         ${this.live.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
         ${pairCode ? html`<p class="notice pair-hint">${this.t('banner.pairCode', { code: pairCode })}</p>` : nothing}
         ${status?.readOnly ? html`<p class="notice readonly-reason" role="status">${this.t(`banner.readonly.${status.readOnly}`)}</p>` : nothing}
+        ${
+          this.pushed
+            ? html`<p class="notice push-notice">${this.t('banner.push', { n: String(this.pushed.cells.length) })}
+                <button type="button" class="compact" @click=${() => {
+                  this.pushed = null;
+                  this.endHighlight();
+                }}>${this.t('banner.push.ok')}</button></p>`
+            : nothing
+        }
         ${commented ? html`<p class="help comments-hint">${this.t('banner.comments', { n: String(commented) })}</p>` : nothing}
       </div>
       ${
@@ -280,6 +345,7 @@ export class ActivityNotebook extends PageElement {
         </p>
         ${this.copyId ? html`<p class="help">${this.t('banner.teacher.hint')}</p>` : nothing}
         ${this.copyId ? html`<p class="notice outputs-notice">${this.t('banner.teacher.outputs')}</p>` : nothing}
+        ${this.renderCopyNav()}
         ${this.teacherLive.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
       </div>
       ${
@@ -297,6 +363,7 @@ export class ActivityNotebook extends PageElement {
               <label for="copy-grade">${this.t('banner.grade.label')}</label>
               <input id="copy-grade" name="grade" maxlength="40" .value=${status.grade ?? ''} />
               <button type="submit" class="primary">${this.t('banner.grade.save')}</button>
+              <p class="grade-saved" role="status">${this.saved}</p>
             </form>`
           : nothing
       }

@@ -1,32 +1,41 @@
 import { html, nothing } from 'lit';
-import { classroomApi } from '../classroom/api.js';
+import { type CreatedActivity, classroomApi } from '../classroom/api.js';
 import { activityModes, asMode, deadlineFromInput, maxCopiesFromInput } from '../classroom/format.js';
 import { classroomMemory } from '../classroom/memory.js';
-import { dashboardPath, withToken } from '../routes.js';
+import { prefs } from '../prefs.js';
 import { PageElement } from './page-element.js';
+import { renderKeyPanel } from './teacher-key.js';
 
 /** Largest notebook the form uploads (the server may accept less). */
 const maxFileMb = 20;
 
 /**
  * `<candyce-create-activity>`: the home page's form that creates an activity
- * (title, mode, deadline, optional .ipynb) and goes to its dashboard, keeping
- * the teacher's link on this device.
+ * (title, the teacher's name, mode, deadline, optional .ipynb), keeps the
+ * teacher's link on this device, then says plainly that this link is the only
+ * key to the dashboard (copy, e-mail, print) and shows the teacher code once.
  */
 export class CreateActivity extends PageElement {
   static override properties = {
     ...PageElement.properties,
     error: { state: true },
     busy: { state: true },
+    created: { state: true },
+    notice: { state: true },
   };
 
   declare private error: string;
   declare private busy: boolean;
+  /** The activity just created: its key panel replaces the form. */
+  declare private created: CreatedActivity | null;
+  declare private notice: string;
 
   constructor() {
     super();
     this.error = '';
     this.busy = false;
+    this.created = null;
+    this.notice = '';
   }
 
   private fail(message: string, field: string): void {
@@ -55,6 +64,7 @@ export class CreateActivity extends PageElement {
     const mode = asMode(form.get('mode')) ?? 'individual';
     const maxCopies = maxCopiesFromInput(String(form.get('maxCopies') ?? ''));
     if (maxCopies === null) return this.fail(this.t('create.error.maxCopies'), 'act-max');
+    const teacherName = String(form.get('teacherName') ?? '').trim();
     this.busy = true;
     this.error = '';
     let notebook: unknown;
@@ -75,8 +85,10 @@ export class CreateActivity extends PageElement {
         mode,
         deadline,
         ...(maxCopies === undefined ? {} : { maxCopies }),
+        ...(teacherName ? { teacherName } : {}),
         ...(notebook === undefined ? {} : { notebook }),
       });
+      if (teacherName) prefs.setName(teacherName);
       classroomMemory().saveTeacher({
         activityId: created.id,
         title: created.title,
@@ -84,17 +96,33 @@ export class CreateActivity extends PageElement {
         token: created.teacherToken,
         createdAt: new Date().toISOString(),
       });
-      location.assign(withToken(dashboardPath(created.id), created.teacherToken));
+      this.busy = false;
+      this.created = created;
+      this.updateComplete.then(() => this.querySelector<HTMLElement>('#key-title')?.focus());
     } catch (error) {
       this.fail(this.errorText(error), 'act-title');
     }
   };
 
   protected override render() {
+    if (this.created)
+      return html`${renderKeyPanel(
+        {
+          t: (key, params) => this.t(key, params),
+          notify: (message) => {
+            this.notice = message;
+          },
+        },
+        this.created,
+      )}<p class="notice-line" role="status">${this.notice}</p>`;
     return html`<form class="stack" @submit=${this.onSubmit} novalidate aria-busy=${this.busy ? 'true' : 'false'}>
       <label for="act-title">${this.t('create.title')}</label>
       <input id="act-title" name="title" required maxlength="200" autocomplete="off"
         aria-describedby="act-error" aria-invalid=${this.error === this.t('create.error.title') ? 'true' : 'false'} />
+      <label for="act-teacher">${this.t('create.teacherName')}</label>
+      <input id="act-teacher" name="teacherName" maxlength="60" autocomplete="name" .value=${prefs.name()}
+        aria-describedby="act-teacher-help" />
+      <p id="act-teacher-help" class="help">${this.t('create.teacherName.help')}</p>
       <fieldset class="modes">
         <legend>${this.t('create.mode')}</legend>
         ${activityModes.map(

@@ -1,5 +1,23 @@
 import { html, nothing, svg, type TemplateResult } from 'lit';
-import { type Activity, type CopyRow, classroomApi, eventsUrl } from '../classroom/api.js';
+import {
+  type Activity,
+  ApiError,
+  type CopyRow,
+  classroomApi,
+  eventsUrl,
+  type PushPreview,
+} from '../classroom/api.js';
+import {
+  asFilter,
+  asOrder,
+  type CopyFilter,
+  type CopyOrder,
+  copyFilters,
+  copyOrders,
+  orderCopies,
+  savedOrder,
+  saveOrder,
+} from '../classroom/copy-order.js';
 import {
   type CopyState,
   copyStates,
@@ -18,6 +36,8 @@ import { classroomMemory } from '../classroom/memory.js';
 import { encodeQr, type QrMatrix, qrPath } from '../classroom/qr.js';
 import { joinPath, notebookPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
+import { renderPushPreview } from './push-preview.js';
+import './recover-activity.js';
 
 /** What a confirmation dialog asks, and what it does on yes. */
 interface Confirmation {
@@ -48,6 +68,11 @@ export class TeacherDashboard extends PageElement {
     notice: { state: true },
     error: { state: true },
     confirmation: { state: true },
+    nokey: { state: true },
+    preview: { state: true },
+    pending: { state: true },
+    order: { state: true },
+    filter: { state: true },
   };
 
   declare activityId: string;
@@ -59,6 +84,14 @@ export class TeacherDashboard extends PageElement {
   declare private notice: string;
   declare private error: string;
   declare private confirmation: Confirmation | null;
+  /** This device has no valid key (token) for the activity: the teacher code can recover it. */
+  declare private nokey: boolean;
+  /** The preview of a push, while its dialog is open. */
+  declare private preview: PushPreview | null;
+  /** States chosen in a row's select but not applied yet (WCAG 3.2.2: choosing is not doing). */
+  declare private pending: ReadonlyMap<string, CopyState>;
+  declare private order: CopyOrder;
+  declare private filter: CopyFilter;
 
   private clock: ReturnType<typeof setInterval> | null = null;
   private readonly live = new LiveEvents<{ copies?: CopyRow[] }>(
@@ -81,6 +114,11 @@ export class TeacherDashboard extends PageElement {
     this.notice = '';
     this.error = '';
     this.confirmation = null;
+    this.nokey = false;
+    this.preview = null;
+    this.pending = new Map();
+    this.order = 'joined';
+    this.filter = 'all';
   }
 
   private get api() {
@@ -93,6 +131,7 @@ export class TeacherDashboard extends PageElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    ({ order: this.order, filter: this.filter } = savedOrder(this.activityId));
     // "2 min ago" moves on by itself.
     this.clock = setInterval(() => this.requestUpdate(), 20_000);
     void this.load();
@@ -106,7 +145,7 @@ export class TeacherDashboard extends PageElement {
 
   private async load(): Promise<void> {
     if (!this.token) {
-      this.error = this.t('error.unauthorized');
+      this.nokey = true;
       return;
     }
     try {
@@ -119,7 +158,9 @@ export class TeacherDashboard extends PageElement {
       if (this.live.state !== 'live') this.copies = copies.copies;
       this.qr = await encodeQr(this.joinUrl);
     } catch (error) {
-      this.error = this.errorText(error);
+      if (error instanceof ApiError && (error.code === 'unauthorized' || error.code === 'forbidden'))
+        this.nokey = true;
+      else this.error = this.errorText(error);
     }
   }
 
@@ -155,9 +196,48 @@ export class TeacherDashboard extends PageElement {
     });
   }
 
-  private ask(confirmation: Confirmation): void {
+  /** Asks a yes-or-no question in a dialog before an action that cannot be undone (removing a copy, say). */
+  protected ask(confirmation: Confirmation): void {
     this.confirmation = confirmation;
     this.updateComplete.then(() => this.querySelector<HTMLDialogElement>('dialog.confirm')?.showModal());
+  }
+
+  /** Asks the server what a push would change, and shows it before anything is sent. */
+  private async openPushPreview(): Promise<void> {
+    try {
+      this.preview = await this.api.pushPreview(this.activityId);
+      this.error = '';
+      this.updateComplete.then(() =>
+        this.querySelector<HTMLDialogElement>('dialog.push-preview')?.showModal(),
+      );
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  }
+
+  private renderPreview(): TemplateResult | typeof nothing {
+    const preview = this.preview;
+    if (!preview) return nothing;
+    const close = () => this.querySelector<HTMLDialogElement>('dialog.push-preview')?.close();
+    return renderPushPreview(
+      {
+        lang: this.lang,
+        t: (key, params) => this.t(key, params),
+        close: () => {
+          close();
+          this.preview = null;
+        },
+        push: (cells) => {
+          close();
+          this.preview = null;
+          void this.act(async () => {
+            const { copies } = await this.api.push(this.activityId, cells);
+            return this.t(cells ? 'push.one.done' : 'dash.push.done', { n: String(copies) });
+          });
+        },
+      },
+      preview,
+    );
   }
 
   private async exportCsv(): Promise<void> {
@@ -230,6 +310,56 @@ export class TeacherDashboard extends PageElement {
     }
   }
 
+  /** The label of a cell when rows are cards (narrow screens), with the language's colon. */
+  private cardLabel(
+    key:
+      | 'dash.col.online'
+      | 'dash.col.lastEdit'
+      | 'dash.col.cellsRun'
+      | 'dash.col.errors'
+      | 'dash.col.state'
+      | 'dash.col.grade',
+  ): string {
+    return `${this.t(key)}${this.lang === 'en' ? ': ' : '\u00a0: '}`;
+  }
+
+  /** Remembers the state chosen in a row's select; nothing is sent until "Appliquer". */
+  private choose(c: CopyRow, state: CopyState): void {
+    const next = new Map(this.pending);
+    if (state === c.state) next.delete(c.id);
+    else next.set(c.id, state);
+    this.pending = next;
+    // Cancelling puts the select back, which Lit does not do for a value the user changed.
+    if (state === c.state)
+      this.updateComplete.then(() => {
+        const select = this.querySelector<HTMLSelectElement>(`tr[data-copy="${c.id}"] td.state select`);
+        if (select) select.value = c.state;
+        select?.focus();
+      });
+  }
+
+  private async applyState(c: CopyRow, state: CopyState): Promise<void> {
+    const who = whoOf(c);
+    await this.act(async () => {
+      await this.api.updateCopy(this.activityId, c.id, { state });
+      const next = new Map(this.pending);
+      next.delete(c.id);
+      this.pending = next;
+      // The row shows the new state at once; the live event confirms it.
+      this.copies = this.copies.map((row) => (row.id === c.id ? { ...row, state } : row));
+      this.updateComplete.then(() =>
+        this.querySelector<HTMLSelectElement>(`tr[data-copy="${c.id}"] td.state select`)?.focus(),
+      );
+      return this.t('dash.state.done', { who, state: this.t(`state.${state}`) });
+    });
+  }
+
+  private setOrder(order: CopyOrder, filter: CopyFilter): void {
+    this.order = order;
+    this.filter = filter;
+    saveOrder(this.activityId, order, filter);
+  }
+
   private toggle(id: string, on: boolean): void {
     const next = new Set(this.selected);
     if (on) next.add(id);
@@ -249,8 +379,8 @@ export class TeacherDashboard extends PageElement {
         <p class="join-link">${this.t('dash.join.link')} <a href=${joinPath(a.code)}>${this.joinUrl}</a></p>
         ${a.joinOpen ? nothing : html`<p class="notice warning">${this.t('dash.joinClosed')}</p>`}
         <div class="row wrap">
-          <button type="button" @click=${() => this.copyLink()}>${this.t('dash.join.copy')}</button>
-          <button type="button" @click=${() => this.patchActivity({ joinOpen: !a.joinOpen })}>
+          <button type="button" class="compact" @click=${() => this.copyLink()}>${this.t('dash.join.copy')}</button>
+          <button type="button" class="compact" @click=${() => this.patchActivity({ joinOpen: !a.joinOpen })}>
             ${a.joinOpen ? this.t('dash.closeJoin') : this.t('dash.openJoin')}
           </button>
         </div>
@@ -269,23 +399,14 @@ export class TeacherDashboard extends PageElement {
     return html`<section class="card actions-card" aria-labelledby="actions-title">
       <h2 id="actions-title">${this.t('dash.actions')}</h2>
       <div class="row wrap">
-        <a class="button" href=${withToken(notebookPath(templateRoomOf(a.id)), this.token)}>${this.t('dash.template')}</a>
+        <a class="button compact" href=${withToken(notebookPath(templateRoomOf(a.id)), this.token)}>${this.t('dash.template')}</a>
         ${
           a.mode === 'demo'
             ? nothing
-            : html`<button type="button" @click=${() =>
-                this.ask({
-                  text: this.t('dash.push.confirm'),
-                  yes: this.t('dash.push'),
-                  run: () =>
-                    this.act(async () => {
-                      const { copies } = await this.api.push(this.activityId);
-                      return this.t('dash.push.done', { n: String(copies) });
-                    }),
-                })}>${this.t('dash.push')}</button>
-              <button type="button" class=${a.locked ? 'primary' : ''} aria-pressed=${a.locked ? 'true' : 'false'}
+            : html`<button type="button" class="compact" @click=${() => this.openPushPreview()}>${this.t('dash.push')}</button>
+              <button type="button" class=${a.locked ? 'primary compact' : 'compact'} aria-pressed=${a.locked ? 'true' : 'false'}
                 @click=${() => this.patchActivity({ locked: !a.locked })}>${a.locked ? this.t('dash.unlock') : this.t('dash.lock')}</button>
-              <button type="button" @click=${() => this.exportCsv()}>${this.t('dash.csv')}</button>`
+              <button type="button" class="compact" @click=${() => this.exportCsv()}>${this.t('dash.csv')}</button>`
         }
         <button type="button" class="revoke" @click=${() => this.revokeLinks()}>${this.t('dash.revoke')}</button>
       </div>
@@ -304,8 +425,8 @@ export class TeacherDashboard extends PageElement {
         <label for="dash-deadline">${this.t('dash.deadline')}</label>
         <div class="row wrap">
           <input id="dash-deadline" name="deadline" type="datetime-local" .value=${deadlineToInput(a.deadline)} />
-          <button type="submit">${this.t('dash.deadline.save')}</button>
-          ${a.deadline ? html`<button type="button" @click=${() => this.patchActivity({ deadline: null })}>${this.t('dash.deadline.clear')}</button>` : nothing}
+          <button type="submit" class="compact">${this.t('dash.deadline.save')}</button>
+          ${a.deadline ? html`<button type="button" class="compact" @click=${() => this.patchActivity({ deadline: null })}>${this.t('dash.deadline.clear')}</button>` : nothing}
         </div>
         <p class="help">${
           !a.deadline
@@ -354,7 +475,7 @@ export class TeacherDashboard extends PageElement {
               <label for="pair-label">${this.t('dash.pair.title')}</label>
               <div class="row">
                 <input id="pair-label" name="label" maxlength="120" autocomplete="off" aria-describedby="pair-help" />
-                <button type="submit">${this.t('dash.pair.submit')}</button>
+                <button type="submit" class="compact">${this.t('dash.pair.submit')}</button>
               </div>
               <p id="pair-help" class="help">${this.t('dash.pair.label')}</p>
             </form>`
@@ -365,12 +486,13 @@ export class TeacherDashboard extends PageElement {
 
   private renderRow(c: CopyRow): TemplateResult {
     const who = whoOf(c);
+    const chosen = this.pending.get(c.id) ?? c.state;
     const teacherLink = (follow: boolean) => {
       const query = follow && c.members[0] ? `?follow=${encodeURIComponent(c.members[0].name)}` : '';
       return withToken(`${notebookPath(c.room)}${query}`, this.token);
     };
     return html`<tr data-copy=${c.id} class=${c.online ? 'is-online' : ''}>
-      <td><input type="checkbox" .checked=${this.selected.has(c.id)} aria-label=${this.t('dash.select.row', { who })}
+      <td class="select"><input type="checkbox" .checked=${this.selected.has(c.id)} aria-label=${this.t('dash.select.row', { who })}
         @change=${(e: Event) => this.toggle(c.id, (e.target as HTMLInputElement).checked)} /></td>
       <th scope="row" class="who">
         ${
@@ -384,25 +506,30 @@ export class TeacherDashboard extends PageElement {
         }
         ${c.pairCode ? html`<span class="help pair-code">${this.t('home.mine.code', { code: c.pairCode })}</span>` : nothing}
       </th>
-      <td class="presence"><span class="dot ${c.online ? 'on' : ''}" aria-hidden="true"></span>${c.online ? this.t('dash.online') : this.t('dash.offline')}</td>
-      <td class="last-edit">${
+      <td class="presence" data-label=${this.cardLabel('dash.col.online')}><span class="dot ${c.online ? 'on' : ''}" aria-hidden="true"></span>${c.online ? this.t('dash.online') : this.t('dash.offline')}</td>
+      <td class="last-edit" data-label=${this.cardLabel('dash.col.lastEdit')}>${
         c.lastEditAt
           ? html`<time datetime=${c.lastEditAt} title=${formatDate(c.lastEditAt, this.lang)}>${formatAgo(c.lastEditAt, this.lang)}</time>`
           : this.t('dash.never')
       }</td>
-      <td class="num cells-run">${c.cellsRun}</td>
-      <td class="num errors ${c.errors > 0 ? 'has-errors' : ''}">${c.errors}</td>
-      <td class="state">
+      <td class="num cells-run" data-label=${this.cardLabel('dash.col.cellsRun')}>${c.cellsRun}</td>
+      <td class="num errors ${c.errors > 0 ? 'has-errors' : ''}" data-label=${this.cardLabel('dash.col.errors')}>${c.errors}</td>
+      <td class="state" data-label=${this.cardLabel('dash.col.state')}>
         <select aria-label=${this.t('dash.state.label', { who })} class="state-${c.state}"
-          @change=${(e: Event) => {
-            const state = (e.target as HTMLSelectElement).value as CopyState;
-            void this.act(async () => {
-              await this.api.updateCopy(this.activityId, c.id, { state });
-              return undefined;
-            });
-          }}>
-          ${copyStates.map((s) => html`<option value=${s} ?selected=${c.state === s}>${this.t(`state.${s}`)}</option>`)}
+          @change=${(e: Event) => this.choose(c, (e.target as HTMLSelectElement).value as CopyState)}>
+          ${copyStates.map((s) => html`<option value=${s} ?selected=${chosen === s}>${this.t(`state.${s}`)}</option>`)}
         </select>
+        ${
+          chosen !== c.state
+            ? html`<span class="state-apply row wrap">
+                <button type="button" class="primary compact"
+                  aria-label=${this.t('dash.state.apply.label', { state: this.t(`state.${chosen}`), who })}
+                  @click=${() => this.applyState(c, chosen)}>${this.t('dash.state.apply')}</button>
+                <button type="button" class="compact" aria-label=${this.t('dash.state.cancel.label', { who })}
+                  @click=${() => this.choose(c, c.state)}>${this.t('dash.state.cancel')}</button>
+              </span>`
+            : nothing
+        }
         ${
           c.handedInAt
             ? html`<time class="help handed-in-at" datetime=${c.handedInAt}>${formatDate(c.handedInAt, this.lang)}</time>
@@ -411,12 +538,12 @@ export class TeacherDashboard extends PageElement {
             : nothing
         }
       </td>
-      <td class="grade">${c.grade ?? '—'}</td>
+      <td class="grade" data-label=${this.cardLabel('dash.col.grade')}>${c.grade ?? '—'}</td>
       <td class="row-actions">
-        <a class="button" href=${teacherLink(false)} target="_blank" rel="noopener" aria-label=${this.t('dash.open.label', { who })}>${this.t('dash.open')}</a>
+        <a class="button compact" href=${teacherLink(false)} aria-label=${this.t('dash.open.label', { who })}>${this.t('dash.open')}</a>
         ${
           c.members.length
-            ? html`<a class="button" href=${teacherLink(true)} target="_blank" rel="noopener" aria-label=${this.t('dash.follow.label', { who })}>${this.t('dash.follow')}</a>`
+            ? html`<a class="button compact" href=${teacherLink(true)} aria-label=${this.t('dash.follow.label', { who })}>${this.t('dash.follow')}</a>`
             : nothing
         }
         ${
@@ -432,6 +559,7 @@ export class TeacherDashboard extends PageElement {
   private renderCopies(a: Activity): TemplateResult | typeof nothing {
     if (a.mode === 'demo') return nothing;
     const copies = this.copies;
+    const shown = orderCopies(copies, this.order, this.filter, this.lang);
     const allSelected = copies.length > 0 && copies.every((c) => this.selected.has(c.id));
     return html`<section class="card copies-card" aria-labelledby="copies-title">
       <div class="row spread">
@@ -444,7 +572,7 @@ export class TeacherDashboard extends PageElement {
       ${
         copies.length === 0
           ? html`<p class="empty">${this.t('dash.empty')}</p>`
-          : html`<form class="bulk row wrap" @submit=${(e: SubmitEvent) => {
+          : html`<div class="copies-tools"><form class="bulk row wrap" @submit=${(e: SubmitEvent) => {
               e.preventDefault();
               const state = String(new FormData(e.target as HTMLFormElement).get('state')) as CopyState;
               const ids = copies.filter((c) => this.selected.has(c.id)).map((c) => c.id);
@@ -462,15 +590,28 @@ export class TeacherDashboard extends PageElement {
               <select id="bulk-state" name="state">
                 ${copyStates.map((s) => html`<option value=${s}>${this.t(`state.${s}`)}</option>`)}
               </select>
-              <button type="submit">${this.t('dash.bulk.apply')}</button>
+              <button type="submit" class="compact">${this.t('dash.bulk.apply')}</button>
             </form>
+            <div class="copy-view row wrap">
+              <label for="copy-order">${this.t('dash.order')}</label>
+              <select id="copy-order" @change=${(e: Event) => this.setOrder(asOrder((e.target as HTMLSelectElement).value), this.filter)}>
+                ${copyOrders.map((o) => html`<option value=${o} ?selected=${this.order === o}>${this.t(`dash.order.${o}`)}</option>`)}
+              </select>
+              <label for="copy-filter">${this.t('dash.filter')}</label>
+              <select id="copy-filter" @change=${(e: Event) => this.setOrder(this.order, asFilter((e.target as HTMLSelectElement).value))}>
+                ${copyFilters.map((f) => html`<option value=${f} ?selected=${this.filter === f}>${this.t(`dash.filter.${f}`)}</option>`)}
+              </select>
+              ${shown.length < copies.length ? html`<span class="help" role="status">${this.t('dash.filter.shown', { n: String(shown.length), total: String(copies.length) })}</span>` : nothing}
+            </div></div>
             <div class="table-wrap">
               <table class="copies">
                 <thead><tr>
-                  <th scope="col"><input type="checkbox" .checked=${allSelected} aria-label=${this.t('dash.select.all')}
+                  <th scope="col" class="select"><input type="checkbox" .checked=${shown.length > 0 && shown.every((c) => this.selected.has(c.id))}
+                    aria-label=${this.t('dash.select.all')}
                     @change=${(e: Event) => {
+                      // Filtered, "all" means the copies shown.
                       this.selected = (e.target as HTMLInputElement).checked
-                        ? new Set(copies.map((c) => c.id))
+                        ? new Set(shown.map((c) => c.id))
                         : new Set();
                     }} /></th>
                   <th scope="col">${this.t('dash.col.who')}</th>
@@ -482,7 +623,7 @@ export class TeacherDashboard extends PageElement {
                   <th scope="col">${this.t('dash.col.grade')}</th>
                   <th scope="col">${this.t('dash.col.actions')}</th>
                 </tr></thead>
-                <tbody>${copies.map((c) => this.renderRow(c))}</tbody>
+                <tbody>${shown.map((c) => this.renderRow(c))}</tbody>
               </table>
             </div>`
       }
@@ -513,11 +654,19 @@ export class TeacherDashboard extends PageElement {
       ${
         a
           ? html`<header class="dash-head">
-              <p class="eyebrow">${this.t('dash.label')}</p>
-              <h1>${a.title}</h1>
+              <h1><span class="eyebrow">${this.t('dash.label')}</span> ${a.title}</h1>
               <p class="help">${this.t('dash.mode', { mode: this.t(`create.mode.${a.mode}`) })}</p>
             </header>`
           : html`<h1>${this.t('dash.label')}</h1>`
+      }
+      ${
+        this.nokey
+          ? html`<section class="card nokey" aria-labelledby="nokey-title">
+              <h2 id="nokey-title">${this.t('recover.title')}</h2>
+              <p class="notice warning" role="alert">${this.t('dash.nokey')}</p>
+              <candyce-recover-activity lang=${this.lang}></candyce-recover-activity>
+            </section>`
+          : nothing
       }
       <div class="messages">
         ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
@@ -530,6 +679,7 @@ export class TeacherDashboard extends PageElement {
           : nothing
       }
       ${this.renderConfirm()}
+      ${this.renderPreview()}
     </main>`;
   }
 }
