@@ -29,6 +29,7 @@ export const kernelsBrowserFiles: readonly string[] = [
   'pyodide-worker.js',
   'pyodide-protocol.js',
   'pyodide-runtime.js',
+  'pyodide-python.js',
 ];
 
 /**

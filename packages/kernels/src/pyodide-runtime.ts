@@ -456,6 +456,17 @@ def show_figures():
 
 # --- running cells ------------------------------------------------------------
 
+# Called when a cell ends, well or not (the turtle shows its last frame).
+after_run = []
+
+
+def _after_run():
+    for hook in list(after_run):
+        try:
+            hook()
+        except BaseException as error:
+            print('After the cell: ' + repr(error), file=sys.stderr)
+
 
 def _error(error, filename):
     # The traceback starts at the cell: the frames of this runner and of
@@ -482,9 +493,11 @@ async def run(code, count):
             data, md = format_bundle(value)
             _publish('execute_result', {'execution_count': count, 'data': data, 'metadata': md})
         show_figures()
+        _after_run()
         _buffer.flush()
         return json.dumps({'status': 'ok'})
     except BaseException as error:
+        _after_run()
         content = _error(error, filename)
         _publish('error', content)
         content['status'] = 'error'

@@ -13,6 +13,7 @@ import {
   type WorkerIOPubType,
   type WorkerTexts,
 } from './pyodide-protocol.js';
+import { pythonModules } from './pyodide-python.js';
 import { matplotlibBackend, pythonRuntime } from './pyodide-runtime.js';
 
 interface Port {
@@ -172,6 +173,7 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
     py.FS.mkdirTree('/lib/candyce');
     py.FS.writeFile('/lib/candyce/_candyce.py', pythonRuntime);
     py.FS.writeFile('/lib/candyce/_candyce_matplotlib.py', matplotlibBackend);
+    for (const [name, text] of Object.entries(pythonModules)) py.FS.writeFile(`/lib/candyce/${name}`, text);
     const version = py.runPython(
       "import sys\nsys.path.insert(0, '/lib/candyce')\nimport _candyce\n'.'.join(map(str, sys.version_info[:3]))",
     );
