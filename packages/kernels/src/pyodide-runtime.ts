@@ -479,7 +479,14 @@ def _error(error, filename):
     else:
         lines = traceback.format_exception(type(error), error, tb)
     text = ''.join(lines).rstrip('\n')
-    return {'ename': type(error).__name__, 'evalue': str(error), 'traceback': text.split('\n')}
+    content = {'ename': type(error).__name__, 'evalue': str(error), 'traceback': text.split('\n')}
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        # Say what to do, in the class's language: numpy and the like are not
+        # in the core distribution served by default.
+        advice = _host.module_missing(str(error.name).split('.')[0])
+        if advice:
+            content['traceback'] += ['', advice]
+    return content
 
 
 async def run(code, count):

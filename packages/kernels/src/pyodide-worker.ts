@@ -72,7 +72,7 @@ let pyodide: Pyodide | undefined;
 let runtime: (PyProxyLike & Record<string, PyFunction>) | undefined;
 let control: Int32Array | undefined;
 let controlBuffer: SharedArrayBuffer | undefined;
-let texts: WorkerTexts = { inputNeedsIsolation: '', inputNotAvailable: '' };
+let texts: WorkerTexts = { inputNeedsIsolation: '', inputNotAvailable: '', moduleMissing: '' };
 let packageIndexURL: string | undefined;
 let runId = -1;
 let allowStdin = false;
@@ -106,6 +106,9 @@ const host = {
   },
   publish(msgType: WorkerIOPubType, json: string) {
     iopub(msgType, JSON.parse(json) as { [key: string]: unknown });
+  },
+  module_missing(name: string): string {
+    return (texts.moduleMissing ?? '').replaceAll('{module}', name);
   },
   stdin_problem(): string {
     if (!allowStdin) return texts.inputNotAvailable;
