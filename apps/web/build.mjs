@@ -41,6 +41,17 @@ async function addPyodide(dist) {
   });
 }
 
+// The SQL kernel of the browser (notebooks whose kernelspec is `sql`): the
+// worker sql.js ships and its wasm, fetched on the first run of an SQL cell.
+async function addSqlJs(dist) {
+  const from = dirname(
+    require.resolve('sql.js/dist/worker.sql-wasm.js', { paths: [join(here, '../../packages/kernels')] }),
+  );
+  await mkdir(join(dist, 'sqljs'), { recursive: true });
+  for (const file of ['worker.sql-wasm.js', 'sql-wasm.wasm'])
+    await copyFile(join(from, file), join(dist, 'sqljs', file));
+}
+
 /**
  * Builds the service worker at the root of `dist` (its scope is the whole
  * app) with the list of the shell's files to keep, so that a notebook opens
@@ -111,6 +122,7 @@ export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } =
   await writeFile(join(dist, 'index.html'), page);
   await addPlayer(dist, quiet);
   await addPyodide(dist);
+  await addSqlJs(dist);
   await addServiceWorker(dist);
   if (!quiet) console.log(`web app: ${dist} (index.html, assets/${entry})`);
   return sizes;
