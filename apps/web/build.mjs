@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { bundle } from '../../packages/editor/build.mjs';
+import { addPyodidePackages } from './pyodide-packages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -122,6 +123,7 @@ export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } =
   await writeFile(join(dist, 'index.html'), page);
   await addPlayer(dist, quiet);
   await addPyodide(dist);
+  await addPyodidePackages(dist);
   await addSqlJs(dist);
   await addServiceWorker(dist);
   if (!quiet) console.log(`web app: ${dist} (index.html, assets/${entry})`);

@@ -43,6 +43,7 @@ const turtleLesson = {
       'draw',
       'from turtle import *\nspeed(0)\ncolor("red", "yellow")\nbegin_fill()\nfor i in range(5):\n    forward(100)\n    right(144)\nend_fill()\ndone()',
     ),
+    code('numpy', 'import numpy as np'),
   ],
 };
 
@@ -95,5 +96,16 @@ describe('turtle in the browser', () => {
     );
     // The image is drawn by the browser: it has the drawing's size.
     await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.naturalWidth), poll).toBe(480);
+  }, 120_000);
+
+  it('says in French what to do about numpy, which the core distribution served here lacks', async () => {
+    await selectCell(alice, 'numpy');
+    await alice.keyboard.press('Shift+Enter');
+    await expect.poll(() => outputText(bob, 'numpy'), poll).toMatch(/ModuleNotFoundError/);
+    const text = await outputText(bob, 'numpy');
+    expect(text).toContain("Le module numpy n'est pas disponible dans le Python de ce navigateur");
+    expect(text).toContain('npm run pyodide:install');
+    // No request for a wheel that is not served: the lock file lists only what is there.
+    expect(text).not.toMatch(/Failed to load|404/);
   }, 120_000);
 });

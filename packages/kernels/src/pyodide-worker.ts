@@ -167,7 +167,10 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
       stderr: (line: string) => host.stream('stderr', `${line}\n`),
     };
     if (packageIndexURL) {
-      options.lockFileURL = new URL('pyodide-lock.json', packageIndexURL).href;
+      // A URL in browsers; in Node, a folder path (Pyodide reads it with fs).
+      options.lockFileURL = /^[a-z][a-z0-9+.-]*:/i.test(packageIndexURL)
+        ? new URL('pyodide-lock.json', packageIndexURL).href
+        : `${packageIndexURL}pyodide-lock.json`;
       options.packageBaseUrl = packageIndexURL;
     }
     const py = await loadPyodide(options);
