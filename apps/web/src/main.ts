@@ -7,6 +7,7 @@ import { html, nothing, render } from 'lit';
 import { type WebMessageKey, webText } from './catalogue.js';
 import { isJoinCode, normalizeCode, parseActivityRoom } from './classroom/format.js';
 import { classroomMemory } from './classroom/memory.js';
+import { attachLinkedNotebook } from './notebook-link.js';
 import { prefs } from './prefs.js';
 import { dashboardPath, isRoomName, joinPath, notebookPath, routeOf, withToken } from './routes.js';
 import { allowedSyncServers, syncServerFor } from './sync-server.js';
@@ -201,6 +202,7 @@ const notebook = (room: string) => {
     <nav class="crumbs" aria-label=${t('app.name')}><a href="/">${t('notebook.back')}</a></nav>
     <main class="notebook-page">
       <h1 class="visually-hidden">${room}</h1>
+      <p id="link-message" class="notice" role="status" hidden></p>
       <candyce-notebook
         server=${server}
         room=${room}
@@ -226,6 +228,8 @@ const show = () => {
           ? dashboard(route.activityId)
           : home();
   render(page, document.getElementById('app')!);
+  // A Basthon or Capytale link (?ipynb=, ?from=) opens its notebook into the room.
+  if (route.page === 'notebook') attachLinkedNotebook(lang);
 };
 
 show();
