@@ -4,8 +4,9 @@
 // the lock file served lists only the packages whose files are served (none
 // from the npm core), so that `import numpy` fails at once with the kernel's
 // advice instead of a request for a file that is not there.
-import { copyFile, readFile, readdir, writeFile } from 'node:fs/promises';
+
 import { existsSync } from 'node:fs';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,7 +17,8 @@ export async function addPyodidePackages(dist, installed = join(here, 'pyodide-p
   const served = join(dist, 'pyodide');
   if (existsSync(join(installed, 'pyodide-lock.json'))) {
     for (const file of await readdir(installed)) await copyFile(join(installed, file), join(served, file));
-    return Object.keys(JSON.parse(await readFile(join(installed, 'pyodide-lock.json'), 'utf8')).packages).length;
+    return Object.keys(JSON.parse(await readFile(join(installed, 'pyodide-lock.json'), 'utf8')).packages)
+      .length;
   }
   const lock = JSON.parse(await readFile(join(served, 'pyodide-lock.json'), 'utf8'));
   const present = new Set(await readdir(served));
