@@ -7,7 +7,6 @@ import { html, nothing, render } from 'lit';
 import { type WebMessageKey, webText } from './catalogue.js';
 import { isJoinCode, normalizeCode, parseActivityRoom } from './classroom/format.js';
 import { classroomMemory } from './classroom/memory.js';
-import { attachLinkedNotebook } from './notebook-link.js';
 import { prefs } from './prefs.js';
 import { dashboardPath, isRoomName, joinPath, notebookPath, routeOf, withToken } from './routes.js';
 import { allowedSyncServers, syncServerFor } from './sync-server.js';
@@ -228,8 +227,9 @@ const show = () => {
           ? dashboard(route.activityId)
           : home();
   render(page, document.getElementById('app')!);
-  // A Basthon or Capytale link (?ipynb=, ?from=) opens its notebook into the room.
-  if (route.page === 'notebook') attachLinkedNotebook(lang);
+  // A Basthon or Capytale link (?ipynb=, ?from=) opens its notebook into the room (loaded for such links only).
+  if (route.page === 'notebook' && (params.has('ipynb') || params.has('from')))
+    void import('./notebook-link.js').then((link) => link.attachLinkedNotebook(lang));
 };
 
 show();
