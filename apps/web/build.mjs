@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
 import { bundle } from '../../packages/editor/build.mjs';
+import { addPyodidePackages } from './pyodide-packages.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -39,6 +40,17 @@ async function addPyodide(dist) {
     conditions: ['source'],
     logLevel: 'warning',
   });
+}
+
+// The SQL kernel of the browser (notebooks whose kernelspec is `sql`): the
+// worker sql.js ships and its wasm, fetched on the first run of an SQL cell.
+async function addSqlJs(dist) {
+  const from = dirname(
+    require.resolve('sql.js/dist/worker.sql-wasm.js', { paths: [join(here, '../../packages/kernels')] }),
+  );
+  await mkdir(join(dist, 'sqljs'), { recursive: true });
+  for (const file of ['worker.sql-wasm.js', 'sql-wasm.wasm'])
+    await copyFile(join(from, file), join(dist, 'sqljs', file));
 }
 
 /**
@@ -111,6 +123,8 @@ export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } =
   await writeFile(join(dist, 'index.html'), page);
   await addPlayer(dist, quiet);
   await addPyodide(dist);
+  await addPyodidePackages(dist);
+  await addSqlJs(dist);
   await addServiceWorker(dist);
   if (!quiet) console.log(`web app: ${dist} (index.html, assets/${entry})`);
   return sizes;

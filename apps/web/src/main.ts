@@ -222,6 +222,7 @@ const notebook = (room: string) => {
     <nav class="crumbs" aria-label=${t('app.name')}><a href="/">${t('notebook.back')}</a></nav>
     <main class="notebook-page">
       <h1 class="visually-hidden">${room}</h1>
+      <p id="link-message" class="notice" role="status" hidden></p>
       <candyce-notebook
         server=${server}
         room=${room}
@@ -247,6 +248,9 @@ const show = () => {
           ? dashboard(route.activityId)
           : home();
   render(page, document.getElementById('app')!);
+  // A Basthon or Capytale link (?ipynb=, ?from=) opens its notebook into the room (loaded for such links only).
+  if (route.page === 'notebook' && (params.has('ipynb') || params.has('from')))
+    void import('./notebook-link.js').then((link) => link.attachLinkedNotebook(lang));
 };
 
 show();

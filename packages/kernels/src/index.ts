@@ -44,4 +44,12 @@ export {
 export { defaultOutputLimits, type OutputLimits } from './output-limits.js';
 export { createOutputWriter, type OutputWriter, type OutputWriterOptions } from './output-writer.js';
 export { type PyodideGatewayOptions, pyodideGateway } from './pyodide-gateway.js';
+export {
+  englishSqlTexts,
+  formatSqlResult,
+  frenchSqlTexts,
+  type SqlResult,
+  type SqlTexts,
+} from './sql-format.js';
+export { classicWorker, type SqlGatewayOptions, sqlGateway } from './sql-gateway.js';
 export { browserWorker, type WorkerFactory, type WorkerPort } from './worker-port.js';

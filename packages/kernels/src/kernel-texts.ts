@@ -20,6 +20,11 @@ export interface KernelTexts {
   inputNeedsIsolation: string;
   /** Raised by `input()` when nobody can answer (the run was started without an input handler). */
   inputNotAvailable: string;
+  /**
+   * Added to a ModuleNotFoundError in browser Python: what to do when a module is not in the
+   * Pyodide distribution served. `{module}` stands for the module's name.
+   */
+  moduleMissing: string;
 }
 
 const sizeIn = (locale: string, units: [string, string, string]) => (n: number) => {
@@ -67,6 +72,8 @@ export const englishTexts: KernelTexts = {
     'input() cannot wait for an answer on this page, because it is not cross-origin isolated. Open the notebook from the Candyce site, or set the value directly in the code.',
   inputNotAvailable:
     'input() cannot be used here: nobody can answer it for this run. Set the value directly in the code.',
+  moduleMissing:
+    'The module {module} is not available in the Python of this browser (or its name is misspelt). To use it, the operator of this Candyce site can install the full Pyodide distribution (npm run pyodide:install -- <archive>), or the teacher can have the activity run on the server kernel (Python on the server).',
 };
 
 /** French texts (textes en français). */
@@ -102,4 +109,6 @@ export const frenchTexts: KernelTexts = {
     "input() ne peut pas attendre de réponse sur cette page, car elle n'est pas isolée (cross-origin isolation). Ouvrez le carnet depuis le site Candyce, ou écrivez la valeur directement dans le code.",
   inputNotAvailable:
     'input() ne peut pas être utilisé ici : personne ne peut y répondre pour cette exécution. Écrivez la valeur directement dans le code.',
+  moduleMissing:
+    "Le module {module} n'est pas disponible dans le Python de ce navigateur (ou son nom est mal écrit). Pour l'utiliser, l'administrateur de ce site Candyce peut installer la distribution complète de Pyodide (npm run pyodide:install -- <archive>), ou l'enseignant peut faire exécuter l'activité par le noyau du serveur (Python sur le serveur).",
 };

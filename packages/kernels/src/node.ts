@@ -7,6 +7,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { KernelGateway } from './gateway.js';
 import { nodeWorker } from './node-worker.js';
 import { type PyodideGatewayOptions, pyodideGateway } from './pyodide-gateway.js';
+import { type SqlGatewayOptions, sqlGateway } from './sql-gateway.js';
 
 export { defaultWorkerURL, nodeWorker } from './node-worker.js';
 
@@ -29,6 +30,7 @@ export const kernelsBrowserFiles: readonly string[] = [
   'pyodide-worker.js',
   'pyodide-protocol.js',
   'pyodide-runtime.js',
+  'pyodide-python.js',
 ];
 
 /**
@@ -41,6 +43,21 @@ export function nodePyodideGateway(options: PyodideGatewayOptions = {}): KernelG
     indexURL: `${dir}/`,
     moduleURL: pathToFileURL(join(dir, 'pyodide.mjs')).href,
     worker: nodeWorker(),
+    ...options,
+  });
+}
+
+/** Returns the directory of sql.js's browser files (`worker.sql-wasm.js`, `sql-wasm.wasm`), to serve at `/sqljs/`. */
+export const sqlJsDirectory = (): string =>
+  dirname(createRequire(import.meta.url).resolve('sql.js/dist/worker.sql-wasm.js'));
+
+/** The files of {@link sqlJsDirectory} that the SQL kernel of the browser loads. */
+export const sqlJsBrowserFiles: readonly string[] = ['worker.sql-wasm.js', 'sql-wasm.wasm'];
+
+/** Returns the SQL gateway for Node: sql.js's worker in `worker_threads`. */
+export function nodeSqlGateway(options: SqlGatewayOptions = {}): KernelGateway {
+  return sqlGateway({
+    worker: nodeWorker(pathToFileURL(join(sqlJsDirectory(), 'worker.sql-wasm.js'))),
     ...options,
   });
 }

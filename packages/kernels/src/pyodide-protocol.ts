@@ -30,6 +30,8 @@ export const controlBytes = inputOffset + 64 * 1024;
 export interface WorkerTexts {
   inputNeedsIsolation: string;
   inputNotAvailable: string;
+  /** What to do about a module that cannot be imported; `{module}` stands for its name. */
+  moduleMissing: string;
 }
 
 /** Messages from the main thread to the worker. */

@@ -456,6 +456,17 @@ def show_figures():
 
 # --- running cells ------------------------------------------------------------
 
+# Called when a cell ends, well or not (the turtle shows its last frame).
+after_run = []
+
+
+def _after_run():
+    for hook in list(after_run):
+        try:
+            hook()
+        except BaseException as error:
+            print('After the cell: ' + repr(error), file=sys.stderr)
+
 
 def _error(error, filename):
     # The traceback starts at the cell: the frames of this runner and of
@@ -468,7 +479,14 @@ def _error(error, filename):
     else:
         lines = traceback.format_exception(type(error), error, tb)
     text = ''.join(lines).rstrip('\n')
-    return {'ename': type(error).__name__, 'evalue': str(error), 'traceback': text.split('\n')}
+    content = {'ename': type(error).__name__, 'evalue': str(error), 'traceback': text.split('\n')}
+    if isinstance(error, ModuleNotFoundError) and error.name:
+        # Say what to do, in the class's language: numpy and the like are not
+        # in the core distribution served by default.
+        advice = _host.module_missing(str(error.name).split('.')[0])
+        if advice:
+            content['traceback'] += ['', advice]
+    return content
 
 
 async def run(code, count):
@@ -482,9 +500,11 @@ async def run(code, count):
             data, md = format_bundle(value)
             _publish('execute_result', {'execution_count': count, 'data': data, 'metadata': md})
         show_figures()
+        _after_run()
         _buffer.flush()
         return json.dumps({'status': 'ok'})
     except BaseException as error:
+        _after_run()
         content = _error(error, filename)
         _publish('error', content)
         content['status'] = 'error'

@@ -231,6 +231,7 @@ export class PyodideSession implements KernelSession {
       texts: {
         inputNeedsIsolation: this.config.texts.inputNeedsIsolation,
         inputNotAvailable: this.config.texts.inputNotAvailable,
+        moduleMissing: this.config.texts.moduleMissing,
       },
     };
     if (this.control) init.control = this.control;

@@ -13,6 +13,7 @@ import {
   type WorkerIOPubType,
   type WorkerTexts,
 } from './pyodide-protocol.js';
+import { pythonModules } from './pyodide-python.js';
 import { matplotlibBackend, pythonRuntime } from './pyodide-runtime.js';
 
 interface Port {
@@ -71,7 +72,7 @@ let pyodide: Pyodide | undefined;
 let runtime: (PyProxyLike & Record<string, PyFunction>) | undefined;
 let control: Int32Array | undefined;
 let controlBuffer: SharedArrayBuffer | undefined;
-let texts: WorkerTexts = { inputNeedsIsolation: '', inputNotAvailable: '' };
+let texts: WorkerTexts = { inputNeedsIsolation: '', inputNotAvailable: '', moduleMissing: '' };
 let packageIndexURL: string | undefined;
 let runId = -1;
 let allowStdin = false;
@@ -105,6 +106,9 @@ const host = {
   },
   publish(msgType: WorkerIOPubType, json: string) {
     iopub(msgType, JSON.parse(json) as { [key: string]: unknown });
+  },
+  module_missing(name: string): string {
+    return (texts.moduleMissing ?? '').replaceAll('{module}', name);
   },
   stdin_problem(): string {
     if (!allowStdin) return texts.inputNotAvailable;
@@ -163,7 +167,10 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
       stderr: (line: string) => host.stream('stderr', `${line}\n`),
     };
     if (packageIndexURL) {
-      options.lockFileURL = new URL('pyodide-lock.json', packageIndexURL).href;
+      // A URL in browsers; in Node, a folder path (Pyodide reads it with fs).
+      options.lockFileURL = /^[a-z][a-z0-9+.-]*:/i.test(packageIndexURL)
+        ? new URL('pyodide-lock.json', packageIndexURL).href
+        : `${packageIndexURL}pyodide-lock.json`;
       options.packageBaseUrl = packageIndexURL;
     }
     const py = await loadPyodide(options);
@@ -172,6 +179,7 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
     py.FS.mkdirTree('/lib/candyce');
     py.FS.writeFile('/lib/candyce/_candyce.py', pythonRuntime);
     py.FS.writeFile('/lib/candyce/_candyce_matplotlib.py', matplotlibBackend);
+    for (const [name, text] of Object.entries(pythonModules)) py.FS.writeFile(`/lib/candyce/${name}`, text);
     const version = py.runPython(
       "import sys\nsys.path.insert(0, '/lib/candyce')\nimport _candyce\n'.'.join(map(str, sys.version_info[:3]))",
     );

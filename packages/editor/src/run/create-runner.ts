@@ -1,6 +1,8 @@
 import { type CellRunner, type InputHandler, type KernelKind, noRunner } from './cell-runner.js';
+import { kernelspecRunner } from './kernelspec-runner.js';
 import { pyodideRunner } from './pyodide-runner.js';
 import { serverRunner } from './server-runner.js';
+import { sqlRunner } from './sql-runner.js';
 
 /** Where a runner runs code: the notebook's room and how to reach its server. */
 export interface RunnerOptions {
@@ -13,6 +15,8 @@ export interface RunnerOptions {
   pyodideIndexURL?: string;
   /** Where the kernel worker is served (default `/kernels/pyodide-worker.js`). */
   pyodideWorkerURL?: string;
+  /** Where the SQL kernel's worker (sql.js) is served (default `/sqljs/worker.sql-wasm.js`). */
+  sqlWorkerURL?: string;
   /** Asks the user the question of an `input()` (Pyodide). */
   input?: InputHandler;
 }
@@ -23,7 +27,8 @@ export const kernelKindOf = (value: string | null | undefined): KernelKind =>
 
 /**
  * Returns the runner of a notebook: `server` asks the Candyce server to run
- * cells on the room's kernel; `pyodide` runs them in this browser; `none`
+ * cells on the room's kernel; `pyodide` runs them in this browser (Python,
+ * or SQLite for a notebook whose kernelspec is `sql`); `none`
  * runs nothing (and the Run buttons say so).
  */
 export const createRunner = (options: RunnerOptions): CellRunner => {
@@ -31,12 +36,16 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
     return serverRunner(options.server, options.room, options.token);
   }
   if (options.kind === 'pyodide') {
-    return pyodideRunner({
-      indexURL: options.pyodideIndexURL || '/pyodide/',
-      workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
-      lang: options.lang,
-      ...(options.input ? { input: options.input } : {}),
-    });
+    // In the browser, a notebook whose kernelspec is `sql` runs on SQLite.
+    return kernelspecRunner(
+      pyodideRunner({
+        indexURL: options.pyodideIndexURL || '/pyodide/',
+        workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
+        lang: options.lang,
+        ...(options.input ? { input: options.input } : {}),
+      }),
+      sqlRunner({ workerURL: options.sqlWorkerURL || '/sqljs/worker.sql-wasm.js', lang: options.lang }),
+    );
   }
   return noRunner;
 };

@@ -33,6 +33,8 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
       k.lazyKernel(
         k.pyodideGateway({
           indexURL: new URL(options.indexURL, location.href).href,
+          // Packages a cell imports load from the same folder (see npm run pyodide:install).
+          packageIndexURL: new URL(options.indexURL, location.href).href,
           worker: k.browserWorker(new URL(options.workerURL, location.href)),
           texts: options.lang === 'fr' ? k.frenchTexts : k.englishTexts,
         }),
