@@ -17,6 +17,7 @@ import type { ActivityState, Classroom } from './classroom.js';
 import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
 import { copyRoom, isActivityId, templateRoom } from './ids.js';
 import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
+import { peekRoute, resumeCodeRoute } from './resume-routes.js';
 
 /** What the classroom's HTTP routes need. */
 export interface RouteContext {
@@ -34,7 +35,7 @@ const timedIdPattern = /^[0-9a-z]{13}$/;
 
 const activityPath = /^\/api\/activities\/([^/]+)(?:\/(copies|events|push|grades\.csv))?$/;
 const copyPath =
-  /^\/api\/activities\/([^/]+)\/copies\/([^/]+)(?:\/(handin|handins|comments)(?:\/([^/]+))?)?$/;
+  /^\/api\/activities\/([^/]+)\/copies\/([^/]+)(?:\/(handin|handins|comments|resume-code)(?:\/([^/]+))?)?$/;
 
 /**
  * Returns the classroom's HTTP routes (`/api/activities…`, `/api/join`), for
@@ -50,8 +51,9 @@ export const createClassroomRoutes =
     const lang = langOf(req);
     const method = req.method ?? 'GET';
     if (path === '/api/join') {
-      allow(lang, method, 'POST');
-      await join(ctx, lang, req, res);
+      allow(lang, method, 'GET', 'POST');
+      if (method === 'GET') peekRoute(ctx.classroom, ctx.attempts, lang, req, res, url);
+      else await join(ctx, lang, req, res);
       return true;
     }
     if (path === '/api/activities') {
@@ -218,6 +220,11 @@ const copyRoute = async (
     json(res, 201, await classroom.feedback.handIn(lang, state, copy, identity));
     return;
   }
+  if (sub === 'resume-code' && item === undefined) {
+    allow(lang, method, 'POST');
+    await resumeCodeRoute(classroom, lang, req, res, { state, copy, teacher, identity });
+    return;
+  }
   if (sub === 'handins') {
     allow(lang, method, 'GET');
     if (item === undefined) {
@@ -308,11 +315,17 @@ const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: Se
     json(
       res,
       200,
-      await ctx.classroom.join(lang, identity, { code: body.code, name: body.name, pairCode: body.pairCode }),
+      await ctx.classroom.join(lang, identity, {
+        code: body.code,
+        name: body.name,
+        pairCode: body.pairCode,
+        resumeCode: body.resumeCode,
+      }),
     );
   } catch (err) {
     const code = err instanceof HttpError ? err.extra.code : undefined;
-    if (code === 'unknown-code' || code === 'unknown-pair-code') ctx.attempts.fail(address);
+    if (code === 'unknown-code' || code === 'unknown-pair-code' || code === 'unknown-resume-code')
+      ctx.attempts.fail(address);
     throw err;
   }
 };
