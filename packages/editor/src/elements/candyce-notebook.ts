@@ -35,7 +35,7 @@ import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
 import { presenceView } from '../views/presence-view.js';
-import { statusView } from '../views/status-view.js';
+import { statusText, statusView } from '../views/status-view.js';
 import { type ToolbarItem, toolbarView } from '../views/toolbar-view.js';
 
 /** Detail of the `candyce-change` event. */
@@ -151,8 +151,13 @@ export class CandyceNotebook extends LitElement {
   private readonly provider = new ProviderController(
     this,
     () => ({ server: this.server, room: this.room, token: this.token, persist: this.offline }),
-    (state) => this.emit('candyce-status', state),
+    (state) => {
+      this.emit('candyce-status', state);
+      this.announceStatus(state);
+    },
   );
+  /** The connection state last announced (none before the first time online: the page says it is loading). */
+  private announcedStatus: string | null = null;
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
   private readonly headerLayout = new HeaderLayout(
     this,
@@ -595,6 +600,19 @@ export class CandyceNotebook extends LitElement {
       if (typeof text === 'string' && text.trim()) return stripAnsi(text).trim().slice(0, 140);
     }
     return t('announce.noOutput');
+  }
+
+  /** Says changes of the connection to screen readers (lost, back, refused), not the first connection. */
+  private announceStatus(state: ConnectionState): void {
+    const t = this.session?.t;
+    // Connecting and syncing pass in a moment: only where the connection ends up is said.
+    if (!t || state.status === 'connecting' || state.status === 'syncing') return;
+    const key = `${state.status}:${state.unsent ? 1 : 0}`;
+    if (key === this.announcedStatus) return;
+    const first = this.announcedStatus === null;
+    this.announcedStatus = key;
+    if (first && state.status === 'online') return;
+    this.announce(statusText(t, state));
   }
 
   private announce(message: string): void {
