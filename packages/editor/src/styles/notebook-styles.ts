@@ -372,6 +372,17 @@ export const notebookStyles = css`
     border-radius: 8px;
     padding: 4px 8px 4px 0;
   }
+  /* A phone: the prompt column narrower, so that text and code keep the width. */
+  @media (max-width: 480px) {
+    .cell {
+      grid-template-columns: 44px minmax(0, 1fr);
+      padding-right: 4px;
+    }
+    .cells {
+      padding-left: 6px;
+      padding-right: 6px;
+    }
+  }
   candyce-cell[active] .cell {
     border-color: var(--_border);
     border-left-color: var(--_accent);
