@@ -166,6 +166,34 @@ describe('the notebook header of a class of 25', () => {
     await page.context().close();
   });
 
+  it('is one Tab stop: arrows, Home and End move along the toolbar, Shift+Tab goes back to the people', async () => {
+    const page = await openAt(sizes[0]);
+    const label = () =>
+      page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        return el?.getAttribute('data-key') ?? el?.className ?? '';
+      });
+    await page.locator('candyce-notebook header .toolbar > button').first().focus();
+    expect(await label()).toBe('add-code');
+    await page.keyboard.press('ArrowRight');
+    expect(await label()).toBe('add-markdown');
+    await page.keyboard.press('End');
+    expect(await label()).toBe('more');
+    await page.keyboard.press('Home');
+    expect(await label()).toBe('add-code');
+    await page.keyboard.press('ArrowLeft');
+    expect(await label()).toBe('more');
+    // Only the button last reached is in the Tab order: Tab leaves the toolbar.
+    const stops = await page
+      .locator('candyce-notebook header .toolbar > button')
+      .evaluateAll((buttons) => buttons.filter((b) => (b as HTMLElement).tabIndex === 0).length);
+    expect(stops).toBe(1);
+    await page.keyboard.press('Shift+Tab');
+    expect(await label()).toContain('people-toggle');
+    await page.context().close();
+  });
+
   it('moves what does not fit on a phone into "More", usable with the keyboard', async () => {
     const page = await openAt(sizes[2]);
     const more = page.locator('candyce-notebook header .toolbar .more');
