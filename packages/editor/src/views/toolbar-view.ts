@@ -59,7 +59,7 @@ export const toolbarView = (items: readonly ToolbarItem[], o: ToolbarViewOptions
     </div>
     ${
       menu.length
-        ? html`<div id="candyce-more" class="menu-popover" popover="auto" aria-label=${t('toolbar.more.title')}
+        ? html`<div id="candyce-more" class="menu-popover" role="group" popover="auto" aria-label=${t('toolbar.more.title')}
             @toggle=${(e: Event) => o.onMenuToggle((e as Event & { newState?: string }).newState === 'open')}>
             ${menu.map((i) => button(i, true))}
           </div>`
