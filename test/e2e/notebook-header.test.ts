@@ -45,6 +45,15 @@ const lessonCells = Array.from({ length: 24 }, (_, i) =>
         execution_count: null,
       },
 );
+/** A long code cell last, for the cursor moving up inside one editor. */
+lessonCells.push({
+  id: 'long',
+  cell_type: 'code',
+  metadata: {},
+  source: Array.from({ length: 60 }, (_, k) => `ligne_${k} = ${k}`).join('\n'),
+  outputs: [],
+  execution_count: null,
+});
 
 let pupil: JoinedPupil;
 let leave: () => void = () => undefined;
@@ -243,4 +252,31 @@ describe('keyboard focus under the sticky header', () => {
       await page.context().close();
     });
   }
+
+  it('keeps the cursor below the header when it moves up inside a long code cell', async () => {
+    const page = await openAt(sizes[0]);
+    // Select the cell, edit it (Enter), go to its end.
+    await page.locator('candyce-cell[data-cell-id="md0"]').click({ position: { x: 10, y: 10 } });
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('End');
+    await page.keyboard.press('Enter');
+    await page.locator('candyce-cell[data-cell-id="long"] .cm-content').waitFor();
+    await page.keyboard.press('Control+End');
+    const cursor = page.locator('candyce-cell[data-cell-id="long"] .cm-cursor-primary');
+    for (let i = 0; i < 59; i++) {
+      await page.keyboard.press('ArrowUp');
+      await expect
+        .poll(
+          async () => {
+            const header = await headerOf(page);
+            const box = await cursor.boundingBox();
+            if (!box) return 'no cursor';
+            return box.y >= header.bottom - 1 ? 'below' : `under the header by ${header.bottom - box.y}px`;
+          },
+          { timeout: 3000, interval: 50 },
+        )
+        .toBe('below');
+    }
+    await page.context().close();
+  }, 120_000);
 });
