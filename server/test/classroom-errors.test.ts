@@ -196,7 +196,7 @@ describe('classroom: bad input gets a clear message in French or English', () =>
     const wrongMethod = await call(http, 'DELETE', `/api/activities/${act.id}`, { token: t, lang: 'en' });
     expect(wrongMethod.status).toBe(405);
     expect(wrongMethod.body.error).toBe('Method DELETE is not allowed here: use GET or PATCH.');
-    expect((await call(http, 'GET', '/api/join')).status).toBe(405);
+    expect((await call(http, 'PUT', '/api/join')).status).toBe(405);
     const bad = await call(http, 'GET', `/api/activities/${act.id}`, { token: 'not-a-token', lang: 'en' });
     expect(bad.status).toBe(401);
     expect(bad.body.code).toBe('unauthorized');

@@ -104,6 +104,14 @@ export const fr = {
   'join.error.name-reserved': 'Ce nom est celui de l’enseignant·e : écrivez votre prénom.',
   'join.error.activity-full':
     'Cette activité est complète : demandez à votre enseignant·e d’ouvrir des places.',
+  'join.error.unknown-resume-code':
+    'Ce code personnel ne correspond à aucune copie de cette activité. Vérifiez-le, ou demandez un nouveau code à votre enseignant·e.',
+  'join.error.resume-shape': 'Un code personnel a 6 caractères : lettres et chiffres, sans I, L, O, 0 ni 1.',
+  'join.resume.open': 'J’ai déjà une copie (sur un autre ordinateur)',
+  'join.resume.back': 'C’est ma première fois : rejoindre avec mon prénom',
+  'join.resume': 'Votre code personnel',
+  'join.resume.help': 'Le code de 6 caractères affiché en haut de votre copie quand vous avez rejoint.',
+  'join.resume.submit': 'Reprendre ma copie',
   'join.error.too-many-attempts':
     'Trop de codes erronés depuis cette connexion : attendez une minute, puis réessayez.',
   'error.network': 'Le serveur ne répond pas. Vérifiez la connexion puis réessayez.',
@@ -270,6 +278,29 @@ export const fr = {
   'banner.state.label': 'État de la copie',
   'banner.notebook': 'Carnet',
   'banner.notebook.pupil': 'Carnet de {name}',
+  'banner.readonly.corrected': 'Copie corrigée : lecture seule. Votre enseignant·e peut vous la rouvrir.',
+  'banner.handedIn': 'Rendue le {date}',
+  'banner.handedInBy': 'Rendue par {who} le {date}',
+  'banner.handin.late':
+    'La date limite est passée : vous pouvez encore rendre votre copie ; votre enseignant·e verra l’heure.',
+  'banner.announce.corrected': 'Votre copie est corrigée.',
+  'banner.announce.handedIn': 'Votre copie a été rendue.',
+  'banner.announce.handedInBy': 'Votre copie a été rendue par {who}.',
+  'banner.announce.grade': 'Votre copie est notée : {grade}.',
+  'banner.announce.locked': 'Votre copie est verrouillée par votre enseignant·e, pour le moment.',
+  'banner.announce.deadline': 'La date limite vient de passer : votre copie est en lecture seule.',
+  'banner.announce.handed-in': 'Votre copie est en lecture seule.',
+  'banner.announce.reopened': 'Votre copie est rouverte : vous pouvez de nouveau la modifier.',
+  'banner.announce.writable': 'Vous pouvez de nouveau modifier votre copie.',
+  'banner.announce.comment': 'Nouveau commentaire de votre enseignant·e : voyez la note jaune.',
+  'banner.resume': 'Votre code personnel :',
+  'banner.resume.help': 'notez-le pour reprendre votre copie sur un autre ordinateur.',
+  'banner.resume.member': 'Élève',
+  'banner.resume.new': 'Nouveau code personnel',
+  'banner.resume.new.title':
+    'Donner à l’élève un nouveau code pour reprendre sa copie sur un autre ordinateur (l’ancien ne marchera plus)',
+  'banner.resume.issued': 'Nouveau code personnel de {name} (l’ancien ne marche plus) :',
+  'notebook.skip': 'Aller au carnet',
 } as const;
 
 /** A key of the web app's catalogue. */
@@ -375,6 +406,14 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'join.error.pair-full': 'This pair is already full (two pupils). Ask your teacher.',
   'join.error.name-reserved': 'This is the teacher’s name: write your own first name.',
   'join.error.activity-full': 'This activity is full: ask your teacher to open more places.',
+  'join.error.unknown-resume-code':
+    'This personal code matches no copy of this activity. Check it, or ask your teacher for a new code.',
+  'join.error.resume-shape': 'A personal code has 6 characters: letters and digits, without I, L, O, 0 or 1.',
+  'join.resume.open': 'I already have a copy (on another computer)',
+  'join.resume.back': 'This is my first time: join with my first name',
+  'join.resume': 'Your personal code',
+  'join.resume.help': 'The 6-character code shown at the top of your copy when you joined.',
+  'join.resume.submit': 'Get my copy back',
   'join.error.too-many-attempts': 'Too many wrong codes from this connection: wait a minute, then try again.',
   'error.network': 'The server does not answer. Check the connection, then try again.',
   'error.unauthorized': 'This link is no longer valid (token missing or expired). Ask for a new one.',
@@ -534,6 +573,29 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'banner.state.label': 'State of the copy',
   'banner.notebook': 'Notebook',
   'banner.notebook.pupil': '{name}’s notebook',
+  'banner.readonly.corrected': 'Copy corrected: read only. Your teacher can reopen it for you.',
+  'banner.handedIn': 'Handed in on {date}',
+  'banner.handedInBy': 'Handed in by {who} on {date}',
+  'banner.handin.late':
+    'The deadline has passed: you can still hand in your copy; your teacher will see the time.',
+  'banner.announce.corrected': 'Your copy is corrected.',
+  'banner.announce.handedIn': 'Your copy was handed in.',
+  'banner.announce.handedInBy': 'Your copy was handed in by {who}.',
+  'banner.announce.grade': 'Your copy got a grade: {grade}.',
+  'banner.announce.locked': 'Your copy is locked by your teacher, for now.',
+  'banner.announce.deadline': 'The deadline has just passed: your copy is read only.',
+  'banner.announce.handed-in': 'Your copy is read only.',
+  'banner.announce.reopened': 'Your copy is reopened: you can change it again.',
+  'banner.announce.writable': 'You can change your copy again.',
+  'banner.announce.comment': 'New comment from your teacher: see the yellow note.',
+  'banner.resume': 'Your personal code:',
+  'banner.resume.help': 'write it down to get your copy back on another computer.',
+  'banner.resume.member': 'Pupil',
+  'banner.resume.new': 'New personal code',
+  'banner.resume.new.title':
+    'Give the pupil a new code to get their copy back on another computer (the old one stops working)',
+  'banner.resume.issued': 'New personal code of {name} (the old one no longer works):',
+  'notebook.skip': 'Skip to the notebook',
 };
 
 /** Returns the message `key` in `lang`, with `{placeholders}` filled in. */

@@ -51,6 +51,14 @@ const header = () => html`<header class="app-header">
   </button>
 </header>`;
 
+// The first Tab stop of a notebook page: straight to the active cell, past the
+// app's header, the activity's banner and the notebook's toolbar.
+const skipLink = () =>
+  html`<a class="skip-link" href="#main" @click=${(e: Event) => {
+    e.preventDefault();
+    document.querySelector<HTMLElement & { focusCell?: () => void }>('candyce-notebook')?.focusCell?.();
+  }}>${t('notebook.skip')}</a>`;
+
 const openRoomForm = () => {
   const onSubmit = (e: SubmitEvent) => {
     e.preventDefault();
@@ -99,7 +107,7 @@ const joinCodeForm = () => {
   };
   return html`<form class="stack" @submit=${onSubmit} novalidate>
     <label for="home-code">${t('home.join.code')}</label>
-    <div class="row">
+    <div class="row wrap">
       <input id="home-code" name="code" class="code-input" autocomplete="off" autocapitalize="characters" spellcheck="false"
         maxlength="12" aria-describedby="home-code-error" />
       <button type="submit" class="primary">${t('home.join.submit')}</button>
@@ -186,7 +194,7 @@ const notebook = (room: string) => {
     allowed: allowedSyncServers(),
   });
   if (access && readTokenClaims(access).act && place) {
-    return html`${header()}
+    return html`${skipLink()}${header()}
       <main class="notebook-page activity-page">
         <candyce-activity-notebook
           lang=${lang}
@@ -218,7 +226,7 @@ const notebook = (room: string) => {
         </form>
       </main>`;
   }
-  return html`${header()}
+  return html`${skipLink()}${header()}
     <nav class="crumbs" aria-label=${t('app.name')}><a href="/">${t('notebook.back')}</a></nav>
     <main class="notebook-page">
       <h1 class="visually-hidden">${room}</h1>

@@ -147,6 +147,7 @@ describe('the classroom memory', () => {
     room: 'act-abcdefgh23-qrstuv45',
     token: 'x.y.z',
     pairCode: 'PQR789',
+    resumeCode: 'K7M2QX',
   };
 
   it('finds a pupil’s access again by activity and by code, until forgotten', () => {
@@ -170,6 +171,10 @@ describe('the classroom memory', () => {
     expect(memory.teacherActivities()).toEqual([]);
     store.setItem('candyce:pupil:abcdefgh23', JSON.stringify({ ...access, token: 42 }));
     expect(memory.pupil('abcdefgh23')).toBeNull();
+    // A personal code that is not text is dropped, the access kept.
+    store.setItem('candyce:pupil:abcdefgh23', JSON.stringify({ ...access, resumeCode: { x: 1 } }));
+    expect(memory.pupil('abcdefgh23')?.resumeCode).toBeUndefined();
+    expect(memory.pupil('abcdefgh23')?.room).toBe(access.room);
   });
 
   it('keeps the teacher’s dashboards newest first, once each', () => {

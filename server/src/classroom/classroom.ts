@@ -39,6 +39,7 @@ import {
   templateDigest,
 } from './push.js';
 import type { ActivityRecord, CopyRecord, Member, Mode } from './records.js';
+import { ResumeCodes } from './resume.js';
 import { isRevoked, tokenGenOf } from './revocation.js';
 import { ActivityStore } from './store.js';
 import { TeacherCodes } from './teacher-codes.js';
@@ -71,6 +72,8 @@ export interface JoinResult {
   pupil: Member;
   copy: { id: string | null; room: string; pairCode?: string };
   token: string;
+  /** The pupil's personal code, given once: at their first join (absent afterwards and in demonstrations). */
+  resumeCode?: string;
 }
 
 const blankNotebook = () => ({
@@ -101,6 +104,7 @@ export class Classroom {
   private readonly store: ActivityStore;
   private minterValue: TokenMinter | null = null;
   private teacherCodesValue: TeacherCodes | null = null;
+  private resumeValue: ResumeCodes | null = null;
 
   constructor(private readonly options: ClassroomOptions) {
     this.store = new ActivityStore(options.kv);
@@ -151,6 +155,8 @@ export class Classroom {
     }
     this.minterValue = createMinter(secret, this.options.tokenLifetimeSeconds);
     this.teacherCodesValue = new TeacherCodes(secret);
+    this.resumeValue = new ResumeCodes(this.options.kv, secret);
+    await this.resumeValue.load();
     const { activities, copies } = await this.store.loadAll();
     for (const record of activities) {
       this.activities.set(record.id, { record, copies: new Map() });
@@ -206,9 +212,21 @@ export class Classroom {
     return { record, teacherToken };
   }
 
+  /** The pupils' personal codes. */
+  private get resume(): ResumeCodes {
+    if (!this.resumeValue) throw new Error('Classroom used before open()');
+    return this.resumeValue;
+  }
+
   /** Returns an activity, or null. */
   activity(id: string): ActivityState | null {
     return this.activities.get(id) ?? null;
+  }
+
+  /** Returns the activity of a join code (as typed), or null. */
+  activityByCode(code: string): ActivityState | null {
+    const id = this.codes.get(normaliseCode(code));
+    return (id && this.activities.get(id)) || null;
   }
 
   // --- activities --------------------------------------------------------
@@ -329,12 +347,14 @@ export class Classroom {
   async join(
     lang: Lang,
     identity: Identity | null,
-    input: { code: string; name: unknown; pairCode: unknown },
+    input: { code: string; name: unknown; pairCode: unknown; resumeCode?: unknown },
   ): Promise<JoinResult> {
     const id = this.codes.get(normaliseCode(input.code));
     const state = id ? this.activities.get(id) : undefined;
     if (!state) throw classroomError(lang, 'unknown-code');
     const record = state.record;
+    if (typeof input.resumeCode === 'string' && input.resumeCode.trim() !== '')
+      return this.rejoin(lang, state, input.resumeCode);
     // A pupil who has a copy gets it back even once joining is closed.
     const returning =
       identity?.role === 'student' &&
@@ -369,14 +389,51 @@ export class Classroom {
         copy = await this.addMember(partner, pupil);
       } else copy = await this.addCopy(state, pupil.name, this.newPairCode(state), [pupil]);
       const token = await this.minter.pupil(record.id, copy.id, pupil.id, pupil.name);
+      // A pupil gets their personal code once; one who joined before codes existed gets one now.
+      const resumeCode = this.resume.has(record.id, copy.id, pupil.id)
+        ? undefined
+        : await this.resume.issue(record.id, copy.id, pupil.id);
       this.events.changed(record.id, copy.id);
       return {
         activity,
         pupil,
         copy: { id: copy.id, room: copy.room, ...(copy.pairCode ? { pairCode: copy.pairCode } : {}) },
         token,
+        ...(resumeCode ? { resumeCode } : {}),
       };
     });
+  }
+
+  /**
+   * A pupil back with their personal code, from any computer: their own
+   * copy and identity again, even once joining is closed or the deadline
+   * passed. An unknown code is `unknown-resume-code` (the route counts it as
+   * a wrong attempt).
+   */
+  private async rejoin(lang: Lang, state: ActivityState, code: string): Promise<JoinResult> {
+    const record = state.record;
+    const target = this.resume.find(record.id, code);
+    const copy = target ? state.copies.get(target.copy) : undefined;
+    const pupil = copy?.members.find((m) => m.id === target?.member);
+    if (!copy || !pupil) throw classroomError(lang, 'unknown-resume-code');
+    const token = await this.minter.pupil(record.id, copy.id, pupil.id, pupil.name);
+    return {
+      activity: { id: record.id, title: record.title, mode: record.mode, deadline: record.deadline },
+      pupil,
+      copy: { id: copy.id, room: copy.room, ...(copy.pairCode ? { pairCode: copy.pairCode } : {}) },
+      token,
+    };
+  }
+
+  /**
+   * Gives the pupil `member` of `copy` a new personal code (the old one
+   * stops working): the teacher's way to let a pupil who lost theirs back in.
+   * Resolves to null when `member` is not a pupil of the copy.
+   */
+  async newResumeCode(state: ActivityState, copy: CopyRecord, member: string): Promise<string | null> {
+    return this.turns.run(state.record.id, async () =>
+      copy.members.some((m) => m.id === member) ? this.resume.issue(state.record.id, copy.id, member) : null,
+    );
   }
 
   /** Creates a copy with a pair code and no pupil yet (a pair formed by the teacher). */

@@ -86,10 +86,15 @@ export class Feedback {
           ...outputsNotice,
         };
         const handin: HandinRecord = { id: newTimedId(now), at, by: by.sub, notebook };
-        const before = { state: copy.state, handedInAt: copy.handedInAt };
+        const before = {
+          state: copy.state,
+          handedInAt: copy.handedInAt,
+          handedInBy: copy.handedInBy ?? null,
+        };
         // Set in the same tick as the export: no pupil edit slips in between.
         copy.state = 'handed-in';
         copy.handedInAt = at;
+        copy.handedInBy = by.name ?? null;
         try {
           await this.ctx.store.addHandin(copy, handin);
         } catch (err) {

@@ -39,6 +39,7 @@ export const errorStatus = {
   'name-required': 400,
   'name-too-long': 400,
   'unknown-pair-code': 404,
+  'unknown-resume-code': 404,
   'pair-full': 409,
   unauthorized: 401,
   forbidden: 403,
@@ -76,6 +77,10 @@ const messages: Record<Exclude<ErrorCode, 'bad-request'>, Text> = {
   'unknown-pair-code': {
     fr: 'Ce code de binôme est inconnu dans cette activité : vérifiez-le auprès de votre partenaire.',
     en: 'This pair code is unknown in this activity: check it with your partner.',
+  },
+  'unknown-resume-code': {
+    fr: 'Ce code personnel ne correspond à aucune copie de cette activité : vérifiez-le, ou demandez un nouveau code à votre enseignant.',
+    en: 'This personal code matches no copy of this activity: check it, or ask your teacher for a new code.',
   },
   'pair-full': {
     fr: 'Ce binôme est déjà complet (deux élèves).',

@@ -77,6 +77,8 @@ export interface CopyRecord {
   members: Member[];
   state: CopyState;
   handedInAt: string | null;
+  /** Who handed it in last (a display name), so that a partner knows; absent in older records. */
+  handedInBy?: string | null;
   grade: string | null;
   comments: Comment[];
   readonly createdAt: string;

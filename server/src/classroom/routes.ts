@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
 import { type ConnectionCaps, isRefusal, type Slot } from '../connection-caps.js';
 import { bearer, HttpError, json } from '../http-util.js';
-import { type AttemptLimiter, attemptKeys } from './attempts.js';
+import { type AttemptKey, type AttemptLimiter, attemptKeys } from './attempts.js';
 import {
   activityPatch,
   bulkPatch,
@@ -23,6 +23,7 @@ import { maxNameLength } from './names.js';
 import { pushRoute } from './push-route.js';
 import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
 import { recoverRoute } from './recover.js';
+import { peekRoute, resumeCodeRoute } from './resume-routes.js';
 import { RevokedTokenError } from './revocation.js';
 import { displayTeacherCode } from './teacher-codes.js';
 
@@ -46,7 +47,7 @@ const timedIdPattern = /^[0-9a-z]{13}$/;
 
 const activityPath = /^\/api\/activities\/([^/]+)(?:\/(copies|events|push|revoke|grades\.csv))?$/;
 const copyPath =
-  /^\/api\/activities\/([^/]+)\/copies\/([^/]+)(?:\/(handin|handins|comments)(?:\/([^/]+))?)?$/;
+  /^\/api\/activities\/([^/]+)\/copies\/([^/]+)(?:\/(handin|handins|comments|resume-code)(?:\/([^/]+))?)?$/;
 
 /**
  * Returns the classroom's HTTP routes (`/api/activities…`, `/api/join`), for
@@ -67,13 +68,14 @@ export const createClassroomRoutes =
     const lang = langOf(req);
     const method = req.method ?? 'GET';
     if (path === '/api/join') {
-      allow(lang, method, 'POST');
-      await join(ctx, lang, req, res);
+      allow(lang, method, 'GET', 'POST');
+      if (method === 'GET') peekRoute(ctx.classroom, ctx.attempts, anonymousKeys(ctx, req), lang, res, url);
+      else await join(ctx, lang, req, res);
       return true;
     }
     if (path === '/api/recover') {
       allow(lang, method, 'POST');
-      await recoverRoute(ctx.classroom, ctx.attempts, lang, req, res);
+      await recoverRoute(ctx.classroom, ctx.attempts, anonymousKeys(ctx, req), lang, req, res);
       return true;
     }
     if (path === '/api/activities') {
@@ -260,6 +262,11 @@ const copyRoute = async (
     json(res, 201, await classroom.feedback.handIn(lang, state, copy, identity));
     return;
   }
+  if (sub === 'resume-code' && item === undefined) {
+    allow(lang, method, 'POST');
+    await resumeCodeRoute(classroom, lang, req, res, { state, copy, teacher, identity });
+    return;
+  }
   if (sub === 'handins') {
     allow(lang, method, 'GET');
     if (item === undefined) {
@@ -346,6 +353,19 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
   });
 };
 
+/**
+ * The attempt counters of a request that carries no identity (a teacher code, a join code looked up):
+ * per browser and per client address, as for an anonymous join, so that one guesser behind the
+ * school's NAT does not lock the class out.
+ */
+const anonymousKeys = (ctx: RouteContext, req: IncomingMessage): AttemptKey[] =>
+  attemptKeys(
+    ctx.attempts,
+    null,
+    ctx.clientAddress?.(req) ?? req.socket.remoteAddress ?? '',
+    req.headers['x-candyce-device'],
+  );
+
 const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: ServerResponse) => {
   // No token: an anonymous pupil (even in open mode, where it would be the local teacher).
   const token = bearer(req);
@@ -360,11 +380,17 @@ const join = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: Se
     json(
       res,
       200,
-      await ctx.classroom.join(lang, identity, { code: body.code, name: body.name, pairCode: body.pairCode }),
+      await ctx.classroom.join(lang, identity, {
+        code: body.code,
+        name: body.name,
+        pairCode: body.pairCode,
+        resumeCode: body.resumeCode,
+      }),
     );
   } catch (err) {
     const code = err instanceof HttpError ? err.extra.code : undefined;
-    if (code === 'unknown-code' || code === 'unknown-pair-code') ctx.attempts.fail(keys);
+    if (code === 'unknown-code' || code === 'unknown-pair-code' || code === 'unknown-resume-code')
+      ctx.attempts.fail(keys);
     throw err;
   }
 };

@@ -38,6 +38,8 @@ export interface CopyStatus {
   pairCode: string | null;
   state: CopyState;
   handedInAt: string | null;
+  /** Who handed it in (a name), or null. */
+  handedInBy: string | null;
   readOnly: ReadOnlyReason;
   deadline: string | null;
   grade: string | null;
@@ -76,6 +78,7 @@ export const copyStatus = (activity: ActivityRecord, copy: CopyRecord): CopyStat
   pairCode: copy.pairCode,
   state: copy.state,
   handedInAt: copy.handedInAt,
+  handedInBy: copy.handedInAt ? (copy.handedInBy ?? null) : null,
   readOnly: readOnlyReason(activity, copy),
   deadline: activity.deadline,
   grade: copy.grade,

@@ -53,6 +53,13 @@ export interface Joined {
   /** In a demonstration, `id` is null and `room` is the template. */
   copy: { id: string | null; room: string; pairCode?: string | null };
   token: string;
+  /** The pupil's personal code, given once: at their first join. */
+  resumeCode?: string;
+}
+
+/** What the join page learns of a join code before joining. */
+export interface JoinPeek {
+  activity: { title: string; mode: ActivityMode; open: boolean };
 }
 
 /** A member of a copy (a pupil). */
@@ -101,6 +108,8 @@ export interface CopyStatus {
   pairCode?: string | null;
   state: CopyState;
   handedInAt: string | null;
+  /** Who handed it in (a name), or null. */
+  handedInBy?: string | null;
   readOnly: ReadOnlyReason;
   deadline: string | null;
   grade: string | null;
@@ -220,8 +229,18 @@ export const classroomApi = (o: ApiOptions) => ({
     teacherName?: string;
   }) => request<CreatedActivity>(o, 'POST', '/api/activities', body),
   recover: (code: string) => request<RecoveredActivity>(o, 'POST', '/api/recover', { code }),
-  join: (body: { code: string; name: string; pairCode?: string }) =>
+  join: (body: { code: string; name?: string; pairCode?: string; resumeCode?: string }) =>
     request<Joined>(o, 'POST', '/api/join', body),
+  /** The title and mode of the activity of a join code (before joining). */
+  peek: (code: string) => request<JoinPeek>(o, 'GET', `/api/join?code=${enc(code)}`),
+  /** A new personal code for the pupil `member` of a copy (the old one stops working). */
+  newResumeCode: (id: string, copy: string, member?: string) =>
+    request<{ member: string; name: string; resumeCode: string }>(
+      o,
+      'POST',
+      `${act(id)}/copies/${enc(copy)}/resume-code`,
+      member ? { member } : {},
+    ),
   activity: (id: string) => request<Activity>(o, 'GET', act(id)),
   updateActivity: (
     id: string,

@@ -16,6 +16,8 @@ export interface PupilAccess {
   room: string;
   token: string;
   pairCode?: string;
+  /** The pupil's personal code, to come back from another computer (shown in the banner). */
+  resumeCode?: string;
 }
 
 /** A teacher's access to one activity's dashboard. */
@@ -65,7 +67,7 @@ const writeJson = (store: KeyValueStore | null, key: string, value: unknown): vo
 
 const asPupil = (v: Record<string, unknown> | null): PupilAccess | null => {
   if (!v) return null;
-  const { activityId, code, title, mode, deadline, name, room, token, pairCode } = v;
+  const { activityId, code, title, mode, deadline, name, room, token, pairCode, resumeCode } = v;
   if (![activityId, code, title, mode, name, room, token].every(isString)) return null;
   const access: PupilAccess = {
     activityId: activityId as string,
@@ -78,6 +80,7 @@ const asPupil = (v: Record<string, unknown> | null): PupilAccess | null => {
     token: token as string,
   };
   if (isString(pairCode)) access.pairCode = pairCode;
+  if (isString(resumeCode)) access.resumeCode = resumeCode;
   return access;
 };
 

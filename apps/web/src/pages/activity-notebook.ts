@@ -41,6 +41,7 @@ export class ActivityNotebook extends PageElement {
     copies: { state: true },
     saved: { state: true },
     pushed: { state: true },
+    issued: { state: true },
   };
 
   declare room: string;
@@ -63,6 +64,8 @@ export class ActivityNotebook extends PageElement {
   /** The teacher's correction just pushed into the pupil's copy, until the pupil dismisses its notice. */
   declare private pushed: { at: string; cells: string[] } | null;
   private endHighlight: () => void = () => undefined;
+  /** The personal code the teacher just set for a pupil of this copy, shown once. */
+  declare private issued: { name: string; code: string } | null;
 
   private comments: CellComments = {};
   private access: PupilAccess | null = null;
@@ -108,6 +111,7 @@ export class ActivityNotebook extends PageElement {
     this.copies = [];
     this.saved = '';
     this.pushed = null;
+    this.issued = null;
   }
 
   private get claims() {
@@ -139,8 +143,10 @@ export class ActivityNotebook extends PageElement {
   }
 
   private setStatus(status: CopyStatus): void {
+    const before = this.status;
     this.status = status;
     this.comments = commentsByCell(status.comments);
+    if (before && this.isPupil) this.announceChange(before, status);
     const push = status.push;
     const copy = this.copyId;
     // A push the pupil has not been told about: say so, and highlight its cells for a while.
@@ -159,6 +165,39 @@ export class ActivityNotebook extends PageElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.endHighlight();
+  }
+
+  /** Tells screen readers what changed in the copy's status while the pupil works: a grade, a comment, the state. */
+  private announceChange(before: CopyStatus, now: CopyStatus): void {
+    // Worded apart from the banner's own lines: the same words twice on the page would be read twice.
+    const said: string[] = [];
+    if (now.state !== before.state || now.handedInAt !== before.handedInAt)
+      said.push(
+        now.state === 'handed-in'
+          ? now.handedInBy
+            ? this.t('banner.announce.handedInBy', { who: now.handedInBy })
+            : this.t('banner.announce.handedIn')
+          : now.state === 'corrected'
+            ? this.t('banner.announce.corrected')
+            : this.t('banner.announce.reopened'),
+      );
+    else if (now.readOnly !== before.readOnly)
+      said.push(
+        now.readOnly ? this.t(`banner.announce.${now.readOnly}`) : this.t('banner.announce.writable'),
+      );
+    if (now.grade && now.grade !== before.grade)
+      said.push(this.t('banner.announce.grade', { grade: now.grade }));
+    const known = new Set(before.comments.map((c) => c.id));
+    if (now.comments.some((c) => !known.has(c.id))) said.push(this.t('banner.announce.comment'));
+    if (said.length) this.notice = said.join(' ');
+  }
+
+  /** "Handed in by Inès on Thu 28 Nov, 10:32", or without a name when the server did not say who. */
+  private handedInText(status: CopyStatus): string {
+    const date = formatDate(status.handedInAt, this.lang);
+    return status.handedInBy
+      ? this.t('banner.handedInBy', { who: status.handedInBy, date })
+      : this.t('banner.handedIn', { date });
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -277,6 +316,44 @@ export class ActivityNotebook extends PageElement {
     </nav>`;
   }
 
+  /** Sets a new personal code for a pupil of this copy (the teacher's action), shown once in the banner. */
+  private async newResumeCode(member: string): Promise<void> {
+    const id = this.activityId;
+    const copy = this.copyId;
+    if (!id || !copy) return;
+    try {
+      const answer = await this.api.newResumeCode(id, copy, member);
+      this.issued = { name: answer.name, code: answer.resumeCode };
+      this.error = '';
+    } catch (error) {
+      this.error = this.errorText(error);
+    }
+  }
+
+  private renderResumeAction() {
+    const members = this.row?.members ?? [];
+    if (!this.copyId || members.length === 0) return nothing;
+    return html`<form class="resume-form" @submit=${(e: SubmitEvent) => {
+      e.preventDefault();
+      const member = String(new FormData(e.target as HTMLFormElement).get('member') ?? '');
+      if (member) void this.newResumeCode(member);
+    }}>
+      ${
+        members.length > 1
+          ? html`<label for="resume-member">${this.t('banner.resume.member')}</label>
+            <select id="resume-member" name="member">${members.map((m) => html`<option value=${m.id}>${m.name}</option>`)}</select>`
+          : html`<input type="hidden" name="member" .value=${members[0]!.id} />`
+      }
+      <button type="submit" title=${this.t('banner.resume.new.title')}>${this.t('banner.resume.new')}</button>
+      ${
+        this.issued
+          ? html`<p class="notice resume-issued" role="status">${this.t('banner.resume.issued', { name: this.issued.name })}
+              <strong class="personal-code">${this.issued.code}</strong></p>`
+          : nothing
+      }
+    </form>`;
+  }
+
   private renderPupilBanner() {
     const status = this.status;
     const title = status?.title ?? this.access?.title ?? this.t('banner.label');
@@ -284,6 +361,14 @@ export class ActivityNotebook extends PageElement {
     const pairCode = (status?.members?.length ?? 1) < 2 ? (status?.pairCode ?? this.access?.pairCode) : null;
     const deadline = status?.deadline ?? this.access?.deadline ?? null;
     const commented = Object.keys(this.comments).length;
+    const resumeCode = this.access?.room === this.room ? this.access.resumeCode : undefined;
+    // The server takes a hand-in while the copy is in progress, also late or locked: so does the button.
+    const canHandIn = status?.state === 'in-progress';
+    const readOnlyText = status?.readOnly
+      ? status.state === 'corrected'
+        ? this.t('banner.readonly.corrected')
+        : this.t(`banner.readonly.${status.readOnly}`)
+      : '';
     return html`<section class="activity-banner" aria-labelledby="activity-title">
       <div class="banner-main">
         <h1 id="activity-title">${title}</h1>
@@ -294,7 +379,9 @@ export class ActivityNotebook extends PageElement {
         </p>
         ${this.live.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
         ${pairCode ? html`<p class="notice pair-hint">${this.t('banner.pairCode', { code: pairCode })}</p>` : nothing}
-        ${status?.readOnly ? html`<p class="notice readonly-reason" role="status">${this.t(`banner.readonly.${status.readOnly}`)}</p>` : nothing}
+        ${status?.handedInAt && status.state !== 'in-progress' ? html`<p class="handed-in-by">${this.handedInText(status)}</p>` : nothing}
+        ${readOnlyText ? html`<p class="notice readonly-reason">${readOnlyText}</p>` : nothing}
+        ${canHandIn && status?.readOnly ? html`<p class="help handin-late">${this.t('banner.handin.late')}</p>` : nothing}
         ${
           this.pushed
             ? html`<p class="notice push-notice">${this.t('banner.push', { n: String(this.pushed.cells.length) })}
@@ -305,11 +392,17 @@ export class ActivityNotebook extends PageElement {
             : nothing
         }
         ${commented ? html`<p class="help comments-hint">${this.t('banner.comments', { n: String(commented) })}</p>` : nothing}
+        ${
+          resumeCode
+            ? html`<p class="resume-code">${this.t('banner.resume')} <strong class="personal-code">${resumeCode}</strong>
+                <span class="help">${this.t('banner.resume.help')}</span></p>`
+            : nothing
+        }
       </div>
       ${
         (status?.mode ?? this.access?.mode) === 'class'
           ? html`<p class="help class-handin">${this.t('banner.classHandin')}</p>`
-          : status && status.state === 'in-progress' && !status.readOnly
+          : canHandIn
             ? html`<button type="button" class="primary handin" @click=${() => this.openHandIn()}>${this.t('banner.handin')}</button>`
             : nothing
       }
@@ -347,6 +440,7 @@ export class ActivityNotebook extends PageElement {
         ${this.copyId ? html`<p class="notice outputs-notice">${this.t('banner.teacher.outputs')}</p>` : nothing}
         ${this.renderCopyNav()}
         ${this.teacherLive.state === 'lost' ? html`<p class="help">${this.t('dash.reconnecting')}</p>` : nothing}
+        ${this.renderResumeAction()}
       </div>
       ${
         this.copyId && status

@@ -1,18 +1,21 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { classroomApi } from '../classroom/api.js';
+import { classroomApi, type JoinPeek } from '../classroom/api.js';
 import { isJoinCode, normalizeCode } from '../classroom/format.js';
 import { classroomMemory, type PupilAccess } from '../classroom/memory.js';
 import { prefs } from '../prefs.js';
 import { notebookPath, withToken } from '../routes.js';
 import { PageElement } from './page-element.js';
 
-type Field = 'code' | 'name' | 'pair';
+type Field = 'code' | 'name' | 'pair' | 'resume';
 
 /**
  * `<candyce-join code>`: a pupil joins an activity with its code, a display
- * name and, in pairs, the partner's pair code. The token the server gives is
- * kept on this device for that activity, so that a pupil who comes back
- * continues in the same copy; then the page goes to the copy's notebook.
+ * name and, in pairs, the partner's pair code (the field shows once the
+ * server says the code's activity is in pairs). A pupil who already has a copy,
+ * on another computer, gives their personal code instead ("I already have a
+ * copy") and gets that copy back. The token the server gives is kept on this
+ * device for that activity, so that a pupil who comes back continues in the
+ * same copy; then the page goes to the copy's notebook.
  */
 export class JoinActivity extends PageElement {
   static override properties = {
@@ -22,6 +25,8 @@ export class JoinActivity extends PageElement {
     errorField: { state: true },
     busy: { state: true },
     returning: { state: true },
+    resuming: { state: true },
+    peeked: { state: true },
   };
 
   declare code: string;
@@ -30,6 +35,10 @@ export class JoinActivity extends PageElement {
   declare private busy: boolean;
   /** This device's earlier access to the activity of `code`, offered to continue. */
   declare private returning: PupilAccess | null;
+  /** True when the pupil gives their personal code to get their copy back. */
+  declare private resuming: boolean;
+  /** What the server said of the code typed (its activity's mode), `failed` when it could not say. */
+  declare private peeked: { code: string; activity: JoinPeek['activity'] | null; failed: boolean } | null;
 
   constructor() {
     super();
@@ -38,12 +47,38 @@ export class JoinActivity extends PageElement {
     this.errorField = null;
     this.busy = false;
     this.returning = null;
+    this.resuming = false;
+    this.peeked = null;
+  }
+
+  /** Asks the server what activity `code` is (once per code): the pair-code field depends on its mode. */
+  private peek(raw: string): void {
+    const code = normalizeCode(raw);
+    if (!isJoinCode(code) || this.peeked?.code === code) return;
+    this.peeked = { code, activity: null, failed: false };
+    classroomApi({ lang: this.lang })
+      .peek(code)
+      .then(
+        (answer) => {
+          if (this.peeked?.code === code) this.peeked = { code, activity: answer.activity, failed: false };
+        },
+        (error: unknown) => {
+          // A wrong code is said when joining; without an answer at all, the field shows, to be safe.
+          const network = (error as { code?: string }).code === 'network';
+          if (this.peeked?.code === code) this.peeked = { code, activity: null, failed: network };
+        },
+      );
+  }
+
+  private get pairsField(): boolean {
+    return this.peeked?.activity?.mode === 'pairs' || this.peeked?.failed === true;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('code')) {
       const code = normalizeCode(this.code);
       this.returning = isJoinCode(code) ? classroomMemory().pupilByCode(code) : null;
+      this.peek(code);
     }
   }
 
@@ -70,19 +105,22 @@ export class JoinActivity extends PageElement {
     const form = new FormData(e.target as HTMLFormElement);
     const code = normalizeCode(String(form.get('code') ?? ''));
     const name = String(form.get('name') ?? '').trim();
-    const pairCode = normalizeCode(String(form.get('pair') ?? ''));
+    const pairCode = this.pairsField ? normalizeCode(String(form.get('pair') ?? '')) : '';
+    const resumeCode = this.resuming ? normalizeCode(String(form.get('resume') ?? '')) : '';
     if (!isJoinCode(code)) return this.fail(this.t('join.error.code-shape'), 'code');
-    if (!name) return this.fail(this.t('join.error.name-required'), 'name');
-    if (name.length > 60) return this.fail(this.t('join.error.name-too-long'), 'name');
+    if (this.resuming) {
+      if (!isJoinCode(resumeCode)) return this.fail(this.t('join.error.resume-shape'), 'resume');
+    } else {
+      if (!name) return this.fail(this.t('join.error.name-required'), 'name');
+      if (name.length > 60) return this.fail(this.t('join.error.name-too-long'), 'name');
+    }
     this.busy = true;
     this.error = '';
     this.errorField = null;
     try {
-      const joined = await classroomApi({ lang: this.lang }).join({
-        code,
-        name,
-        ...(pairCode ? { pairCode } : {}),
-      });
+      const joined = await classroomApi({ lang: this.lang }).join(
+        this.resuming ? { code, resumeCode } : { code, name, ...(pairCode ? { pairCode } : {}) },
+      );
       const access: PupilAccess = {
         activityId: joined.activity.id,
         code,
@@ -94,8 +132,10 @@ export class JoinActivity extends PageElement {
         token: joined.token,
       };
       if (joined.copy.pairCode) access.pairCode = joined.copy.pairCode;
+      const personal = joined.resumeCode ?? (resumeCode || undefined);
+      if (personal) access.resumeCode = personal;
       classroomMemory().savePupil(access);
-      prefs.setName(name);
+      prefs.setName(joined.pupil.name);
       this.continueWork(access);
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -104,10 +144,22 @@ export class JoinActivity extends PageElement {
           ? 'name'
           : code === 'unknown-pair-code' || code === 'pair-full'
             ? 'pair'
-            : 'code';
+            : code === 'unknown-resume-code'
+              ? 'resume'
+              : 'code';
       this.fail(this.errorText(error, 'join'), field);
     }
   };
+
+  /** Between a first join (name) and coming back with a personal code; the new first field takes the focus. */
+  private switchMode(): void {
+    this.resuming = !this.resuming;
+    this.error = '';
+    this.errorField = null;
+    this.updateComplete.then(() =>
+      this.querySelector<HTMLInputElement>(this.resuming ? '#join-resume' : '#join-name')?.focus(),
+    );
+  }
 
   private invalid(field: Field) {
     return this.errorField === field ? 'true' : 'false';
@@ -130,23 +182,46 @@ export class JoinActivity extends PageElement {
             </div>`
           : nothing
       }
-      <form class="stack" @submit=${this.onSubmit} novalidate aria-busy=${this.busy ? 'true' : 'false'}>
+      <form class="stack" @submit=${this.onSubmit} novalidate aria-busy=${this.busy ? 'true' : 'false'}
+        data-mode=${this.peeked?.activity?.mode ?? ''}>
         <label for="join-code">${this.t('join.code')}</label>
         <input id="join-code" name="code" class="code-input" required autocomplete="off" autocapitalize="characters"
-          spellcheck="false" maxlength="12" .value=${this.code}
+          spellcheck="false" maxlength="12" .value=${this.code} @input=${(e: Event) => this.peek((e.target as HTMLInputElement).value)}
           aria-describedby="join-code-help join-error" aria-invalid=${this.invalid('code')} />
         <p id="join-code-help" class="help">${this.t('join.code.help')}</p>
-        <label for="join-name">${this.t('join.name')}</label>
-        <input id="join-name" name="name" required maxlength="80" autocomplete="given-name" .value=${prefs.name()}
-          aria-describedby="join-name-help join-error" aria-invalid=${this.invalid('name')} />
-        <p id="join-name-help" class="help">${this.t('join.name.help')}</p>
-        <label for="join-pair">${this.t('join.pairCode')}</label>
-        <input id="join-pair" name="pair" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12"
-          aria-describedby="join-pair-help join-error" aria-invalid=${this.invalid('pair')} />
-        <p id="join-pair-help" class="help">${this.t('join.pairCode.help')}</p>
+        ${
+          this.resuming
+            ? html`<label for="join-resume">${this.t('join.resume')}</label>
+              <input id="join-resume" name="resume" class="code-input" required autocomplete="off" autocapitalize="characters"
+                spellcheck="false" maxlength="12" aria-describedby="join-resume-help join-error" aria-invalid=${this.invalid('resume')} />
+              <p id="join-resume-help" class="help">${this.t('join.resume.help')}</p>`
+            : html`<label for="join-name">${this.t('join.name')}</label>
+              <input id="join-name" name="name" required maxlength="80" autocomplete="given-name" .value=${prefs.name()}
+                aria-describedby="join-name-help join-error" aria-invalid=${this.invalid('name')} />
+              <p id="join-name-help" class="help">${this.t('join.name.help')}</p>
+              ${
+                this.pairsField
+                  ? html`<label for="join-pair">${this.t('join.pairCode')}</label>
+                    <input id="join-pair" name="pair" autocomplete="off" autocapitalize="characters" spellcheck="false" maxlength="12"
+                      aria-describedby="join-pair-help join-error" aria-invalid=${this.invalid('pair')} />
+                    <p id="join-pair-help" class="help">${this.t('join.pairCode.help')}</p>`
+                  : nothing
+              }`
+        }
         <p id="join-error" class="error" role="alert">${this.error || nothing}</p>
-        <button type="submit" class="primary" ?disabled=${this.busy}>${this.busy ? this.t('join.busy') : this.t('join.submit')}</button>
-      </form>`;
+        <button type="submit" class="primary" ?disabled=${this.busy}>${
+          this.busy
+            ? this.t('join.busy')
+            : this.resuming
+              ? this.t('join.resume.submit')
+              : this.t('join.submit')
+        }</button>
+      </form>
+      <p class="join-switch">
+        <button type="button" class="link" aria-pressed=${this.resuming ? 'true' : 'false'} @click=${() => this.switchMode()}>${
+          this.resuming ? this.t('join.resume.back') : this.t('join.resume.open')
+        }</button>
+      </p>`;
   }
 }
 

@@ -159,6 +159,17 @@ export const createCompartments = (): EditorCompartments => ({
   readOnly: new Compartment(),
 });
 
+/**
+ * Keeps the cursor clear of the notebook's sticky header when the editor
+ * scrolls it into view (ArrowUp in a long cell): the header's height is
+ * `--candyce-header-h`, which the notebook sets on its cells (0 when the
+ * header does not stick).
+ */
+const belowStickyHeader = EditorView.scrollMargins.of((view) => {
+  const height = Number.parseFloat(getComputedStyle(view.dom).getPropertyValue('--candyce-header-h'));
+  return height > 0 ? { top: height + 8 } : null;
+});
+
 /** Returns the extensions every cell editor has: editing helpers, highlighting, keys, theme. */
 export const baseExtensions = (): Extension[] => [
   highlightSpecialChars(),
@@ -173,6 +184,7 @@ export const baseExtensions = (): Extension[] => [
   // Out of the Tab order: Enter (or a click) edits a cell, Escape leaves, so Tab never gets stuck in a cell.
   EditorView.contentAttributes.of({ tabindex: '-1' }),
   EditorView.lineWrapping,
+  belowStickyHeader,
   keymap.of([...closeBracketsKeymap, ...defaultKeymap, ...searchKeymap, ...completionKeymap, indentWithTab]),
   theme,
 ];

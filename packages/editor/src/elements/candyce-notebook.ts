@@ -21,8 +21,10 @@ import type { PendingInput } from '../cells/input-prompt.js';
 import { type NotebookSession, sessionContext } from '../context.js';
 import { type Lang, resolveLang, translator } from '../i18n/translate.js';
 import { type CommandKeyState, commandModeKey, initialKeyState } from '../keys/commands.js';
+import { HeaderLayout } from '../notebook/header-layout.js';
 import { browserUserId } from '../notebook/identity-store.js';
 import { type Command, runCommand } from '../notebook/notebook-commands.js';
+import { moveToolbarFocus, syncToolbarFocus } from '../notebook/toolbar-focus.js';
 import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/identity.js';
 import { findFollowed, type Person, peopleKey, readPeople } from '../presence/people.js';
 import { queuePublisher } from '../presence/queued.js';
@@ -35,7 +37,8 @@ import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
 import { presenceView } from '../views/presence-view.js';
-import { statusView } from '../views/status-view.js';
+import { statusText, statusView } from '../views/status-view.js';
+import { type ToolbarItem, toolbarView } from '../views/toolbar-view.js';
 
 /** Detail of the `candyce-change` event. */
 export interface NotebookChangeDetail {
@@ -101,6 +104,8 @@ export class CandyceNotebook extends LitElement {
     editing: { state: true },
     people: { state: true },
     following: { state: true },
+    peopleOpen: { state: true },
+    menuOpen: { state: true },
     message: { state: true },
     showHelp: { state: true },
     runError: { state: true },
@@ -134,6 +139,10 @@ export class CandyceNotebook extends LitElement {
   declare private editing: boolean;
   declare private people: Person[];
   declare private following: number | null;
+  /** True while the presence list is open. */
+  declare private peopleOpen: boolean;
+  /** True while the toolbar's "More" menu is open. */
+  declare private menuOpen: boolean;
   declare private message: string;
   declare private showHelp: boolean;
   /** Why the last run was refused, shown until dismissed (empty: nothing to show). */
@@ -144,9 +153,25 @@ export class CandyceNotebook extends LitElement {
   private readonly provider = new ProviderController(
     this,
     () => ({ server: this.server, room: this.room, token: this.token, persist: this.offline }),
-    (state) => this.emit('candyce-status', state),
+    (state) => {
+      this.emit('candyce-status', state);
+      this.announceStatus(state);
+    },
   );
+  /** The connection state last announced (none before the first time online: the page says it is loading). */
+  private announcedStatus: string | null = null;
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
+  private readonly headerLayout = new HeaderLayout(
+    this,
+    () => ({
+      header: this.renderRoot?.querySelector<HTMLElement>('header') ?? null,
+      toolbar: this.renderRoot?.querySelector<HTMLElement>('header .toolbar') ?? null,
+      cells: this.renderRoot?.querySelector<HTMLElement>('.cells') ?? null,
+    }),
+    () => (this.session ? this.toolbarItems(this.session).filter((i) => i.moveRank !== undefined).length : 0),
+  );
+  /** The toolbar button that has the toolbar's one Tab stop. */
+  private toolbarFocus: string | null = null;
   private session: NotebookSession | undefined;
   private sessionKey = '';
   private stopObserving: (() => void) | null = null;
@@ -190,6 +215,8 @@ export class CandyceNotebook extends LitElement {
     this.editing = false;
     this.people = [];
     this.following = null;
+    this.peopleOpen = false;
+    this.menuOpen = false;
     this.message = '';
     this.showHelp = false;
     this.runError = '';
@@ -233,6 +260,22 @@ export class CandyceNotebook extends LitElement {
   /** Syncs again after `disconnect`. */
   connect(): void {
     this.provider.connect();
+  }
+
+  /**
+   * Moves the keyboard focus to the active cell (the first one when none is
+   * active; the empty notebook's prompt when there is no cell): what a page's
+   * "skip to the notebook" link calls.
+   */
+  focusCell(): void {
+    const cells = this.renderRoot.querySelectorAll<CandyceCell>('candyce-cell');
+    const cell = [...cells].find((c) => c.hasAttribute('active')) ?? cells[0];
+    if (!cell) {
+      this.focusEmpty();
+      return;
+    }
+    const id = cell.dataset.cellId;
+    if (id) this.select(id, false);
   }
 
   /** Downloads the notebook as an .ipynb file named after the room. */
@@ -566,6 +609,19 @@ export class CandyceNotebook extends LitElement {
     return t('announce.noOutput');
   }
 
+  /** Says changes of the connection to screen readers (lost, back, refused), not the first connection. */
+  private announceStatus(state: ConnectionState): void {
+    const t = this.session?.t;
+    // Connecting and syncing pass in a moment: only where the connection ends up is said.
+    if (!t || state.status === 'connecting' || state.status === 'syncing') return;
+    const key = `${state.status}:${state.unsent ? 1 : 0}`;
+    if (key === this.announcedStatus) return;
+    const first = this.announcedStatus === null;
+    this.announcedStatus = key;
+    if (first && state.status === 'online') return;
+    this.announce(statusText(t, state));
+  }
+
   private announce(message: string): void {
     // The same words twice must be said twice: a changed text is what screen readers announce.
     this.message = this.message === message ? `${message}\u00a0` : message;
@@ -692,40 +748,113 @@ export class CandyceNotebook extends LitElement {
     );
   }
 
+  /** The toolbar's actions, in their order on the bar (a read-only notebook keeps download and help). */
+  private toolbarItems(session: NotebookSession): ToolbarItem[] {
+    const t = session.t;
+    const runner = session.runner;
+    const canRun = runner.available;
+    const runTitle = (key: 'toolbar.run.title' | 'toolbar.runAll.title' | 'toolbar.runBelow.title') =>
+      canRun ? t(key) : t('kernel.unavailable');
+    const tail: ToolbarItem[] = [
+      {
+        key: 'download',
+        label: t('toolbar.download'),
+        title: t('toolbar.download.title'),
+        moveRank: 2,
+        run: () => this.downloadIpynb(),
+      },
+      {
+        key: 'help',
+        label: t('toolbar.help'),
+        title: t('toolbar.help.title'),
+        moveRank: 1,
+        run: () => this.openHelp(),
+      },
+    ];
+    if (session.readonly) return tail;
+    const idle = this.localRun.running === null && this.localRun.queued.length === 0;
+    return [
+      {
+        key: 'add-code',
+        label: t('toolbar.addCode'),
+        title: t('toolbar.addCode.title'),
+        primary: true,
+        run: () => this.exec('insert-below', null),
+      },
+      {
+        key: 'add-markdown',
+        label: t('toolbar.addMarkdown'),
+        title: t('toolbar.addMarkdown.title'),
+        moveRank: 7,
+        run: () => this.addMarkdown(),
+      },
+      {
+        key: 'run',
+        label: `▶ ${t('toolbar.run')}`,
+        title: runTitle('toolbar.run.title'),
+        disabled: !canRun,
+        run: () => this.exec('run-and-advance', null),
+      },
+      {
+        key: 'interrupt',
+        label: html`<span aria-hidden="true">■</span><span class=${this.headerLayout.compact ? 'visually-hidden' : ''}> ${t('toolbar.interrupt')}</span>`,
+        title: t('toolbar.interrupt.title'),
+        disabled: !runner.interrupt || idle,
+        moveRank: 8,
+        run: () => this.exec('interrupt', null),
+      },
+      {
+        key: 'run-all',
+        label: t('toolbar.runAll'),
+        title: runTitle('toolbar.runAll.title'),
+        disabled: !canRun,
+        moveRank: 6,
+        run: () => this.exec('run-all', null),
+      },
+      {
+        key: 'run-below',
+        label: t('toolbar.runBelow'),
+        title: runTitle('toolbar.runBelow.title'),
+        disabled: !canRun,
+        moveRank: 5,
+        run: () => this.exec('run-below', null),
+      },
+      {
+        key: 'undo',
+        label: t('toolbar.undo'),
+        title: t('toolbar.undo.title'),
+        moveRank: 4,
+        run: () => this.exec('undo', null),
+      },
+      {
+        key: 'redo',
+        label: t('toolbar.redo'),
+        title: t('toolbar.redo.title'),
+        moveRank: 3,
+        run: () => this.exec('redo', null),
+      },
+      ...tail,
+    ];
+  }
+
+  /** Keys of the toolbar items in the "More" menu: as many as the layout says, lowest rank first. */
+  private itemsInMenu(items: readonly ToolbarItem[]): Set<string> {
+    const movable = items
+      .filter((i) => i.moveRank !== undefined)
+      .sort((a, b) => (a.moveRank ?? 0) - (b.moveRank ?? 0));
+    return new Set(movable.slice(0, this.headerLayout.overflow).map((i) => i.key));
+  }
+
   private renderHeader(session: NotebookSession): TemplateResult {
     const t = session.t;
     const state = this.provider.state;
     const ro = session.readonly;
     const followed = this.people.find((p) => p.clientId === this.following);
-    return html`<header part="header">
+    const items = this.toolbarItems(session);
+    return html`<header part="header" class=${this.headerLayout.compact ? 'compact' : ''}>
       <div class="header-row">
         <h2 class="title">${this.label || this.room || t('notebook.label', { room: '' })}</h2>
         ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
-      </div>
-      <div class="header-row">
-        <div class="toolbar" part="toolbar" role="toolbar" aria-label=${t('toolbar.label')}>
-          ${
-            ro
-              ? nothing
-              : html`<button type="button" class="primary" title=${t('toolbar.addCode.title')} @click=${() => this.exec('insert-below', null)}>${t('toolbar.addCode')}</button>
-                <button type="button" title=${t('toolbar.addMarkdown.title')} @click=${() => this.addMarkdown()}>${t('toolbar.addMarkdown')}</button>
-                <button type="button" title=${session.runner.available ? t('toolbar.run.title') : t('kernel.unavailable')}
-                  ?disabled=${!session.runner.available} @click=${() => this.exec('run-and-advance', null)}>▶ ${t('toolbar.run')}</button>
-                <button type="button" class="run-all" title=${session.runner.available ? t('toolbar.runAll.title') : t('kernel.unavailable')}
-                  ?disabled=${!session.runner.available} @click=${() => this.exec('run-all', null)}>${t('toolbar.runAll')}</button>
-                <button type="button" class="run-below" title=${session.runner.available ? t('toolbar.runBelow.title') : t('kernel.unavailable')}
-                  ?disabled=${!session.runner.available} @click=${() => this.exec('run-below', null)}>${t('toolbar.runBelow')}</button>
-                <button type="button" class="interrupt" title=${t('toolbar.interrupt.title')}
-                  ?disabled=${!session.runner.interrupt || (this.localRun.running === null && this.localRun.queued.length === 0)}
-                  @click=${() => this.exec('interrupt', null)}><span aria-hidden="true">■ </span>${t('toolbar.interrupt')}</button>
-                <span class="sep" aria-hidden="true"></span>
-                <button type="button" title=${t('toolbar.undo.title')} @click=${() => this.exec('undo', null)}>${t('toolbar.undo')}</button>
-                <button type="button" title=${t('toolbar.redo.title')} @click=${() => this.exec('redo', null)}>${t('toolbar.redo')}</button>
-                <span class="sep" aria-hidden="true"></span>`
-          }
-          <button type="button" title=${t('toolbar.download.title')} @click=${() => this.downloadIpynb()}>${t('toolbar.download')}</button>
-          <button type="button" title=${t('toolbar.help.title')} @click=${() => this.openHelp()}>${t('toolbar.help')}</button>
-        </div>
         ${presenceView(this.people, {
           t,
           cellNumber: (id) => this.cellIndex(id) + 1,
@@ -735,8 +864,25 @@ export class CandyceNotebook extends LitElement {
             this.followedView = null;
             if (id !== null) this.readAwareness([], []);
           },
+          open: this.peopleOpen,
+          onToggle: (open) => {
+            this.peopleOpen = open;
+          },
         })}
       </div>
+      ${toolbarView(items, {
+        t,
+        inMenu: this.itemsInMenu(items),
+        compact: this.headerLayout.compact,
+        menuOpen: this.menuOpen,
+        onMenuToggle: (open) => {
+          this.menuOpen = open;
+        },
+        onKeydown: (e) => {
+          const key = moveToolbarFocus(e.currentTarget as HTMLElement, e);
+          if (key) this.toolbarFocus = key;
+        },
+      })}
       ${
         this.runError
           ? html`<div class="notice error run-error" role="alert">
@@ -821,6 +967,7 @@ export class CandyceNotebook extends LitElement {
   }
 
   protected override updated(): void {
+    syncToolbarFocus(this.renderRoot.querySelector<HTMLElement>('header .toolbar'), this.toolbarFocus);
     // A new empty notebook takes the focus (when the page has not given it elsewhere): A and B add a first cell.
     const doc = this.doc;
     if (!doc || this.emptyFocused === doc || !this.provider.loaded) return;

@@ -70,33 +70,52 @@ export const notebookStyles = css`
     outline-offset: 2px;
   }
 
-  /* Header: status, people, actions. */
+  /*
+   * Header: title, status, people, actions. Sticky, and kept small: one line
+   * of title, status and a people button, one line of toolbar (what does not
+   * fit goes into "More"). A short viewport (high zoom, a phone held sideways)
+   * gets it unstuck, so that it never hides the cells.
+   */
   header {
     position: sticky;
     top: 0;
     z-index: 5;
     background: var(--_bg);
     border-bottom: 1px solid var(--_border);
-    padding: 8px 12px;
+    padding: 6px 12px;
     display: grid;
-    gap: 8px;
+    gap: 6px;
+  }
+  @media (max-height: 500px) {
+    header {
+      position: static;
+    }
+  }
+  header.compact {
+    padding: 6px 8px;
   }
   .header-row {
     display: flex;
     align-items: center;
-    flex-wrap: wrap;
-    gap: 8px 16px;
+    gap: 6px 12px;
+    min-width: 0;
   }
   .title {
     font-weight: 600;
     font-size: 16px;
     margin: 0;
     margin-right: auto;
+    min-width: 0;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
   }
   .status-group {
     display: flex;
-    gap: 8px;
+    flex-wrap: wrap;
+    gap: 4px 8px;
     align-items: center;
+    min-width: 0;
   }
   .status {
     display: inline-flex;
@@ -145,19 +164,94 @@ export const notebookStyles = css`
   }
   .toolbar {
     display: flex;
-    flex-wrap: wrap;
+    flex-wrap: nowrap;
     gap: 6px;
     align-items: center;
+    /* Measured by the header layout: what overflows moves into the menu. Room for focus rings. */
+    overflow: clip;
+    overflow-clip-margin: 6px;
+    min-width: 0;
   }
-  .toolbar .sep {
-    width: 1px;
-    align-self: stretch;
-    background: var(--_border);
-    margin: 0 4px;
+  .toolbar > button {
+    flex: none;
+    white-space: nowrap;
+  }
+  header.compact .toolbar {
+    gap: 4px;
+  }
+  header.compact .toolbar > button {
+    padding: 4px 8px;
+  }
+  .presence {
+    flex: none;
+  }
+  .people-toggle {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    border-radius: 999px;
+    padding: 2px 10px 2px 4px;
+    anchor-name: --candyce-people;
+  }
+  .people-toggle[aria-expanded='true'] {
+    border-color: var(--_accent);
+  }
+  .people-toggle .avatars {
+    display: inline-flex;
+  }
+  .people-toggle .avatar {
+    width: 24px;
+    height: 24px;
+    font-size: 12px;
+    border: 2px solid var(--_bg);
+  }
+  .people-toggle .avatar + .avatar {
+    margin-left: -8px;
+  }
+  .people-toggle .count {
+    font-weight: 600;
+  }
+  .toolbar .more {
+    anchor-name: --candyce-more;
+  }
+  /* Popovers sit in the top layer: placed under their button where anchors exist, centred elsewhere. */
+  [popover] {
+    margin: 4px 0 0;
+    padding: 8px;
+    border: 1px solid var(--_border);
+    border-radius: 8px;
+    background: var(--_bg);
+    color: var(--_fg);
+    box-shadow: 0 6px 24px rgb(0 0 0 / 18%);
+    max-height: min(60vh, 420px);
+    max-width: min(92vw, 360px);
+    overflow: auto;
+    font-size: 14px;
+  }
+  @supports (position-anchor: --a) {
+    [popover] {
+      inset: auto;
+      top: anchor(bottom);
+      right: anchor(right);
+      position-try-fallbacks: flip-inline, flip-block;
+    }
+    .people-popover {
+      position-anchor: --candyce-people;
+    }
+    .menu-popover {
+      position-anchor: --candyce-more;
+    }
+  }
+  .menu-popover:popover-open {
+    display: grid;
+    gap: 4px;
+    min-width: 12em;
+  }
+  .menu-popover button {
+    text-align: start;
   }
   .people {
-    display: flex;
-    flex-wrap: wrap;
+    display: grid;
     gap: 6px;
     list-style: none;
     margin: 0;
@@ -254,6 +348,12 @@ export const notebookStyles = css`
   .empty .hint {
     margin: 0;
   }
+  candyce-cell,
+  .empty {
+    /* Scrolled into view below the sticky header, not under it (its height comes from the header layout). */
+    scroll-margin-top: calc(var(--candyce-header-h, 0px) + 8px);
+    scroll-margin-bottom: 8px;
+  }
   candyce-cell {
     display: block;
     margin: 6px 0;
@@ -271,6 +371,17 @@ export const notebookStyles = css`
     border-left: 4px solid transparent;
     border-radius: 8px;
     padding: 4px 8px 4px 0;
+  }
+  /* A phone: the prompt column narrower, so that text and code keep the width. */
+  @media (max-width: 480px) {
+    .cell {
+      grid-template-columns: 44px minmax(0, 1fr);
+      padding-right: 4px;
+    }
+    .cells {
+      padding-left: 6px;
+      padding-right: 6px;
+    }
   }
   candyce-cell[active] .cell {
     border-color: var(--_border);
