@@ -152,7 +152,7 @@ describe('static files of the web app', () => {
 
   it('answers hostile Accept-Encoding and validator headers without failing', async () => {
     const { http } = await startServer({ staticDir: await compressedApp() });
-    for (const headers of [
+    for (const headers of <Record<string, string>[]>[
       { 'accept-encoding': `${'br;q=x,'.repeat(1500)}gzip` },
       { 'accept-encoding': ';;;,,,q=,*;q=0' },
       { 'if-none-match': ','.repeat(12_000) },

@@ -228,6 +228,8 @@ const show = () => {
           ? dashboard(route.activityId)
           : home();
   render(page, document.getElementById('app')!);
+  // The page's "loading" line (index.html), shown until the app could run.
+  document.getElementById('boot')?.remove();
 };
 
 show();

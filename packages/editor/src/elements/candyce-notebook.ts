@@ -27,11 +27,12 @@ import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/id
 import { findFollowed, type Person, peopleKey, readPeople } from '../presence/people.js';
 import { stripAnsi } from '../render/ansi.js';
 import { sanitizer } from '../render/sanitize.js';
-import { type InputRequest, RunError, type RunState } from '../run/cell-runner.js';
+import { type InputRequest, type KernelLoad, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
+import { kernelStep, kernelText, kernelView } from '../views/kernel-view.js';
 import { presenceView } from '../views/presence-view.js';
 import { statusView } from '../views/status-view.js';
 
@@ -69,7 +70,7 @@ const noPeople: readonly Person[] = Object.freeze([]);
  * Restyle it with the `--candyce-*` custom properties and the parts `cell`,
  * `code-cell`, `markdown-cell`, `raw-cell`, `source`, `markdown`, `outputs`,
  * `output`, `gutter`, `lock`, `cell-toolbar`, `header`, `toolbar`,
- * `presence`, `status`, `readonly-badge`.
+ * `presence`, `status`, `kernel-status` (Python's download, while it loads), `readonly-badge`.
  */
 export class CandyceNotebook extends LitElement {
   static override styles = notebookStyles;
@@ -103,6 +104,7 @@ export class CandyceNotebook extends LitElement {
     showHelp: { state: true },
     runError: { state: true },
     localRun: { state: true },
+    kernelLoad: { state: true },
   };
 
   declare server: string;
@@ -112,7 +114,7 @@ export class CandyceNotebook extends LitElement {
   declare readonly: boolean;
   declare userName: string;
   declare userRole: string;
-  /** Where Pyodide is served (`pyodide-index`, default `/pyodide/`). */
+  /** Where Pyodide is served (`pyodide-index`; default the page's `<meta name="candyce-pyodide">`, else `/pyodide/`). */
   declare pyodideIndex: string;
   /** Where the kernel worker script is served (`pyodide-worker`, default `/kernels/pyodide-worker.js`). */
   declare pyodideWorker: string;
@@ -138,6 +140,8 @@ export class CandyceNotebook extends LitElement {
   declare private runError: string;
   /** What this browser's runner is doing. */
   declare private localRun: RunState;
+  /** Where this browser's kernel is in its start (shown while Python downloads). */
+  declare private kernelLoad: KernelLoad;
 
   private readonly provider = new ProviderController(
     this,
@@ -159,6 +163,7 @@ export class CandyceNotebook extends LitElement {
   private inputs = new Map<string, PendingInput>();
   private inputCount = 0;
   private stopRunState: (() => void) | null = null;
+  private stopKernelLoad: (() => void) | null = null;
   private emptyFocused: Y.Doc | null = null;
   private scrollTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last cell of the followed person's view that this view scrolled to. */
@@ -192,6 +197,7 @@ export class CandyceNotebook extends LitElement {
     this.showHelp = false;
     this.runError = '';
     this.localRun = { running: null, queued: [] };
+    this.kernelLoad = { state: 'idle' };
   }
 
   /** The shared document of the open room (null before the element is connected). */
@@ -308,6 +314,7 @@ export class CandyceNotebook extends LitElement {
       if (!sameDoc) this.session?.undo.destroy();
       const origin = sameDoc && this.session ? this.session.origin : localOrigin(identity.id);
       this.stopRunState?.();
+      this.stopKernelLoad?.();
       this.session?.runner.dispose?.();
       this.session = {
         doc: room.doc,
@@ -338,6 +345,8 @@ export class CandyceNotebook extends LitElement {
           // Others see which cells wait in this browser's queue (the running one is in the document).
           awareness.setLocalStateField('queued', [...state.queued]);
         }) ?? null;
+      this.kernelLoad = { state: 'idle' };
+      this.stopKernelLoad = this.session.runner.onKernel?.((load) => this.kernelChanged(load)) ?? null;
       this.sessionKey = key;
       this.sessionProvider.setValue(this.session);
       room.awareness.setLocalStateField('user', {
@@ -525,6 +534,19 @@ export class CandyceNotebook extends LitElement {
         : t('run.error.failed', { detail: error instanceof Error ? error.message : String(error) });
   }
 
+  // The indicator follows every change; a screen reader hears only the steps (start, quarters, ready).
+  private kernelChanged(load: KernelLoad): void {
+    const before = this.kernelLoad;
+    this.kernelLoad = load;
+    const t = this.session?.t;
+    if (!t) return;
+    if (load.state === 'loading') {
+      if (before.state !== 'loading') this.announce(t('kernel.loading'));
+      else if (kernelStep(load) > kernelStep(before)) this.announce(kernelText(t, load));
+    } else if (load.state === 'ready' && before.state === 'loading') this.announce(t('kernel.ready'));
+    else if (load.state === 'failed' && before.state !== 'failed') this.announce(t('kernel.failed'));
+  }
+
   private announceFinished(change: NotebookChange): void {
     const session = this.session;
     if (!session) return;
@@ -573,6 +595,8 @@ export class CandyceNotebook extends LitElement {
     this.stopObserving = null;
     this.stopRunState?.();
     this.stopRunState = null;
+    this.stopKernelLoad?.();
+    this.stopKernelLoad = null;
     for (const pending of [...this.inputs.values()]) pending.cancel();
     this.session?.undo.destroy();
     this.session?.runner.dispose?.();
@@ -693,6 +717,7 @@ export class CandyceNotebook extends LitElement {
     return html`<header part="header">
       <div class="header-row">
         <h2 class="title">${this.label || this.room || t('notebook.label', { room: '' })}</h2>
+        ${kernelView(t, this.kernelLoad)}
         ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
       </div>
       <div class="header-row">

@@ -100,6 +100,11 @@ export const fr = {
   'announce.runFailed': 'L’exécution a échoué : {reason}',
   'announce.deleted': 'Cellule supprimée. Z pour annuler.',
   'kernel.unavailable': 'Exécution indisponible dans ce carnet',
+  'kernel.loading': 'Python se charge…',
+  'kernel.loadingOf': 'Python se charge… {loaded} / {total} Mo',
+  'kernel.loadingBytes': 'Python se charge… {loaded} Mo',
+  'kernel.ready': 'Python est prêt.',
+  'kernel.failed': 'Python n’a pas pu se charger.',
   'run.error.not-configured':
     'Ce serveur n’exécute pas de code : demandez à l’administrateur d’y configurer un noyau Jupyter, ou exécutez dans le navigateur (Pyodide).',
   'run.error.unauthorized':
@@ -228,6 +233,11 @@ export const en: Catalogue = {
   'announce.runFailed': 'Running failed: {reason}',
   'announce.deleted': 'Cell deleted. Z to undo.',
   'kernel.unavailable': 'Running code is unavailable in this notebook',
+  'kernel.loading': 'Loading Python…',
+  'kernel.loadingOf': 'Loading Python… {loaded} / {total} MB',
+  'kernel.loadingBytes': 'Loading Python… {loaded} MB',
+  'kernel.ready': 'Python is ready.',
+  'kernel.failed': 'Python could not be loaded.',
   'run.error.not-configured':
     'This server does not run code: ask its administrator to configure a Jupyter kernel, or run in the browser (Pyodide).',
   'run.error.unauthorized': 'Run refused: your access has expired. Reload the page or ask for a new link.',

@@ -1,5 +1,5 @@
 import { type CellRunner, type InputHandler, type KernelKind, noRunner } from './cell-runner.js';
-import { pyodideRunner } from './pyodide-runner.js';
+import { pagePyodide, pyodideRunner } from './pyodide-runner.js';
 import { serverRunner } from './server-runner.js';
 
 /** Where a runner runs code: the notebook's room and how to reach its server. */
@@ -9,7 +9,7 @@ export interface RunnerOptions {
   room: string;
   token: string;
   lang: 'fr' | 'en';
-  /** Where Pyodide is served (default `/pyodide/`). */
+  /** Where Pyodide is served (default: the page's `<meta name="candyce-pyodide">`, else `/pyodide/`). */
   pyodideIndexURL?: string;
   /** Where the kernel worker is served (default `/kernels/pyodide-worker.js`). */
   pyodideWorkerURL?: string;
@@ -31,8 +31,12 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
     return serverRunner(options.server, options.room, options.token);
   }
   if (options.kind === 'pyodide') {
+    // The page's own Python (its versioned path) unless the element names another.
+    const page = pagePyodide();
+    const index = options.pyodideIndexURL || page?.index || '/pyodide/';
     return pyodideRunner({
-      indexURL: options.pyodideIndexURL || '/pyodide/',
+      indexURL: index,
+      downloadBytes: page && page.index === index ? page.bytes : 0,
       workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
       lang: options.lang,
       ...(options.input ? { input: options.input } : {}),

@@ -136,6 +136,28 @@ export const notebookStyles = css`
   .status-stale .dot {
     background: var(--_danger);
   }
+  .kernel-status {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-size: 13px;
+    padding: 2px 10px;
+    border-radius: 999px;
+    border: 1px solid var(--_border);
+  }
+  .kernel-status .dot {
+    width: 10px;
+    height: 10px;
+    border-radius: 50%;
+    background: #9a6700;
+  }
+  .kernel-failed {
+    background: #ffebe9;
+    border-color: #ff8182;
+  }
+  .kernel-failed .dot {
+    background: var(--_danger);
+  }
   .badge {
     font-size: 13px;
     padding: 2px 10px;
