@@ -533,6 +533,14 @@ export const notebookStyles = css`
     max-width: 100%;
     height: auto;
   }
+  .error-hint {
+    margin: 6px 0 0;
+    padding: 6px 10px;
+    font-size: 14px;
+    color: var(--_fg);
+    background: #fff8c5;
+    border-left: 3px solid #9a6700;
+  }
   .output-frame {
     width: 100%;
     height: 360px;
