@@ -18,6 +18,8 @@ export interface CountingProxy {
   bytesUnder(prefix: string): number;
   /** Limits the bytes per second sent to the browser (0: as fast as possible). */
   throttle(bytesPerSecond: number): void;
+  /** Delays each response by `ms` before its first byte (a round trip of a slow line). */
+  latency(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -33,10 +35,12 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
   const to = new URL(target);
   const responses: ProxiedResponse[] = [];
   let rate = 0;
+  let delay = 0;
   const server = createServer((req, res) => {
     const upstream = request(
       { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
       async (up) => {
+        if (delay > 0) await sleep(delay);
         res.writeHead(up.statusCode ?? 502, up.headers);
         const row: ProxiedResponse = {
           path: req.url ?? '',
@@ -74,6 +78,9 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
       responses.filter((r) => r.path.startsWith(prefix)).reduce((n, r) => n + r.bytes, 0),
     throttle: (bytesPerSecond) => {
       rate = bytesPerSecond;
+    },
+    latency: (ms) => {
+      delay = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -48,6 +48,12 @@ export interface NotebookChangeDetail {
 
 const noPeople: readonly Person[] = Object.freeze([]);
 
+// A long notebook is rendered in slices, a task each, so that the first
+// screen (and its first editor) is ready without waiting for the 200th cell:
+// this many cells first, then this many more per task until all are there.
+const firstCells = 20;
+const moreCells = 40;
+
 /**
  * `<candyce-notebook>`: a live, shared Jupyter notebook.
  *
@@ -166,6 +172,9 @@ export class CandyceNotebook extends LitElement {
   private stopKernelLoad: (() => void) | null = null;
   private emptyFocused: Y.Doc | null = null;
   private scrollTimer: ReturnType<typeof setTimeout> | null = null;
+  /** How many cells are rendered (Infinity once all of them are). */
+  private shown = firstCells;
+  private moreTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last cell of the followed person's view that this view scrolled to. */
   private followedView: string | null = null;
   /** People the `follow` attribute already made this view follow once (the follower may stop). */
@@ -361,6 +370,7 @@ export class CandyceNotebook extends LitElement {
 
   private observe(doc: Y.Doc): void {
     this.stopObserving?.();
+    this.shown = firstCells;
     this.versions.clear();
     this.running.clear();
     const onChange = (change: NotebookChange) => {
@@ -444,8 +454,21 @@ export class CandyceNotebook extends LitElement {
     const view = (state as { view?: unknown } | undefined)?.view;
     if (typeof view !== 'string' || view === this.followedView) return;
     this.followedView = view;
-    this.cellElement(view)?.scrollIntoView({ block: 'start' });
-    if (cell) this.cellElement(cell)?.scrollIntoView({ block: 'nearest' });
+    const scroll = () => {
+      this.cellElement(view)?.scrollIntoView({ block: 'start' });
+      if (cell) this.cellElement(cell)?.scrollIntoView({ block: 'nearest' });
+    };
+    if (this.shown === Number.POSITIVE_INFINITY) return scroll();
+    // The cell may be in a slice not rendered yet.
+    this.revealAll();
+    void this.updateComplete.then(scroll);
+  }
+
+  /** Renders every cell at the next update (a cell beyond the slices rendered so far is asked for). */
+  private revealAll(): void {
+    if (this.shown === Number.POSITIVE_INFINITY) return;
+    this.shown = Number.POSITIVE_INFINITY;
+    this.requestUpdate();
   }
 
   /** Publishes the cell at the top of this person's view (throttled), so that followers scroll along. */
@@ -593,6 +616,8 @@ export class CandyceNotebook extends LitElement {
     this.scrollTimer = null;
     this.stopObserving?.();
     this.stopObserving = null;
+    if (this.moreTimer !== null) clearTimeout(this.moreTimer);
+    this.moreTimer = null;
     this.stopRunState?.();
     this.stopRunState = null;
     this.stopKernelLoad?.();
@@ -613,6 +638,7 @@ export class CandyceNotebook extends LitElement {
     this.activeId = id;
     this.editing = id !== null && editing;
     this.session?.awareness.setLocalStateField('cell', id);
+    if (id && !this.cellElement(id)) this.revealAll();
     if (!id) {
       // The last cell is gone: the empty notebook takes the focus, so that A and B add one.
       if (focus) this.updateComplete.then(() => this.focusEmpty());
@@ -813,8 +839,16 @@ export class CandyceNotebook extends LitElement {
     const ids = cells.map(cellIdOf);
     const active = this.activeId && ids.includes(this.activeId) ? this.activeId : ids[0]!;
     const language = notebookLanguageOf(session.doc);
+    if (this.shown >= cells.length) this.shown = Number.POSITIVE_INFINITY;
+    else if (this.moreTimer === null) {
+      this.moreTimer = setTimeout(() => {
+        this.moreTimer = null;
+        this.shown += moreCells;
+        this.requestUpdate();
+      }, 0);
+    }
     return html`${repeat(
-      cells,
+      this.shown < cells.length ? cells.slice(0, this.shown) : cells,
       (_cell, i) => ids[i],
       (cell, i) => html`<candyce-cell
         .cell=${cell}
