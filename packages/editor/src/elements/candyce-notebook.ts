@@ -458,7 +458,10 @@ export class CandyceNotebook extends LitElement {
       this.cellElement(view)?.scrollIntoView({ block: 'start' });
       if (cell) this.cellElement(cell)?.scrollIntoView({ block: 'nearest' });
     };
-    if (this.shown === Number.POSITIVE_INFINITY) return scroll();
+    if (this.shown === Number.POSITIVE_INFINITY) {
+      scroll();
+      return;
+    }
     // The cell may be in a slice not rendered yet.
     this.revealAll();
     void this.updateComplete.then(scroll);
