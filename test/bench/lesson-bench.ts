@@ -70,8 +70,9 @@ const visit = async (
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: throttled.cpu ? line.cpu : 1 });
   proxy.throttle(throttled.line ? line.bytesPerSecond : 0);
   proxy.latency(throttled.cpu || throttled.line ? line.rttMs : 0);
+  const room = await newLesson();
   proxy.responses.length = 0;
-  await page.goto(url('lesson', 'pyodide'), { timeout: 0 });
+  await page.goto(url(room, 'pyodide'), { timeout: 0 });
   await page.locator('candyce-notebook header').waitFor({ timeout: 0 });
   const ms = await firstRun(page);
   const result = { bytes: proxy.bytesUnder('/'), pyodideBytes: proxy.bytesUnder('/pyodide/'), ms };

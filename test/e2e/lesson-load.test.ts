@@ -18,6 +18,14 @@ const lesson = {
   metadata: { kernelspec: { name: 'python3', display_name: 'Python 3', language: 'python' } },
   cells: [
     { id: 'one', cell_type: 'code', metadata: {}, source: 'print(1)', outputs: [], execution_count: null },
+    {
+      id: 'two',
+      cell_type: 'code',
+      metadata: {},
+      source: 'print(6 * 7)',
+      outputs: [],
+      execution_count: null,
+    },
   ],
 };
 
@@ -35,10 +43,11 @@ afterAll(async () => {
 const pageUrl = () =>
   `${proxy.url}/n/lesson?${new URLSearchParams({ name: 'Alice', role: 'teacher', lang: 'fr', kernel: 'pyodide', server: stack.sync() })}`;
 
-const runFirstCell = async (page: Page) => {
-  await cellOf(page, 'one').click({ position: { x: 20, y: 10 } });
+const runCell = async (page: Page, id: string, output: string) => {
+  expect(await outputText(page, id)).toBe('');
+  await cellOf(page, id).click({ position: { x: 20, y: 10 } });
   await page.keyboard.press('Shift+Enter');
-  await expect.poll(() => outputText(page, 'one'), slow).toBe('1');
+  await expect.poll(() => outputText(page, id), slow).toBe(output);
 };
 
 // Records every text the kernel indicator and the notebook's live region
@@ -117,7 +126,7 @@ describe('a lesson on a school line', () => {
       proxy.throttle(1_500_000);
       proxy.responses.length = 0;
       await recordTexts(page);
-      await runFirstCell(page);
+      await runCell(page, 'one', '1');
       proxy.throttle(0);
       const firstBytes = proxy.bytesUnder('/pyodide/');
       const seen = await recorded(page);
@@ -162,7 +171,8 @@ describe('a lesson on a school line', () => {
       proxy.responses.length = 0;
       await page.reload();
       await page.locator('candyce-notebook header').waitFor();
-      await runFirstCell(page);
+      // Another cell, whose output only this visit's Python can write.
+      await runCell(page, 'two', '42');
       expect(proxy.responses.filter((r) => r.path.startsWith('/pyodide/'))).toEqual([]);
       expect(proxy.bytesUnder('/pyodide/')).toBe(0);
     } finally {
