@@ -16,7 +16,7 @@ export interface CountingProxy {
   responses: ProxiedResponse[];
   /** Bytes sent for paths that start with `prefix`. */
   bytesUnder(prefix: string): number;
-  /** Limits the bytes per second sent to the browser (0: as fast as possible). */
+  /** Limits the bytes per second sent to the browser, all responses together (0: as fast as possible). */
   throttle(bytesPerSecond: number): void;
   /** Delays each response by `ms` before its first byte (a round trip of a slow line). */
   latency(ms: number): void;
@@ -36,6 +36,14 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
   const responses: ProxiedResponse[] = [];
   let rate = 0;
   let delay = 0;
+  // One line for every response at once: parallel downloads share its bandwidth.
+  let lineFreeAt = 0;
+  const sendTime = (bytes: number): number => {
+    const now = Date.now();
+    const start = Math.max(now, lineFreeAt);
+    lineFreeAt = start + (bytes / rate) * 1000;
+    return lineFreeAt - now;
+  };
   const server = createServer((req, res) => {
     const upstream = request(
       { host: to.hostname, port: to.port, path: req.url, method: req.method, headers: req.headers },
@@ -55,7 +63,7 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
             // Slowed down in slices, so that the browser sees a steady trickle.
             for (let at = 0; at < chunk.length; at += 16 * 1024) {
               const slice = chunk.subarray(at, at + 16 * 1024);
-              if (rate > 0) await sleep((slice.length / rate) * 1000);
+              if (rate > 0) await sleep(sendTime(slice.length));
               row.bytes += slice.length;
               if (!res.write(slice)) await new Promise((resolve) => res.once('drain', resolve));
             }
