@@ -49,7 +49,7 @@ async function addPyodide(dist) {
     conditions: ['source'],
     logLevel: 'warning',
   });
-  return { version, index: `/pyodide/${version}/`, bytes, dir };
+  return { version, index: `/pyodide/${version}/`, bytes };
 }
 
 /**
@@ -154,8 +154,6 @@ export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } =
   await addPlayer(dist, quiet, pyodideMetaOf(pyodide));
   await addServiceWorker(dist, pyodide);
   const compressed = await precompress(dist, {
-    cached: pyodide.dir,
-    cacheKey: `pyodide ${pyodide.version}`,
     cacheDir: join(here, '../../node_modules/.cache/candyce-precompressed'),
   });
   if (!quiet) {

@@ -59,10 +59,20 @@ const createWaiting = (): void => {
   if (waiting.size > 0) scheduleCreation();
 };
 
+type PostTask = (task: () => void, options: { priority: 'user-blocking' }) => Promise<unknown>;
+
+// Ahead of the notebook's render slices (plain tasks) where the browser can
+// order tasks (scheduler.postTask): an editor on screen matters more than a
+// cell far below.
 const scheduleCreation = (): void => {
   if (scheduled) return;
   scheduled = true;
-  setTimeout(createWaiting, 0);
+  const postTask = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler?.postTask;
+  if (postTask)
+    void postTask.call((globalThis as { scheduler?: unknown }).scheduler, createWaiting, {
+      priority: 'user-blocking',
+    });
+  else setTimeout(createWaiting, 0);
 };
 
 /**
