@@ -8,7 +8,8 @@ const megabytes = (bytes: number): string => String(Math.round(bytes / 1e6));
 export const kernelText = (t: Translate, load: KernelLoad): string => {
   if (load.state === 'failed') return t('kernel.failed');
   if (load.state !== 'loading') return '';
-  if (load.loaded === 0) return t('kernel.loading');
+  // Under half a megabyte the count would read "0 Mo".
+  if (load.loaded < 500_000) return t('kernel.loading');
   if (load.total > 0)
     return t('kernel.loadingOf', {
       loaded: megabytes(Math.min(load.loaded, load.total)),
