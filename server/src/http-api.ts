@@ -305,8 +305,10 @@ const putNotebook = async (
     throw new HttpError(400, `Body is not valid JSON: ${(err as Error).message}`);
   }
   // Checked before the room is acquired: a refused body must not create an empty room.
+  // What it repaired (a kernelspec without name, as Jupyter opens it) is said in the answer.
+  const warnings: string[] = [];
   try {
-    parseIpynb(notebook);
+    parseIpynb(notebook, warnings);
   } catch (err) {
     if (err instanceof NotebookFormatError)
       throw new HttpError(400, err.message, { path: err.path, problem: err.problem });
@@ -332,7 +334,12 @@ const putNotebook = async (
     } catch {
       throw new HttpError(503, 'The notebook could not be saved (storage failure); try again later');
     }
-    json(res, existed ? 200 : 201, { room: name, epoch: room.epoch }, { 'x-candyce-epoch': room.epoch });
+    json(
+      res,
+      existed ? 200 : 201,
+      { room: name, epoch: room.epoch, ...(warnings.length > 0 ? { warnings } : {}) },
+      { 'x-candyce-epoch': room.epoch },
+    );
   } finally {
     ctx.rooms.release(room);
   }

@@ -1,14 +1,16 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, resolve, sep } from 'node:path';
+import { extname, join, relative, resolve, sep } from 'node:path';
+import { cacheControlOf, etagOf, notModified, pickVariant } from './static-cache.js';
 
 // Serves the built web app (apps/web/dist): files as they are, and the
 // app's page (index.html, which routes itself) for `/`, `/n/<room>`, the
 // classroom's `/j`, `/j/<code>` (join) and `/a/<activity>` (dashboard). Every response carries the headers
 // that make the page cross-origin isolated (SharedArrayBuffer for Pyodide's
 // input() and interrupts) without blocking images from other sites in
-// markdown (`credentialless` rather than `require-corp`).
+// markdown (`credentialless` rather than `require-corp`). Caching and
+// compression (precompressed siblings, ETag) are in static-cache.ts.
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -34,9 +36,9 @@ export const appHeaders: Readonly<Record<string, string>> = {
   'referrer-policy': 'no-referrer',
 };
 
-const isFile = (path: string): Promise<number | null> =>
+const isFile = (path: string): Promise<Stats | null> =>
   stat(path).then(
-    (s) => (s.isFile() ? s.size : null),
+    (s) => (s.isFile() ? s : null),
     () => null,
   );
 
@@ -60,28 +62,42 @@ export const createStaticHandler = (rootDir: string) => {
     const file = resolve(join(root, decoded));
     if (file !== root && !file.startsWith(root + sep)) return false;
     let target = file;
-    let size = await isFile(target);
-    if (size === null) {
+    let found = await isFile(target);
+    if (found === null) {
       if (decoded.startsWith('/assets/') || decoded.startsWith('/pyodide/') || extname(decoded) !== '') {
         return false;
       }
       target = join(root, 'index.html');
-      size = await isFile(target);
-      if (size === null) return false;
+      found = await isFile(target);
+      if (found === null) return false;
     }
-    const immutable = target.startsWith(join(root, 'assets') + sep);
+    const variant = await pickVariant(req, target, found);
+    const etag = etagOf(variant);
+    const urlPath = `/${relative(root, target).split(sep).join('/')}`;
+    const cacheHeaders: Record<string, string> = {
+      'cache-control': cacheControlOf(urlPath),
+      etag,
+      'last-modified': variant.mtime.toUTCString(),
+      ...(variant.varies ? { vary: 'Accept-Encoding' } : {}),
+    };
+    if (notModified(req, etag, variant.mtime)) {
+      res.writeHead(304, { ...appHeaders, ...cacheHeaders });
+      res.end();
+      return true;
+    }
     res.writeHead(200, {
       ...appHeaders,
       'content-type': types[extname(target)] ?? 'application/octet-stream',
-      'content-length': size,
-      'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
+      'content-length': variant.size,
+      ...(variant.encoding ? { 'content-encoding': variant.encoding } : {}),
+      ...cacheHeaders,
     });
     if (req.method === 'HEAD') {
       res.end();
       return true;
     }
     await new Promise<void>((done) => {
-      const stream = createReadStream(target);
+      const stream = createReadStream(variant.path);
       stream.on('error', () => {
         res.destroy();
         done();

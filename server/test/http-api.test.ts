@@ -103,6 +103,32 @@ describe('HTTP API', () => {
     expect((await fetch(`${http}/api/notebooks/never-made`)).status).toBe(404);
   });
 
+  it('imports a notebook whose kernelspec has no name, as Jupyter does, and says what it repaired', async () => {
+    const { http } = await startServer();
+    const nameless = {
+      ...notebook,
+      metadata: { kernelspec: { display_name: 'Python 3', language: 'python' } },
+    };
+    const created = await put(http, 'nameless', JSON.stringify(nameless));
+    expect(created.status).toBe(201);
+    const body = (await created.json()) as { warnings?: string[] };
+    expect(body.warnings).toEqual(['metadata.kernelspec had no name: set to "python3"']);
+    const got = (await (await fetch(`${http}/api/notebooks/nameless`)).json()) as {
+      metadata: { kernelspec: unknown };
+      cells: unknown[];
+    };
+    expect(got.metadata.kernelspec).toEqual({
+      name: 'python3',
+      display_name: 'Python 3',
+      language: 'python',
+    });
+    expect(got.cells).toHaveLength(3);
+    // A notebook with nothing to repair gets no warnings.
+    expect(await (await put(http, 'nameless', JSON.stringify(notebook))).json()).not.toHaveProperty(
+      'warnings',
+    );
+  });
+
   it('answers 400 to invalid room names and 404 to unknown rooms and routes', async () => {
     const { http } = await startServer();
     expect((await fetch(`${http}/api/notebooks/${'x'.repeat(200)}`)).status).toBe(400);

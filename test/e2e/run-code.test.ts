@@ -99,6 +99,20 @@ describe('running code with Pyodide', () => {
     const field = alice.getByRole('textbox', { name: 'Nom ?' });
     await field.waitFor({ timeout: poll.timeout });
     await expect.poll(() => field.evaluate((el) => el.matches(':focus')), poll).toBe(true);
+    // The question shows once on screen (in the output, above the field), not again as the field's label.
+    await expect.poll(() => outputText(alice, 'ask'), poll).toBe('Nom ?');
+    const shown = await cell(alice, 'ask').evaluate((root) => {
+      let times = 0;
+      for (const part of root.querySelectorAll('.outputs, .input-prompt')) {
+        const walker = document.createTreeWalker(part, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const box = node.parentElement?.getBoundingClientRect();
+          if (node.textContent?.includes('Nom ?') && box && box.width > 2 && box.height > 2) times++;
+        }
+      }
+      return times;
+    });
+    expect(shown).toBe(1);
     await alice.keyboard.type('Léa');
     await alice.keyboard.press('Enter');
     await expect.poll(() => outputText(bob, 'ask'), poll).toContain('Bonjour Léa');

@@ -256,6 +256,8 @@ const show = () => {
           ? dashboard(route.activityId)
           : home();
   render(page, document.getElementById('app')!);
+  // The page's "loading" line (index.html), shown until the app could run.
+  document.getElementById('boot')?.remove();
   // A Basthon or Capytale link (?ipynb=, ?from=) opens its notebook into the room (loaded for such links only).
   if (route.page === 'notebook' && (params.has('ipynb') || params.has('from')))
     void import('./notebook-link.js').then((link) => link.attachLinkedNotebook(lang));

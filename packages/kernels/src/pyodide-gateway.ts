@@ -35,6 +35,12 @@ export interface PyodideGatewayOptions {
   flushRequestMs?: number;
   /** The words raised in Python by `input()` when it cannot work; default English. */
   texts?: KernelTexts;
+  /**
+   * Called while a kernel starts with the bytes of Pyodide's files received
+   * so far (every few hundred KB; browsers only: in Node they are read from
+   * disk), so that a page can show the download's progress.
+   */
+  onProgress?: (loaded: number) => void;
 }
 
 const pythonName = /python|pyodide/i;
@@ -88,6 +94,7 @@ export function pyodideGateway(options: PyodideGatewayOptions = {}): KernelGatew
         interruptTimeoutMs: options.interruptTimeoutMs ?? 3000,
         flushRequestMs: options.flushRequestMs ?? 30,
         texts: options.texts ?? englishTexts,
+        onProgress: options.onProgress,
       });
       await session.start();
       return session;

@@ -68,4 +68,6 @@ export type FromWorker =
   | { type: 'iopub'; id: number; msgType: WorkerIOPubType; content: { [key: string]: unknown } }
   | { type: 'input'; id: number; prompt: string; password: boolean }
   | { type: 'reply'; id: number; content: { [key: string]: unknown } }
-  | { type: 'fatal'; message: string };
+  | { type: 'fatal'; message: string }
+  /** Bytes of Pyodide's files received so far while it loads (sent every few hundred KB). */
+  | { type: 'progress'; loaded: number };

@@ -41,6 +41,7 @@ export interface PyodideSessionConfig {
   interruptTimeoutMs: number;
   flushRequestMs: number;
   texts: KernelTexts;
+  onProgress: ((loaded: number) => void) | undefined;
 }
 
 interface Run {
@@ -280,6 +281,9 @@ export class PyodideSession implements KernelSession {
   private receive(message: FromWorker): void {
     const run = this.run;
     switch (message.type) {
+      case 'progress':
+        if (typeof message.loaded === 'number') this.config.onProgress?.(message.loaded);
+        return;
       case 'iopub':
         if (run?.id === message.id)
           run.emit(this.message(message.msgType, message.content, 'iopub', run.parent));

@@ -148,7 +148,45 @@ const isFatal = (error: unknown): boolean =>
   (error as { pyodide_fatal_error?: boolean } | null)?.pyodide_fatal_error === true ||
   String(error).includes('fatal error');
 
+// Counts the bytes of Pyodide's files as they arrive, for the page's
+// "Loading Python… 4 / 13 MB". Each response is read through a copy (the
+// original goes to Pyodide untouched, streaming compilation included).
+const countDownloads = (indexURL: string): (() => void) => {
+  const scope = globalThis as { fetch: typeof fetch };
+  const original = scope.fetch;
+  if (typeof original !== 'function' || !/^https?:/.test(indexURL)) return () => {};
+  let loaded = 0;
+  let told = 0;
+  const step = 256 * 1024;
+  const count = async (response: Response) => {
+    const reader = response.body?.getReader();
+    if (!reader) return;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      loaded += value.byteLength;
+      if (loaded - told >= step) {
+        told = loaded;
+        port.post({ type: 'progress', loaded });
+      }
+    }
+    port.post({ type: 'progress', loaded });
+  };
+  scope.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+    const response = await original(input, init);
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (response.ok && new URL(url, indexURL).href.startsWith(indexURL)) {
+      void count(response.clone()).catch(() => undefined);
+    }
+    return response;
+  };
+  return () => {
+    scope.fetch = original;
+  };
+};
+
 const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
+  const stopCounting = countDownloads(message.indexURL);
   try {
     texts = message.texts;
     packageIndexURL = message.packageIndexURL;
@@ -174,6 +212,7 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
       options.packageBaseUrl = packageIndexURL;
     }
     const py = await loadPyodide(options);
+    stopCounting();
     if (control) py.setInterruptBuffer(new Int32Array(message.control as SharedArrayBuffer, 0, 1));
     py.registerJsModule('_candyce_host', host);
     py.FS.mkdirTree('/lib/candyce');
@@ -187,6 +226,7 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
     pyodide = py;
     port.post({ type: 'ready', pyodideVersion: py.version, pythonVersion: String(version) });
   } catch (error) {
+    stopCounting();
     port.post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }
 };

@@ -277,6 +277,48 @@ export const cleanMetadata = (cellType: CellType | undefined, metadata: JSONObje
   return out;
 };
 
+/** The kernel name a kernelspec without one most likely meant: Python's is `python3`, as Jupyter names it. */
+const guessKernelName = (spec: JSONObject, md: JSONObject): string => {
+  const info = md.language_info;
+  const language =
+    typeof spec.language === 'string'
+      ? spec.language
+      : isObj(info) && typeof info.name === 'string'
+        ? info.name
+        : '';
+  const display = typeof spec.display_name === 'string' ? spec.display_name : '';
+  if (/python/i.test(language) || /python/i.test(display) || (!language && !display)) return 'python3';
+  const slug = (language || display)
+    .toLowerCase()
+    .replace(/[^a-z0-9._-]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 64);
+  return slug || 'python3';
+};
+
+/**
+ * Repairs the notebook metadata that real files often get wrong and Jupyter
+ * opens anyway, with a warning: a kernelspec without `name` or
+ * `display_name` (both are required by the schema) gets them, guessed from
+ * the other and from the language. Returns the warnings, in English.
+ */
+const repairNotebookMetadata = (md: JSONObject): string[] => {
+  const spec = md.kernelspec;
+  if (!isObj(spec)) return [];
+  const warnings: string[] = [];
+  const fixed: JSONObject = { ...spec };
+  if (!own(spec, 'name')) {
+    fixed.name = guessKernelName(spec, md);
+    warnings.push(`metadata.kernelspec had no name: set to ${show(fixed.name)}`);
+  }
+  if (!own(spec, 'display_name') && typeof fixed.name === 'string') {
+    fixed.display_name = fixed.name === 'python3' ? 'Python 3' : fixed.name;
+    warnings.push(`metadata.kernelspec had no display_name: set to ${show(fixed.display_name)}`);
+  }
+  if (warnings.length > 0) md.kernelspec = fixed;
+  return warnings;
+};
+
 /**
  * Checks metadata against the schema of the file's own version, `minor`, and
  * drops its transient keys. A key that a later version constrains and that
@@ -426,9 +468,11 @@ const cell = (value: unknown, path: string, minor: number): Cell => {
  * are dropped. Refused: known metadata keys with values that the schema of the
  * file's own version refuses (`tags`, `kernelspec`...), non-JSON values (NaN,
  * dates, cycles...), integers beyond 2^53, lone surrogates, `__proto__` keys.
- * Throws a `NotebookFormatError` naming the path and the problem.
+ * Throws a `NotebookFormatError` naming the path and the problem. Repaired,
+ * as Jupyter opens them: a kernelspec without `name` or `display_name`; what
+ * was repaired is pushed, in English, onto `warnings` when given.
  */
-export const parseIpynb = (value: unknown): Notebook => {
+export const parseIpynb = (value: unknown, warnings?: string[]): Notebook => {
   if (!isJSONObject(value)) fail('notebook', `expected a JSON object, got ${describe(value)}`);
   const nb = value as Record<string, unknown>;
   const major = field(nb, 'nbformat', '');
@@ -448,7 +492,11 @@ export const parseIpynb = (value: unknown): Notebook => {
   if (typeof minor !== 'number' || !Number.isSafeInteger(minor) || minor < 0) {
     fail('nbformat_minor', `expected a non-negative integer, got ${show(minor)}`);
   }
-  const md = metadata(field(nb, 'metadata', ''), 'metadata', undefined, minor as number);
+  const given = object(field(nb, 'metadata', ''), 'metadata');
+  const repaired: JSONObject = { ...given };
+  const repairs = repairNotebookMetadata(repaired);
+  warnings?.push(...repairs);
+  const md = metadata(repairs.length > 0 ? repaired : given, 'metadata', undefined, minor as number);
   const rawCells = field(nb, 'cells', '');
   if (!Array.isArray(rawCells)) fail('cells', `expected an array, got ${describe(rawCells)}`);
   const list = rawCells as unknown[];

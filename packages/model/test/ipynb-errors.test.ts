@@ -308,10 +308,14 @@ const cases: [string, () => unknown, string, string][] = [
     'expected string, got number',
   ],
   [
-    'a kernelspec without display_name',
-    () => withChange((nb) => delete nb.metadata.kernelspec.display_name),
-    'metadata.kernelspec.display_name',
-    'missing',
+    'a kernelspec without display_name whose name is not a string',
+    () =>
+      withChange((nb) => {
+        delete nb.metadata.kernelspec.display_name;
+        nb.metadata.kernelspec.name = 3;
+      }),
+    'metadata.kernelspec.name',
+    'expected string, got number',
   ],
   [
     'a title that is not a string',

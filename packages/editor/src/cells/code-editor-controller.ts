@@ -39,6 +39,42 @@ export interface CodeEditorBinding {
   onInsertRefused?: (chars: number) => void;
 }
 
+// Editors that came near the viewport are created a few at a time, in
+// order, each slice a task of its own: the page paints and takes keys
+// between slices, and the first cell is editable after one editor's cost
+// rather than after every editor on screen (each costs tens of
+// milliseconds on an old laptop).
+const waiting = new Set<CodeEditorController>();
+let scheduled = false;
+const sliceMs = 8;
+
+const createWaiting = (): void => {
+  scheduled = false;
+  const start = performance.now();
+  for (const controller of waiting) {
+    waiting.delete(controller);
+    controller.createNow();
+    if (performance.now() - start >= sliceMs) break;
+  }
+  if (waiting.size > 0) scheduleCreation();
+};
+
+type PostTask = (task: () => void, options: { priority: 'user-blocking' }) => Promise<unknown>;
+
+// Ahead of the notebook's render slices (plain tasks) where the browser can
+// order tasks (scheduler.postTask): an editor on screen matters more than a
+// cell far below.
+const scheduleCreation = (): void => {
+  if (scheduled) return;
+  scheduled = true;
+  const postTask = (globalThis as { scheduler?: { postTask?: PostTask } }).scheduler?.postTask;
+  if (postTask)
+    void postTask.call((globalThis as { scheduler?: unknown }).scheduler, createWaiting, {
+      priority: 'user-blocking',
+    });
+  else setTimeout(createWaiting, 0);
+};
+
 /**
  * Creates and destroys the CodeMirror view of one cell. The view is created
  * lazily, when the cell comes near the viewport or when the user edits it,
@@ -69,10 +105,10 @@ export class CodeEditorController implements ReactiveController {
     this.observer = new IntersectionObserver(
       (entries) => {
         if (entries.some((e) => e.isIntersecting)) {
-          this.wanted = true;
           this.observer?.disconnect();
           this.observer = null;
-          this.host.requestUpdate();
+          waiting.add(this);
+          scheduleCreation();
         }
       },
       { rootMargin: '800px 0px' },
@@ -100,7 +136,16 @@ export class CodeEditorController implements ReactiveController {
   hostDisconnected(): void {
     this.observer?.disconnect();
     this.observer = null;
+    waiting.delete(this);
     this.destroy();
+  }
+
+  /** Creates the view now, if the cell still wants one (its turn in the queue of editors to create). */
+  createNow(): void {
+    this.wanted = true;
+    if (this.view) return;
+    const binding = this.binding();
+    if (binding?.container) this.create(binding);
   }
 
   /** True when the view exists (the cell was near the viewport or edited). */
@@ -111,6 +156,7 @@ export class CodeEditorController implements ReactiveController {
   /** Creates the view now if needed and moves the keyboard focus into it. */
   focus(): void {
     this.wanted = true;
+    waiting.delete(this);
     if (!this.view) {
       const binding = this.binding();
       if (binding?.container) this.create(binding);

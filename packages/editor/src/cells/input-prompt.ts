@@ -18,16 +18,20 @@ export interface PendingInput {
 /**
  * Returns the inline prompt of an `input()`: a text field labelled with the
  * question the code asked, Enter sends, Escape cancels (and interrupts).
+ * The question is already on screen, just above, in the cell's output (where
+ * everyone sees it): the label says it to screen readers only, so that it
+ * does not show twice.
  */
 export const inputPromptView = (t: Translate, pending: PendingInput): TemplateResult => {
   const field = `candyce-input-${pending.id}`;
+  const asked = pending.prompt.trim();
   return html`<form class="input-prompt" part="input-prompt"
     @submit=${(e: SubmitEvent) => {
       e.preventDefault();
       const input = (e.currentTarget as HTMLFormElement).querySelector('input');
       pending.answer(input?.value ?? '');
     }}>
-    <label for=${field}>${pending.prompt.trim() || t('input.label')}</label>
+    <label for=${field} class=${asked ? 'visually-hidden' : ''}>${asked || t('input.label')}</label>
     <input id=${field} type=${pending.password ? 'password' : 'text'} autocomplete="off" spellcheck="false"
       aria-describedby=${`${field}-hint`}
       @keydown=${(e: KeyboardEvent) => {

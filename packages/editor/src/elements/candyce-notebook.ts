@@ -31,11 +31,12 @@ import { queuePublisher } from '../presence/queued.js';
 import { stripAnsi } from '../render/ansi.js';
 import { outputFrameUrlOf } from '../render/sandbox-frame.js';
 import { sanitizer } from '../render/sanitize.js';
-import { type InputRequest, RunError, type RunState } from '../run/cell-runner.js';
+import { type InputRequest, type KernelLoad, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
+import { kernelStep, kernelText, kernelView } from '../views/kernel-view.js';
 import { presenceView } from '../views/presence-view.js';
 import { statusText, statusView } from '../views/status-view.js';
 import { type ToolbarItem, toolbarView } from '../views/toolbar-view.js';
@@ -51,6 +52,12 @@ export interface NotebookChangeDetail {
 }
 
 const noPeople: readonly Person[] = Object.freeze([]);
+
+// A long notebook is rendered in slices, a task each, so that the first
+// screen (and its first editor) is ready without waiting for the 200th cell:
+// this many cells first, then this many more per task until all are there.
+const firstCells = 20;
+const moreCells = 40;
 
 /**
  * `<candyce-notebook>`: a live, shared Jupyter notebook.
@@ -74,7 +81,7 @@ const noPeople: readonly Person[] = Object.freeze([]);
  * Restyle it with the `--candyce-*` custom properties and the parts `cell`,
  * `code-cell`, `markdown-cell`, `raw-cell`, `source`, `markdown`, `outputs`,
  * `output`, `gutter`, `lock`, `cell-toolbar`, `header`, `toolbar`,
- * `presence`, `status`, `readonly-badge`.
+ * `presence`, `status`, `kernel-status` (Python's download, while it loads), `readonly-badge`.
  */
 export class CandyceNotebook extends LitElement {
   static override styles = notebookStyles;
@@ -110,6 +117,7 @@ export class CandyceNotebook extends LitElement {
     showHelp: { state: true },
     runError: { state: true },
     localRun: { state: true },
+    kernelLoad: { state: true },
   };
 
   declare server: string;
@@ -119,7 +127,7 @@ export class CandyceNotebook extends LitElement {
   declare readonly: boolean;
   declare userName: string;
   declare userRole: string;
-  /** Where Pyodide is served (`pyodide-index`, default `/pyodide/`). */
+  /** Where Pyodide is served (`pyodide-index`; default the page's `<meta name="candyce-pyodide">`, else `/pyodide/`). */
   declare pyodideIndex: string;
   /** Where the kernel worker script is served (`pyodide-worker`, default `/kernels/pyodide-worker.js`). */
   declare pyodideWorker: string;
@@ -149,6 +157,8 @@ export class CandyceNotebook extends LitElement {
   declare private runError: string;
   /** What this browser's runner is doing. */
   declare private localRun: RunState;
+  /** Where this browser's kernel is in its start (shown while Python downloads). */
+  declare private kernelLoad: KernelLoad;
 
   private readonly provider = new ProviderController(
     this,
@@ -186,8 +196,12 @@ export class CandyceNotebook extends LitElement {
   private inputs = new Map<string, PendingInput>();
   private inputCount = 0;
   private stopRunState: (() => void) | null = null;
+  private stopKernelLoad: (() => void) | null = null;
   private emptyFocused: Y.Doc | null = null;
   private scrollTimer: ReturnType<typeof setTimeout> | null = null;
+  /** How many cells are rendered (Infinity once all of them are). */
+  private shown = firstCells;
+  private moreTimer: ReturnType<typeof setTimeout> | null = null;
   /** The last cell of the followed person's view that this view scrolled to. */
   private followedView: string | null = null;
   /** People the `follow` attribute already made this view follow once (the follower may stop). */
@@ -221,6 +235,7 @@ export class CandyceNotebook extends LitElement {
     this.showHelp = false;
     this.runError = '';
     this.localRun = { running: null, queued: [] };
+    this.kernelLoad = { state: 'idle' };
   }
 
   /** The shared document of the open room (null before the element is connected). */
@@ -353,6 +368,7 @@ export class CandyceNotebook extends LitElement {
       if (!sameDoc) this.session?.undo.destroy();
       const origin = sameDoc && this.session ? this.session.origin : localOrigin(identity.id);
       this.stopRunState?.();
+      this.stopKernelLoad?.();
       this.session?.runner.dispose?.();
       this.session = {
         doc: room.doc,
@@ -388,6 +404,8 @@ export class CandyceNotebook extends LitElement {
         stopRun?.();
         queue.stop();
       };
+      this.kernelLoad = { state: 'idle' };
+      this.stopKernelLoad = this.session.runner.onKernel?.((load) => this.kernelChanged(load)) ?? null;
       this.sessionKey = key;
       this.sessionProvider.setValue(this.session);
       room.awareness.setLocalStateField('user', {
@@ -402,6 +420,7 @@ export class CandyceNotebook extends LitElement {
 
   private observe(doc: Y.Doc): void {
     this.stopObserving?.();
+    this.shown = firstCells;
     this.versions.clear();
     this.running.clear();
     const onChange = (change: NotebookChange) => {
@@ -485,8 +504,24 @@ export class CandyceNotebook extends LitElement {
     const view = (state as { view?: unknown } | undefined)?.view;
     if (typeof view !== 'string' || view === this.followedView) return;
     this.followedView = view;
-    this.cellElement(view)?.scrollIntoView({ block: 'start' });
-    if (cell) this.cellElement(cell)?.scrollIntoView({ block: 'nearest' });
+    const scroll = () => {
+      this.cellElement(view)?.scrollIntoView({ block: 'start' });
+      if (cell) this.cellElement(cell)?.scrollIntoView({ block: 'nearest' });
+    };
+    if (this.shown === Number.POSITIVE_INFINITY) {
+      scroll();
+      return;
+    }
+    // The cell may be in a slice not rendered yet.
+    this.revealAll();
+    void this.updateComplete.then(scroll);
+  }
+
+  /** Renders every cell at the next update (a cell beyond the slices rendered so far is asked for). */
+  private revealAll(): void {
+    if (this.shown === Number.POSITIVE_INFINITY) return;
+    this.shown = Number.POSITIVE_INFINITY;
+    this.requestUpdate();
   }
 
   /** Publishes the cell at the top of this person's view (throttled), so that followers scroll along. */
@@ -575,6 +610,19 @@ export class CandyceNotebook extends LitElement {
         : t('run.error.failed', { detail: error instanceof Error ? error.message : String(error) });
   }
 
+  // The indicator follows every change; a screen reader hears only the steps (start, quarters, ready).
+  private kernelChanged(load: KernelLoad): void {
+    const before = this.kernelLoad;
+    this.kernelLoad = load;
+    const t = this.session?.t;
+    if (!t) return;
+    if (load.state === 'loading') {
+      if (before.state !== 'loading') this.announce(t('kernel.loading'));
+      else if (kernelStep(load) > kernelStep(before)) this.announce(kernelText(t, load));
+    } else if (load.state === 'ready' && before.state === 'loading') this.announce(t('kernel.ready'));
+    else if (load.state === 'failed' && before.state !== 'failed') this.announce(t('kernel.failed'));
+  }
+
   private announceFinished(change: NotebookChange): void {
     const session = this.session;
     if (!session) return;
@@ -634,8 +682,12 @@ export class CandyceNotebook extends LitElement {
     this.scrollTimer = null;
     this.stopObserving?.();
     this.stopObserving = null;
+    if (this.moreTimer !== null) clearTimeout(this.moreTimer);
+    this.moreTimer = null;
     this.stopRunState?.();
     this.stopRunState = null;
+    this.stopKernelLoad?.();
+    this.stopKernelLoad = null;
     for (const pending of [...this.inputs.values()]) pending.cancel();
     this.session?.undo.destroy();
     this.session?.runner.dispose?.();
@@ -652,6 +704,7 @@ export class CandyceNotebook extends LitElement {
     this.activeId = id;
     this.editing = id !== null && editing;
     this.session?.awareness.setLocalStateField('cell', id);
+    if (id && !this.cellElement(id)) this.revealAll();
     if (!id) {
       // The last cell is gone: the empty notebook takes the focus, so that A and B add one.
       if (focus) this.updateComplete.then(() => this.focusEmpty());
@@ -854,6 +907,7 @@ export class CandyceNotebook extends LitElement {
     return html`<header part="header" class=${this.headerLayout.compact ? 'compact' : ''}>
       <div class="header-row">
         <h2 class="title">${this.label || this.room || t('notebook.label', { room: '' })}</h2>
+        ${kernelView(t, this.kernelLoad)}
         ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
         ${presenceView(this.people, {
           t,
@@ -941,8 +995,16 @@ export class CandyceNotebook extends LitElement {
     const ids = cells.map(cellIdOf);
     const active = this.activeId && ids.includes(this.activeId) ? this.activeId : ids[0]!;
     const language = notebookLanguageOf(session.doc);
+    if (this.shown >= cells.length) this.shown = Number.POSITIVE_INFINITY;
+    else if (this.moreTimer === null) {
+      this.moreTimer = setTimeout(() => {
+        this.moreTimer = null;
+        this.shown += moreCells;
+        this.requestUpdate();
+      }, 0);
+    }
     return html`${repeat(
-      cells,
+      this.shown < cells.length ? cells.slice(0, this.shown) : cells,
       (_cell, i) => ids[i],
       (cell, i) => html`<candyce-cell
         .cell=${cell}

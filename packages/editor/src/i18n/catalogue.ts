@@ -103,6 +103,11 @@ export const fr = {
   'announce.runFailed': 'L’exécution a échoué : {reason}',
   'announce.deleted': 'Cellule supprimée. Z pour annuler.',
   'kernel.unavailable': 'Exécution indisponible dans ce carnet',
+  'kernel.loading': 'Python se charge…',
+  'kernel.loadingOf': 'Python se charge… {loaded} / {total} Mo',
+  'kernel.loadingBytes': 'Python se charge… {loaded} Mo',
+  'kernel.ready': 'Python est prêt.',
+  'kernel.failed': 'Python n’a pas pu se charger.',
   'run.error.not-configured':
     'Ce serveur n’exécute pas de code : demandez à l’administrateur d’y configurer un noyau Jupyter, ou exécutez dans le navigateur (Pyodide).',
   'run.error.unauthorized':
@@ -117,6 +122,30 @@ export const fr = {
   'notebook.emptyHint': 'Appuyez sur B (ou A) pour ajouter une première cellule de code.',
   'output.image': 'Image produite par la cellule {n}',
   'output.truncated': 'Sortie tronquée ({n} caractères masqués)',
+  'output.imageDescribed': 'Image produite par la cellule {n} : {text}',
+  'error.hint.label': 'Explication :',
+  'error.hint.NameError':
+    'Python ne connaît pas ce nom : vérifiez l’orthographe (majuscules comprises), et exécutez d’abord la cellule qui le définit.',
+  'error.hint.SyntaxError':
+    'Python ne comprend pas cette ligne : cherchez une parenthèse, un guillemet ou deux-points (:) oublié, près de l’endroit indiqué par ^.',
+  'error.hint.IndentationError':
+    'Le décalage en début de ligne n’est pas le bon : les lignes d’un même bloc commencent au même endroit (4 espaces après un « : »).',
+  'error.hint.TabError':
+    'Tabulations et espaces sont mélangés en début de ligne : utilisez seulement des espaces.',
+  'error.hint.TypeError':
+    'Une opération reçoit une valeur du mauvais type (par exemple un texte + un nombre) : convertissez avec int(), float() ou str().',
+  'error.hint.ZeroDivisionError': 'Division par zéro : le nombre sous la barre de division vaut 0.',
+  'error.hint.IndexError':
+    'Cette position n’existe pas dans la liste : les positions vont de 0 à len(liste) - 1.',
+  'error.hint.KeyError':
+    'Cette clé n’est pas dans le dictionnaire : vérifiez son orthographe, ou utilisez .get().',
+  'error.hint.ModuleNotFoundError':
+    'Ce module n’est pas disponible ici : vérifiez son nom ; dans le navigateur, seuls certains modules peuvent être importés.',
+  'error.hint.ValueError':
+    'La valeur n’est pas celle attendue (par exemple int("abc")) : vérifiez ce que contient la variable.',
+  'error.hint.AttributeError':
+    'Cette valeur n’a pas cet attribut ou cette méthode : vérifiez l’orthographe et le type de la valeur.',
+  'error.hint.RecursionError': 'La fonction s’appelle elle-même sans fin : vérifiez qu’un cas s’arrête.',
   'help.title': 'Raccourcis clavier',
   'help.close': 'Fermer',
   'help.commandMode':
@@ -234,6 +263,11 @@ export const en: Catalogue = {
   'announce.runFailed': 'Running failed: {reason}',
   'announce.deleted': 'Cell deleted. Z to undo.',
   'kernel.unavailable': 'Running code is unavailable in this notebook',
+  'kernel.loading': 'Loading Python…',
+  'kernel.loadingOf': 'Loading Python… {loaded} / {total} MB',
+  'kernel.loadingBytes': 'Loading Python… {loaded} MB',
+  'kernel.ready': 'Python is ready.',
+  'kernel.failed': 'Python could not be loaded.',
   'run.error.not-configured':
     'This server does not run code: ask its administrator to configure a Jupyter kernel, or run in the browser (Pyodide).',
   'run.error.unauthorized': 'Run refused: your access has expired. Reload the page or ask for a new link.',
@@ -246,6 +280,27 @@ export const en: Catalogue = {
   'notebook.emptyHint': 'Press B (or A) to add a first code cell.',
   'output.image': 'Image produced by cell {n}',
   'output.truncated': 'Output truncated ({n} characters hidden)',
+  'output.imageDescribed': 'Image produced by cell {n}: {text}',
+  'error.hint.label': 'Explanation:',
+  'error.hint.NameError':
+    'Python does not know this name: check its spelling (capitals too), and run the cell that defines it first.',
+  'error.hint.SyntaxError':
+    'Python cannot read this line: look for a missing bracket, quote or colon (:) near the place marked by ^.',
+  'error.hint.IndentationError':
+    'The space at the start of a line is wrong: lines of the same block start at the same place (4 spaces after a “:”).',
+  'error.hint.TabError': 'Tabs and spaces are mixed at the start of lines: use spaces only.',
+  'error.hint.TypeError':
+    'An operation got a value of the wrong type (such as text + a number): convert with int(), float() or str().',
+  'error.hint.ZeroDivisionError': 'Division by zero: the number you divide by is 0.',
+  'error.hint.IndexError': 'This position is not in the list: positions go from 0 to len(list) - 1.',
+  'error.hint.KeyError': 'This key is not in the dictionary: check its spelling, or use .get().',
+  'error.hint.ModuleNotFoundError':
+    'This module is not available here: check its name; in the browser only some modules can be imported.',
+  'error.hint.ValueError':
+    'The value is not what was expected (such as int("abc")): check what the variable holds.',
+  'error.hint.AttributeError':
+    'This value has no such attribute or method: check the spelling and the type of the value.',
+  'error.hint.RecursionError': 'The function calls itself without end: make sure one case stops.',
   'help.title': 'Keyboard shortcuts',
   'help.close': 'Close',
   'help.commandMode':

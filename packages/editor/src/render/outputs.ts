@@ -1,13 +1,15 @@
 import type { MimeBundle, Output } from '@candyce/model';
 import { html, nothing, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
+import { ref } from 'lit/directives/ref.js';
 import { unsafeHTML } from 'lit/directives/unsafe-html.js';
 import type { Translate } from '../i18n/translate.js';
-import { ansiToHtml } from './ansi.js';
+import { ansiToHtml, stripAnsi } from './ansi.js';
+import { errorHint } from './error-hint.js';
 import { renderMarkdown } from './markdown.js';
 import { type MathRenderer, renderTex } from './math.js';
 import { htmlNeedsScript, pickMime, truncate } from './mime.js';
-import { sandboxDocument, sandboxFlags, showInFrame } from './sandbox-frame.js';
+import { sandboxDocument, sandboxFlags, showInFrame, sizeFrame } from './sandbox-frame.js';
 import type { Sanitizer } from './sanitize.js';
 
 /** What rendering outputs needs from the cell that shows them. */
@@ -36,13 +38,27 @@ const truncatedText = (ctx: OutputContext, raw: string, ansi: boolean): Template
 
 const base64 = /^[A-Za-z0-9+/=\s]*$/;
 
-const image = (ctx: OutputContext, mime: string, data: string, bundleMeta: unknown): TemplateResult => {
+// An image's text: the output's own `text/plain` (what a plot says of itself) when it has one.
+const altOf = (ctx: OutputContext, plain: unknown): string => {
+  const text = plain === undefined ? '' : stripAnsi(textOf(plain)).trim().slice(0, 300);
+  return text
+    ? ctx.t('output.imageDescribed', { n: ctx.cellNumber, text })
+    : ctx.t('output.image', { n: ctx.cellNumber });
+};
+
+const image = (
+  ctx: OutputContext,
+  mime: string,
+  data: string,
+  bundleMeta: unknown,
+  plain: unknown,
+): TemplateResult => {
   if (!base64.test(data)) return html``;
   const meta = (bundleMeta ?? {}) as { width?: number; height?: number };
   return html`<img
     class="output-image"
     src=${`data:${mime};base64,${data.replace(/\s/g, '')}`}
-    alt=${ctx.t('output.image', { n: ctx.cellNumber })}
+    alt=${altOf(ctx, plain)}
     width=${typeof meta.width === 'number' ? meta.width : nothing}
     height=${typeof meta.height === 'number' ? meta.height : nothing}
   />`;
@@ -78,6 +94,7 @@ const bundle = (ctx: OutputContext, data: MimeBundle, metadata: Record<string, u
               referrerpolicy="no-referrer"
               src=${ctx.frameUrl}
               @load=${(event: Event) => showInFrame(event.target as HTMLIFrameElement, source)}
+              ${ref(sizeFrame)}
             ></iframe>`,
           )}`;
         return html`<iframe
@@ -86,6 +103,7 @@ const bundle = (ctx: OutputContext, data: MimeBundle, metadata: Record<string, u
           sandbox=${sandboxFlags}
           referrerpolicy="no-referrer"
           srcdoc=${sandboxDocument(source)}
+          ${ref(sizeFrame)}
         ></iframe>`;
       }
       return html`<div class="output-html">${unsafeHTML(ctx.sanitizer.html(source))}</div>`;
@@ -96,14 +114,14 @@ const bundle = (ctx: OutputContext, data: MimeBundle, metadata: Record<string, u
       return html`<img
         class="output-image"
         src=${`data:image/svg+xml;charset=utf-8,${encodeURIComponent(clean)}`}
-        alt=${ctx.t('output.image', { n: ctx.cellNumber })}
+        alt=${altOf(ctx, data['text/plain'])}
       />`;
     }
     case 'image/png':
     case 'image/jpeg':
     case 'image/gif':
     case 'image/webp':
-      return image(ctx, mime, textOf(value), metadata[mime]);
+      return image(ctx, mime, textOf(value), metadata[mime], data['text/plain']);
     case 'text/markdown': {
       const out = renderMarkdown(textOf(value), { math: ctx.math }, ctx.sanitizer);
       if (out.hasMath && !ctx.math) ctx.needMath();
@@ -127,10 +145,13 @@ export function renderOutput(ctx: OutputContext, output: Output): TemplateResult
       return html`<div class="output output-stream ${output.name === 'stderr' ? 'stderr' : ''}" part="output">
         ${truncatedText(ctx, output.text, true)}
       </div>`;
-    case 'error':
+    case 'error': {
+      const hint = errorHint(ctx.t, output.ename);
       return html`<div class="output output-error" part="output output-error">
         ${truncatedText(ctx, output.traceback.length ? output.traceback.join('\n') : `${output.ename}: ${output.evalue}`, true)}
+        ${hint ? html`<p class="error-hint" part="error-hint"><strong>${ctx.t('error.hint.label')}</strong> ${hint}</p>` : nothing}
       </div>`;
+    }
     default:
       return html`<div class="output output-${output.output_type}" part="output">
         ${bundle(ctx, output.data, output.metadata as Record<string, unknown>)}

@@ -17,6 +17,17 @@ export interface RunState {
   queued: readonly string[];
 }
 
+/**
+ * Where this browser's kernel is in its start: `loading` while it downloads
+ * (`loaded` bytes of `total`, 0 when unknown), `ready` once it runs code,
+ * `failed` when it could not start; `idle` before anyone ran a cell.
+ */
+export type KernelLoad =
+  | { state: 'idle' }
+  | { state: 'loading'; loaded: number; total: number }
+  | { state: 'ready' }
+  | { state: 'failed' };
+
 /** An `input()` of running code that waits for an answer from this user. */
 export interface InputRequest {
   /** The cell whose code asks (null when the runner cannot tell). */
@@ -77,6 +88,8 @@ export interface CellRunner {
   interrupt?(): void;
   /** Calls `listener` whenever the running or queued cells of this browser change; returns a function that stops it. */
   onChange?(listener: (state: RunState) => void): () => void;
+  /** Calls `listener` with the kernel's start (and its download's progress) as it changes; returns a function that stops it. */
+  onKernel?(listener: (load: KernelLoad) => void): () => void;
   /** Releases the kernel. */
   dispose?(): void;
 }

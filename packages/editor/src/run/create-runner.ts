@@ -1,6 +1,6 @@
 import { type CellRunner, type InputHandler, type KernelKind, noRunner } from './cell-runner.js';
 import { kernelspecRunner } from './kernelspec-runner.js';
-import { pyodideRunner } from './pyodide-runner.js';
+import { pagePyodide, pyodideRunner } from './pyodide-runner.js';
 import { serverRunner } from './server-runner.js';
 import { sqlRunner } from './sql-runner.js';
 
@@ -11,7 +11,7 @@ export interface RunnerOptions {
   room: string;
   token: string;
   lang: 'fr' | 'en';
-  /** Where Pyodide is served (default `/pyodide/`). */
+  /** Where Pyodide is served (default: the page's `<meta name="candyce-pyodide">`, else `/pyodide/`). */
   pyodideIndexURL?: string;
   /** Where the kernel worker is served (default `/kernels/pyodide-worker.js`). */
   pyodideWorkerURL?: string;
@@ -36,10 +36,14 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
     return serverRunner(options.server, options.room, options.token);
   }
   if (options.kind === 'pyodide') {
-    // In the browser, a notebook whose kernelspec is `sql` runs on SQLite.
+    // The page's own Python (its versioned path) unless the element names another; a notebook whose
+    // kernelspec is `sql` runs on SQLite.
+    const page = pagePyodide();
+    const index = options.pyodideIndexURL || page?.index || '/pyodide/';
     return kernelspecRunner(
       pyodideRunner({
-        indexURL: options.pyodideIndexURL || '/pyodide/',
+        indexURL: index,
+        downloadBytes: page && page.index === index ? page.bytes : 0,
         workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
         lang: options.lang,
         ...(options.input ? { input: options.input } : {}),

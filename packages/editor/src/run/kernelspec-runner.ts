@@ -51,6 +51,8 @@ export function kernelspecRunner(python: CellRunner, sql: CellRunner): CellRunne
         for (const stop of stops) stop?.();
       };
     },
+    // The loading state shown in the header is Python's (the SQL kernel is small and loads at once).
+    ...(python.onKernel ? { onKernel: (listener) => python.onKernel!(listener) } : {}),
     dispose() {
       python.dispose?.();
       sql.dispose?.();

@@ -1,6 +1,21 @@
 import type { ExecutionQueue, KernelSession } from '@candyce/kernels';
 import type * as Y from 'yjs';
-import type { CellRunner, InputHandler, RunState } from './cell-runner.js';
+import type { CellRunner, InputHandler, KernelLoad, RunState } from './cell-runner.js';
+
+/**
+ * Where the page says its Python is (`<meta name="candyce-pyodide"
+ * content="/pyodide/<version>/" data-bytes="…">`, written by the web app's
+ * build), or null: the default of `pyodide-index`, and the size of the
+ * download the kernel indicator counts against.
+ */
+export const pagePyodide = (): { index: string; bytes: number } | null => {
+  if (typeof document === 'undefined') return null;
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="candyce-pyodide"]');
+  const index = meta?.content;
+  if (!index) return null;
+  const bytes = Number(meta.dataset.bytes);
+  return { index, bytes: Number.isSafeInteger(bytes) && bytes > 0 ? bytes : 0 };
+};
 
 /** Where the Pyodide kernel's files are served from, and who answers `input()`. */
 export interface PyodideRunnerOptions {
@@ -9,6 +24,8 @@ export interface PyodideRunnerOptions {
   /** The module worker script of @candyce/kernels (default `/kernels/pyodide-worker.js`). */
   workerURL: string;
   lang: 'fr' | 'en';
+  /** Bytes of Pyodide's files, to show the download's progress against (0: unknown). */
+  downloadBytes?: number;
   /** Asks the user the question of an `input()`; without it, `input()` raises an error that says so. */
   input?: InputHandler;
 }
@@ -27,20 +44,45 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
   const all: Promise<ExecutionQueue>[] = [];
   const listeners = new Set<(state: RunState) => void>();
   let state: RunState = { running: null, queued: [] };
+  const kernelListeners = new Set<(load: KernelLoad) => void>();
+  let kernelLoad: KernelLoad = { state: 'idle' };
+  const setLoad = (next: KernelLoad) => {
+    kernelLoad = next;
+    for (const listener of kernelListeners) listener(next);
+  };
+  const total = options.downloadBytes ?? 0;
 
   const session = (): Promise<KernelSession> => {
-    kernel ??= load().then((k) =>
-      k.lazyKernel(
-        k.pyodideGateway({
-          indexURL: new URL(options.indexURL, location.href).href,
-          // Packages a cell imports load from the same folder (see npm run pyodide:install).
-          packageIndexURL: new URL(options.indexURL, location.href).href,
-          worker: k.browserWorker(new URL(options.workerURL, location.href)),
-          texts: options.lang === 'fr' ? k.frenchTexts : k.englishTexts,
-        }),
+    kernel ??= load().then((k) => {
+      const gateway = k.pyodideGateway({
+        indexURL: new URL(options.indexURL, location.href).href,
+        // Packages a cell imports load from the same folder (see npm run pyodide:install).
+        packageIndexURL: new URL(options.indexURL, location.href).href,
+        worker: k.browserWorker(new URL(options.workerURL, location.href)),
+        texts: options.lang === 'fr' ? k.frenchTexts : k.englishTexts,
+        onProgress: (loaded) => {
+          if (kernelLoad.state === 'loading') setLoad({ state: 'loading', loaded, total });
+        },
+      });
+      return k.lazyKernel(
+        {
+          ...gateway,
+          // The kernel starts on the first run (and again after it died): say so while it loads.
+          async startKernel(name) {
+            setLoad({ state: 'loading', loaded: 0, total });
+            try {
+              const started = await gateway.startKernel(name);
+              setLoad({ state: 'ready' });
+              return started;
+            } catch (error) {
+              setLoad({ state: 'failed' });
+              throw error;
+            }
+          },
+        },
         { idleShutdownMs: Number.POSITIVE_INFINITY },
-      ),
-    );
+      );
+    });
     return kernel;
   };
 
@@ -93,10 +135,16 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
       listener(state);
       return () => listeners.delete(listener);
     },
+    onKernel(listener) {
+      kernelListeners.add(listener);
+      listener(kernelLoad);
+      return () => kernelListeners.delete(listener);
+    },
     dispose() {
       for (const q of all) void q.then((queue) => queue.dispose());
       all.length = 0;
       listeners.clear();
+      kernelListeners.clear();
       queues = new WeakMap();
       const k = kernel;
       kernel = null;

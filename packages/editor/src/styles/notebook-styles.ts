@@ -155,6 +155,28 @@ export const notebookStyles = css`
   .status-stale .dot {
     background: var(--_danger);
   }
+  .kernel-status {
+    display: inline-flex;
+    align-items: center;
+    gap: 6px;
+    font-size: 13px;
+    padding: 2px 10px;
+    border-radius: 999px;
+    border: 1px solid var(--_border);
+  }
+  .kernel-status .dot {
+    width: 10px;
+    height: 10px;
+    border-radius: 50%;
+    background: #9a6700;
+  }
+  .kernel-failed {
+    background: #ffebe9;
+    border-color: #ff8182;
+  }
+  .kernel-failed .dot {
+    background: var(--_danger);
+  }
   .badge {
     font-size: 13px;
     padding: 2px 10px;
@@ -621,6 +643,14 @@ export const notebookStyles = css`
   .output-image {
     max-width: 100%;
     height: auto;
+  }
+  .error-hint {
+    margin: 6px 0 0;
+    padding: 6px 10px;
+    font-size: 14px;
+    color: var(--_fg);
+    background: #fff8c5;
+    border-left: 3px solid #9a6700;
   }
   .output-frame {
     width: 100%;
