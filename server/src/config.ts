@@ -163,6 +163,12 @@ export interface Security {
   trustedProxies: string[];
   /** Longest lifetime a token may have (`exp - iat`, or `exp - now` without `iat`), in seconds. */
   maxTokenLifetimeSeconds: number;
+  /**
+   * Where notebook pages may download a notebook from (`?from=` links, as
+   * Basthon and Capytale make them): CSP sources added to `connect-src`
+   * only, such as `https:` (the default) or `http://intranet.lycee.example`.
+   */
+  linkSources: string[];
 }
 
 /** The default security settings: only the server's own origin, no proxy, tokens of at most 180 days. */
@@ -172,6 +178,7 @@ export const defaultSecurity: Security = {
   embedOrigins: [],
   trustedProxies: [],
   maxTokenLifetimeSeconds: 180 * 24 * 3600,
+  linkSources: ['https:'],
 };
 
 const envList = (env: NodeJS.ProcessEnv, name: string): string[] =>
@@ -194,8 +201,8 @@ const envOrigins = (env: NodeJS.ProcessEnv, name: string): string[] =>
 
 /**
  * Reads the security settings from `CANDYCE_ALLOWED_ORIGINS`, `CANDYCE_PUBLIC_URL`,
- * `CANDYCE_EMBED_ORIGINS`, `CANDYCE_TRUSTED_PROXY` (comma-separated lists) and
- * `CANDYCE_MAX_TOKEN_DAYS`. Throws a `RangeError` naming the variable when a value is invalid.
+ * `CANDYCE_EMBED_ORIGINS`, `CANDYCE_TRUSTED_PROXY`, `CANDYCE_LINK_SOURCES` (comma-separated
+ * lists) and `CANDYCE_MAX_TOKEN_DAYS`. Throws a `RangeError` naming the variable when a value is invalid.
  */
 export const securityFromEnv = (env: NodeJS.ProcessEnv): Security => {
   const publicUrl = envOrigins(env, 'CANDYCE_PUBLIC_URL')[0] ?? null;
@@ -206,5 +213,14 @@ export const securityFromEnv = (env: NodeJS.ProcessEnv): Security => {
     embedOrigins: envOrigins(env, 'CANDYCE_EMBED_ORIGINS'),
     trustedProxies: envList(env, 'CANDYCE_TRUSTED_PROXY'),
     maxTokenLifetimeSeconds: Math.round(days * 86_400),
+    linkSources:
+      env.CANDYCE_LINK_SOURCES === undefined
+        ? defaultSecurity.linkSources
+        : envList(env, 'CANDYCE_LINK_SOURCES').map((item) => {
+            // A scheme (`https:`) or an origin; anything else would widen or break the policy.
+            if (/^https?:$/.test(item)) return item;
+            const [origin] = envOrigins({ CANDYCE_LINK_SOURCES: item }, 'CANDYCE_LINK_SOURCES');
+            return origin!;
+          }),
   };
 };

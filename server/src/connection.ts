@@ -277,7 +277,7 @@ export class Connection implements RoomMember {
         return;
       case 'queryAwareness': {
         const ids = [...room.awareness.getStates().keys()];
-        this.send(encodeAwareness(encodeAwarenessUpdate(room.awareness, ids)));
+        room.answerInOrder(this, encodeAwareness(encodeAwarenessUpdate(room.awareness, ids)));
         return;
       }
       case 'auth':

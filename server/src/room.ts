@@ -73,7 +73,12 @@ export class Room implements CommitParticipant {
   private writing = false;
   private scheduled = false;
   private compactRequested = false;
-  private step1Queue: { member: RoomMember; stateVector: Uint8Array }[] = [];
+  // Sync step 1 answers waiting for the cycle's write, in arrival order; an entry with a `message`
+  // is an answer already made (to queryAwareness) that must not overtake the member's step 2.
+  private step1Queue: (
+    | { member: RoomMember; stateVector: Uint8Array }
+    | { member: RoomMember; message: Uint8Array }
+  )[] = [];
   private idleWaiters: { resolve: () => void; reject: (err: Error) => void }[] = [];
   private awarenessChanged = new Set<number>();
   private awarenessScheduled = false;
@@ -220,6 +225,23 @@ export class Room implements CommitParticipant {
     this.schedule();
   }
 
+  /**
+   * Sends `message` to `member` after the step 2 answers it is still waiting
+   * for, if any, so that a client's answers come in the order it asked
+   * (queryAwareness after sync step 1 is what clients and tests settle on).
+   */
+  answerInOrder(member: RoomMember, message: Uint8Array): void {
+    const waiting =
+      this.step1Queue.some((entry) => entry.member === member) ||
+      (this.cycle?.answers.some((answer) => answer.member === member) ?? false);
+    if (!waiting) {
+      member.send(message);
+      return;
+    }
+    this.step1Queue.push({ member, message });
+    this.schedule();
+  }
+
   /** Removes a member and the awareness states it owned. */
   removeMember(member: RoomMember, awarenessIds: Iterable<number>): void {
     this.members.delete(member);
@@ -285,9 +307,10 @@ export class Room implements CommitParticipant {
     this.pending = [];
     // The document now holds exactly what is stored plus `batch`: answers computed
     // here are sent after the write, so they never show unstored content.
-    const answers = this.step1Queue.map(({ member, stateVector }) => ({
-      member,
-      message: encodeStep2(Y.encodeStateAsUpdate(this.doc, stateVector)),
+    const answers = this.step1Queue.map((entry) => ({
+      member: entry.member,
+      message:
+        'message' in entry ? entry.message : encodeStep2(Y.encodeStateAsUpdate(this.doc, entry.stateVector)),
     }));
     this.step1Queue = [];
     const compact = this.compactRequested || (batch.length > 0 && this.compactionDue());

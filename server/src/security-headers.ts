@@ -14,6 +14,8 @@ export interface HeaderPolicy {
   readonly connectOrigins: readonly string[];
   /** Origins that may frame the player page; empty: any (a player without a host's token shows nothing). */
   readonly embedOrigins: readonly string[];
+  /** Sources pages may download linked notebooks from (`?from=`): `connect-src` only. */
+  readonly linkSources?: readonly string[];
 }
 
 /** The kinds of responses with their own policy. */
@@ -47,7 +49,7 @@ const appPolicy = (
     'img-src * data: blob:',
     "media-src 'self' data: blob:",
     "font-src 'self' data:",
-    `connect-src 'self' ${withWebSockets(policy.connectOrigins).join(' ')}`.trim(),
+    `connect-src 'self' ${[...withWebSockets(policy.connectOrigins), ...(policy.linkSources ?? [])].join(' ')}`.trim(),
     "frame-src 'self' blob:",
     "object-src 'none'",
     "base-uri 'none'",

@@ -142,6 +142,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       headerPolicy: {
         connectOrigins: [...security.allowedOrigins, ...(security.publicUrl ? [security.publicUrl] : [])],
         embedOrigins: security.embedOrigins,
+        linkSources: security.linkSources,
       },
       routes: [
         createClassroomRoutes({

@@ -13,6 +13,7 @@ describe('security settings from the environment', () => {
       CANDYCE_EMBED_ORIGINS: 'https://capytale.example',
       CANDYCE_TRUSTED_PROXY: '127.0.0.1, 10.0.0.0/8',
       CANDYCE_MAX_TOKEN_DAYS: '7',
+      CANDYCE_LINK_SOURCES: 'https:, http://intranet.lycee.example:8080/notebooks',
     });
     expect(security).toEqual({
       allowedOrigins: ['https://ent.example', 'https://lms.example:8443'],
@@ -20,8 +21,12 @@ describe('security settings from the environment', () => {
       embedOrigins: ['https://capytale.example'],
       trustedProxies: ['127.0.0.1', '10.0.0.0/8'],
       maxTokenLifetimeSeconds: 7 * 86_400,
+      linkSources: ['https:', 'http://intranet.lycee.example:8080'],
     });
     expect(securityFromEnv({}).maxTokenLifetimeSeconds).toBe(180 * 86_400);
+    expect(securityFromEnv({}).linkSources).toEqual(['https:']);
+    expect(securityFromEnv({ CANDYCE_LINK_SOURCES: '' }).linkSources).toEqual([]);
+    expect(() => securityFromEnv({ CANDYCE_LINK_SOURCES: "'unsafe-inline'" })).toThrow(/CANDYCE_LINK_SOURCES/);
   });
 
   it('refuses values that are not origins, addresses or numbers, naming the variable', () => {

@@ -42,7 +42,7 @@ const newLesson = async (): Promise<string> => {
 for (const n of [50, 200]) await putNotebook(stack, `cells-${n}`, largeNotebook(n));
 
 const url = (room: string, kernel: string) =>
-  `${proxy.url}/n/${room}?${new URLSearchParams({ name: 'Bench', role: 'teacher', lang: 'fr', kernel, server: stack.sync() })}`;
+  `${proxy.url}/n/${room}?${new URLSearchParams({ name: 'Bench', role: 'teacher', lang: 'fr', kernel, server: `${proxy.url.replace('http', 'ws')}/sync` })}`;
 
 // From navigation to the output "1" of print(1) on screen, in the page's clock.
 const firstRun = async (page: Page): Promise<number> => {

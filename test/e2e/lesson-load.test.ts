@@ -41,7 +41,7 @@ afterAll(async () => {
 });
 
 const pageUrl = () =>
-  `${proxy.url}/n/lesson?${new URLSearchParams({ name: 'Alice', role: 'teacher', lang: 'fr', kernel: 'pyodide', server: stack.sync() })}`;
+  `${proxy.url}/n/lesson?${new URLSearchParams({ name: 'Alice', role: 'teacher', lang: 'fr', kernel: 'pyodide', server: `${proxy.url.replace('http', 'ws')}/sync` })}`;
 
 const runCell = async (page: Page, id: string, output: string) => {
   expect(await outputText(page, id)).toBe('');

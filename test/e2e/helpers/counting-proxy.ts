@@ -1,5 +1,5 @@
 import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 
 /** What went through a {@link CountingProxy}: one row per response. */
 export interface ProxiedResponse {
@@ -77,6 +77,28 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
     upstream.on('error', () => res.destroy());
     req.pipe(upstream);
   });
+  // WebSockets (the sync socket) pass through unchanged and uncounted, as behind a school's
+  // reverse proxy: the page and its sync server stay one origin.
+  const tunnels = new Set<Socket>();
+  server.on('upgrade', (req, socket: Socket, head: Buffer) => {
+    const upstream = connect(Number(to.port), to.hostname, () => {
+      const lines = [`${req.method} ${req.url} HTTP/1.1`];
+      for (let i = 0; i < req.rawHeaders.length; i += 2)
+        lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+      upstream.write(`${lines.join('\r\n')}\r\n\r\n`);
+      if (head.length > 0) upstream.write(head);
+      upstream.pipe(socket);
+      socket.pipe(upstream);
+    });
+    for (const end of [socket, upstream]) {
+      tunnels.add(end);
+      end.on('error', () => {
+        socket.destroy();
+        upstream.destroy();
+      });
+      end.on('close', () => tunnels.delete(end));
+    }
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
@@ -93,6 +115,7 @@ export const startCountingProxy = async (target: string): Promise<CountingProxy>
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
+        for (const tunnel of tunnels) tunnel.destroy();
         server.close(() => resolve());
       }),
   };

@@ -24,6 +24,8 @@ export interface StackOptions {
   secret?: string;
   /** Server-side execution (a Jupyter gateway). */
   execution?: ServerOptions['execution'];
+  /** Security settings of the server (allowed origins, link sources…). */
+  security?: ServerOptions['security'];
 }
 
 /**
@@ -63,6 +65,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     staticDir: dist,
     ...(options.secret ? { secret: options.secret } : {}),
     ...(options.execution ? { execution: options.execution } : {}),
+    ...(options.security ? { security: options.security } : {}),
   });
   let server = createServer(serverOptions(0));
   const port = await server.listen();
