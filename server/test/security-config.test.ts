@@ -26,7 +26,9 @@ describe('security settings from the environment', () => {
     expect(securityFromEnv({}).maxTokenLifetimeSeconds).toBe(180 * 86_400);
     expect(securityFromEnv({}).linkSources).toEqual(['https:']);
     expect(securityFromEnv({ CANDYCE_LINK_SOURCES: '' }).linkSources).toEqual([]);
-    expect(() => securityFromEnv({ CANDYCE_LINK_SOURCES: "'unsafe-inline'" })).toThrow(/CANDYCE_LINK_SOURCES/);
+    expect(() => securityFromEnv({ CANDYCE_LINK_SOURCES: "'unsafe-inline'" })).toThrow(
+      /CANDYCE_LINK_SOURCES/,
+    );
   });
 
   it('refuses values that are not origins, addresses or numbers, naming the variable', () => {
