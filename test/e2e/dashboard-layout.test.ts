@@ -65,6 +65,11 @@ describe('the dashboard at the sizes of a lesson', () => {
     await joinApi(stack, activity.code, address);
     // A handed-in copy has one more control: the download of its hand-in.
     await teacherCall(stack, activity, 'POST', `/copies/${joined[1]!.copy.id}/handin`);
+    // Grades are free text of up to 40 characters: they must not widen the table either.
+    await teacherCall(stack, activity, 'PATCH', `/copies/${joined[1]!.copy.id}`, { grade: '17,5/20' });
+    await teacherCall(stack, activity, 'PATCH', `/copies/${joined[2]!.copy.id}`, {
+      grade: 'Très bien, revoir la boucle while',
+    });
   });
 
   for (const screen of screens) {
