@@ -135,6 +135,22 @@ describe('the dashboard at the sizes of a lesson', () => {
           els.map((el) => Math.round(el.getBoundingClientRect().top)),
         );
         expect(new Set(tops).size, `row action tops ${tops.join(', ')}`).toBe(1);
+        // The outputs notice is one line; its reason opens from the keyboard.
+        const notice = page.locator('.outputs-notice');
+        const lineHeight = await notice
+          .locator('p')
+          .first()
+          .evaluate((el) => el.getBoundingClientRect().height);
+        expect(lineHeight).toBeLessThanOrEqual(24);
+        expect(await page.locator('#outputs-why').isVisible()).toBe(false);
+        const why = notice.getByRole('button', { name: 'Pourquoi ?' });
+        await why.focus();
+        await page.keyboard.press('Enter');
+        await page.locator('#outputs-why').waitFor();
+        expect(await why.getAttribute('aria-expanded')).toBe('true');
+        expect(await page.locator('#outputs-why').textContent()).toContain(
+          'même dans les cellules verrouillées',
+        );
       }
 
       // The settings open from the keyboard, and fit too.
