@@ -264,9 +264,15 @@ describe('an activity, from creation to hand-in', () => {
   });
 
   it('sets a deadline that the pupils see at once', async () => {
+    // The deadline is among the settings, closed until asked for.
+    const settings = dashboard.locator('details.settings > summary');
+    await settings.click();
     await dashboard.getByLabel('Date limite').fill('2030-06-14T16:00');
     await dashboard.getByRole('button', { name: 'Enregistrer la date' }).click();
+    // The closed settings still say the deadline.
+    await settings.click();
     await dashboard.getByText('Date limite : ven. 14 juin, 16:00.').waitFor();
+    expect(await dashboard.getByLabel('Date limite').isVisible()).toBe(false);
     await other.getByText('À rendre avant le ven. 14 juin, 16:00').waitFor();
   });
 

@@ -156,6 +156,8 @@ describe('the dashboard removes a copy', () => {
     });
     const dashboard = await visit(stack, `/a/${act.id}#token=${encodeURIComponent(act.teacherToken)}`);
     await dashboard.locator('table.copies tbody tr').first().waitFor();
+    // Revoking is a setting: behind "Réglages de l'activité".
+    await dashboard.getByText('Réglages de l’activité').click();
     await dashboard.getByRole('button', { name: 'Révoquer les anciens liens' }).click();
     const dialog = dashboard.locator('dialog.confirm');
     await dialog.getByRole('button', { name: 'Révoquer les anciens liens' }).click();

@@ -212,6 +212,7 @@ export const fr = {
   'dash.maxCopies.save': 'Enregistrer le nombre',
   'dash.maxCopies.help': '{n} copie(s) sur {max} au plus : au-delà, plus personne ne peut rejoindre.',
   'dash.remove': 'Supprimer la copie',
+  'dash.remove.short': 'Supprimer',
   'dash.remove.label': 'Supprimer la copie de {who}',
   'dash.remove.confirm':
     'Supprimer la copie de {who} ? Son carnet, ses rendus, sa note et vos commentaires seront effacés définitivement, et ses élèves déconnectés.',
@@ -219,6 +220,9 @@ export const fr = {
   'dash.outputs':
     'Les sorties et numéros d’exécution d’une copie sont écrits par l’élève, même dans les cellules verrouillées : ils ne prouvent pas qu’un test passe. Pour noter, relancez les tests.',
   'dash.revoke': 'Révoquer les anciens liens',
+  'dash.settings': 'Réglages de l’activité',
+  'dash.outputs.short': 'Les sorties sont écrites par l’élève : pour noter, relancez les tests.',
+  'dash.outputs.why': 'Pourquoi ?',
   'dash.revoke.confirm':
     'Révoquer tous les liens enseignant de cette activité ? Les anciens liens, et ce tableau de bord ouvert ailleurs, ne fonctionneront plus ; un nouveau lien s’ouvre ici. Les élèves ne sont pas touchés.',
   'dash.revoke.done':
@@ -509,6 +513,7 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'dash.maxCopies.save': 'Save the number',
   'dash.maxCopies.help': '{n} of at most {max} copies: beyond it, nobody else can join.',
   'dash.remove': 'Remove the copy',
+  'dash.remove.short': 'Remove',
   'dash.remove.label': 'Remove the copy of {who}',
   'dash.remove.confirm':
     'Remove the copy of {who}? Its notebook, hand-ins, grade and your comments are erased for good, and its pupils disconnected.',
@@ -516,6 +521,9 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'dash.outputs':
     'A copy’s outputs and execution counts are written by the pupil, also in locked cells: they do not prove that a test passes. To grade, re-run the tests.',
   'dash.revoke': 'Revoke the old links',
+  'dash.settings': 'Activity settings',
+  'dash.outputs.short': 'Outputs are written by the pupil: to grade, re-run the tests.',
+  'dash.outputs.why': 'Why?',
   'dash.revoke.confirm':
     'Revoke every teacher link of this activity? The old links, and this dashboard open elsewhere, stop working; a new link opens here. Pupils are not affected.',
   'dash.revoke.done': 'Old links revoked. The new teacher link is in the address bar: keep it.',

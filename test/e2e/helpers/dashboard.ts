@@ -149,3 +149,48 @@ export const editRoom = async (
     doc.destroy();
   }
 };
+
+/** A control of a copies row that a teacher cannot reach without scrolling sideways. */
+export interface OffScreenControl {
+  row: string;
+  control: string;
+  left: number;
+  right: number;
+}
+
+/**
+ * Every control of every copies row (links, buttons, selects, checkboxes)
+ * whose box is not wholly inside the viewport's width and inside every
+ * ancestor that clips it (the table's scroll box): such a control is cut
+ * off, or needs a sideways scroll to be seen. Horizontal positions only, so
+ * a row below the fold counts as long as it fits across.
+ */
+export const offScreenRowControls = (page: Page): Promise<OffScreenControl[]> =>
+  page.evaluate(() => {
+    const out: { row: string; control: string; left: number; right: number }[] = [];
+    const clippers = (el: Element) => {
+      const boxes: DOMRect[] = [];
+      for (let p = el.parentElement; p; p = p.parentElement) {
+        const style = getComputedStyle(p);
+        if (style.overflowX !== 'visible' && p !== document.documentElement && p !== document.body)
+          boxes.push(p.getBoundingClientRect());
+      }
+      return boxes;
+    };
+    for (const tr of document.querySelectorAll('table.copies tbody tr')) {
+      const row = tr.querySelector('.who')?.textContent?.trim() ?? '?';
+      for (const el of tr.querySelectorAll<HTMLElement>('a, button, select, input')) {
+        const r = el.getBoundingClientRect();
+        const control = el.getAttribute('aria-label') ?? el.textContent?.trim() ?? el.tagName;
+        let min = 0;
+        let max = window.innerWidth;
+        for (const box of clippers(el)) {
+          min = Math.max(min, box.left);
+          max = Math.min(max, box.right);
+        }
+        if (r.width === 0 || r.left < min - 0.5 || r.right > max + 0.5)
+          out.push({ row, control, left: Math.round(r.left), right: Math.round(r.right) });
+      }
+    }
+    return out;
+  });

@@ -73,6 +73,7 @@ export class TeacherDashboard extends PageElement {
     pending: { state: true },
     order: { state: true },
     filter: { state: true },
+    why: { state: true },
   };
 
   declare activityId: string;
@@ -92,6 +93,8 @@ export class TeacherDashboard extends PageElement {
   declare private pending: ReadonlyMap<string, CopyState>;
   declare private order: CopyOrder;
   declare private filter: CopyFilter;
+  /** The outputs notice's reason is open. */
+  declare private why: boolean;
 
   private clock: ReturnType<typeof setInterval> | null = null;
   private readonly live = new LiveEvents<{ copies?: CopyRow[] }>(
@@ -119,6 +122,7 @@ export class TeacherDashboard extends PageElement {
     this.pending = new Map();
     this.order = 'joined';
     this.filter = 'all';
+    this.why = false;
   }
 
   private get api() {
@@ -396,6 +400,12 @@ export class TeacherDashboard extends PageElement {
 
   private renderActions(a: Activity): TemplateResult {
     const passed = deadlinePassed(a.deadline);
+    // Shown on the closed settings too: the deadline is the one setting a teacher checks often.
+    const deadlineLine = !a.deadline
+      ? this.t('dash.deadline.none')
+      : passed
+        ? this.t('dash.deadline.passed', { date: formatDate(a.deadline, this.lang) })
+        : this.t('dash.deadline.set', { date: formatDate(a.deadline, this.lang) });
     return html`<section class="card actions-card" aria-labelledby="actions-title">
       <h2 id="actions-title">${this.t('dash.actions')}</h2>
       <div class="row wrap">
@@ -408,57 +418,9 @@ export class TeacherDashboard extends PageElement {
                 @click=${() => this.patchActivity({ locked: !a.locked })}>${a.locked ? this.t('dash.unlock') : this.t('dash.lock')}</button>
               <button type="button" class="compact" @click=${() => this.exportCsv()}>${this.t('dash.csv')}</button>`
         }
-        <button type="button" class="revoke" @click=${() => this.revokeLinks()}>${this.t('dash.revoke')}</button>
       </div>
       ${a.mode === 'demo' ? html`<p class="notice">${this.t('dash.demo')}</p>` : nothing}
       ${a.locked ? html`<p class="notice warning">${this.t('dash.locked')}</p>` : nothing}
-      <form class="deadline-form" @submit=${(e: SubmitEvent) => {
-        e.preventDefault();
-        const value = String(new FormData(e.target as HTMLFormElement).get('deadline') ?? '');
-        const deadline = deadlineFromInput(value);
-        if (deadline === undefined) {
-          this.error = this.t('create.error.deadline');
-          return;
-        }
-        void this.patchActivity({ deadline });
-      }}>
-        <label for="dash-deadline">${this.t('dash.deadline')}</label>
-        <div class="row wrap">
-          <input id="dash-deadline" name="deadline" type="datetime-local" .value=${deadlineToInput(a.deadline)} />
-          <button type="submit" class="compact">${this.t('dash.deadline.save')}</button>
-          ${a.deadline ? html`<button type="button" class="compact" @click=${() => this.patchActivity({ deadline: null })}>${this.t('dash.deadline.clear')}</button>` : nothing}
-        </div>
-        <p class="help">${
-          !a.deadline
-            ? this.t('dash.deadline.none')
-            : passed
-              ? this.t('dash.deadline.passed', { date: formatDate(a.deadline, this.lang) })
-              : this.t('dash.deadline.set', { date: formatDate(a.deadline, this.lang) })
-        }</p>
-      </form>
-      ${
-        a.mode === 'demo'
-          ? nothing
-          : html`<form class="max-form" @submit=${(e: SubmitEvent) => {
-              e.preventDefault();
-              const maxCopies = maxCopiesFromInput(
-                String(new FormData(e.target as HTMLFormElement).get('maxCopies') ?? ''),
-              );
-              if (typeof maxCopies !== 'number') {
-                this.error = this.t('create.error.maxCopies');
-                return;
-              }
-              void this.patchActivity({ maxCopies });
-            }}>
-              <label for="dash-max">${this.t('dash.maxCopies')}</label>
-              <div class="row">
-                <input id="dash-max" name="maxCopies" type="number" inputmode="numeric" min="1" max="500" step="1"
-                  .value=${String(a.maxCopies ?? 60)} aria-describedby="dash-max-help" />
-                <button type="submit">${this.t('dash.maxCopies.save')}</button>
-              </div>
-              <p id="dash-max-help" class="help">${this.t('dash.maxCopies.help', { n: String(this.copies.length), max: String(a.maxCopies ?? 60) })}</p>
-            </form>`
-      }
       ${
         a.mode === 'pairs'
           ? html`<form class="pair-form" @submit=${(e: SubmitEvent) => {
@@ -481,6 +443,53 @@ export class TeacherDashboard extends PageElement {
             </form>`
           : nothing
       }
+      <details class="settings">
+        <summary><span class="settings-title">${this.t('dash.settings')}</span>
+          <span class="help settings-deadline">${deadlineLine}</span></summary>
+        <form class="deadline-form" @submit=${(e: SubmitEvent) => {
+          e.preventDefault();
+          const value = String(new FormData(e.target as HTMLFormElement).get('deadline') ?? '');
+          const deadline = deadlineFromInput(value);
+          if (deadline === undefined) {
+            this.error = this.t('create.error.deadline');
+            return;
+          }
+          void this.patchActivity({ deadline });
+        }}>
+          <label for="dash-deadline">${this.t('dash.deadline')}</label>
+          <div class="row wrap">
+            <input id="dash-deadline" name="deadline" type="datetime-local" .value=${deadlineToInput(a.deadline)} />
+            <button type="submit" class="compact">${this.t('dash.deadline.save')}</button>
+            ${a.deadline ? html`<button type="button" class="compact" @click=${() => this.patchActivity({ deadline: null })}>${this.t('dash.deadline.clear')}</button>` : nothing}
+          </div>
+        </form>
+        ${
+          a.mode === 'demo'
+            ? nothing
+            : html`<form class="max-form" @submit=${(e: SubmitEvent) => {
+                e.preventDefault();
+                const maxCopies = maxCopiesFromInput(
+                  String(new FormData(e.target as HTMLFormElement).get('maxCopies') ?? ''),
+                );
+                if (typeof maxCopies !== 'number') {
+                  this.error = this.t('create.error.maxCopies');
+                  return;
+                }
+                void this.patchActivity({ maxCopies });
+              }}>
+                <label for="dash-max">${this.t('dash.maxCopies')}</label>
+                <div class="row">
+                  <input id="dash-max" name="maxCopies" type="number" inputmode="numeric" min="1" max="500" step="1"
+                    .value=${String(a.maxCopies ?? 60)} aria-describedby="dash-max-help" />
+                  <button type="submit" class="compact">${this.t('dash.maxCopies.save')}</button>
+                </div>
+                <p id="dash-max-help" class="help">${this.t('dash.maxCopies.help', { n: String(this.copies.length), max: String(a.maxCopies ?? 60) })}</p>
+              </form>`
+        }
+        <div class="revoke-row">
+          <button type="button" class="compact revoke" @click=${() => this.revokeLinks()}>${this.t('dash.revoke')}</button>
+        </div>
+      </details>
     </section>`;
   }
 
@@ -540,6 +549,7 @@ export class TeacherDashboard extends PageElement {
       </td>
       <td class="grade" data-label=${this.cardLabel('dash.col.grade')}>${c.grade ?? '—'}</td>
       <td class="row-actions">
+        ${/* "Supprimer" alone, its name says whose copy: the full words pushed the row past a 1024 px screen. */ ''}
         <a class="button compact" href=${teacherLink(false)} aria-label=${this.t('dash.open.label', { who })}>${this.t('dash.open')}</a>
         ${
           c.members.length
@@ -549,8 +559,8 @@ export class TeacherDashboard extends PageElement {
         ${
           this.activity?.mode === 'class'
             ? nothing
-            : html`<button type="button" class="danger remove-copy" aria-label=${this.t('dash.remove.label', { who })}
-                @click=${() => this.removeCopy(c)}>${this.t('dash.remove')}</button>`
+            : html`<button type="button" class="danger compact remove-copy" aria-label=${this.t('dash.remove.label', { who })}
+                @click=${() => this.removeCopy(c)}>${this.t('dash.remove.short')}</button>`
         }
       </td>
     </tr>`;
@@ -568,7 +578,19 @@ export class TeacherDashboard extends PageElement {
           <span class="dot" aria-hidden="true"></span>${this.live.state === 'lost' ? this.t('dash.reconnecting') : this.t('dash.live')}
         </span>
       </div>
-      ${copies.length ? html`<p class="help outputs-notice">${this.t('dash.outputs')}</p>` : nothing}
+      ${
+        copies.length
+          ? // One line; the reason waits behind "Pourquoi ?" (it is read once, the table every minute).
+            html`<div class="outputs-notice">
+              <p class="help">${this.t('dash.outputs.short')}
+                <button type="button" class="link" aria-expanded=${this.why ? 'true' : 'false'} aria-controls="outputs-why"
+                  @click=${() => {
+                    this.why = !this.why;
+                  }}>${this.t('dash.outputs.why')}</button></p>
+              <p id="outputs-why" class="help" ?hidden=${!this.why}>${this.t('dash.outputs')}</p>
+            </div>`
+          : nothing
+      }
       ${
         copies.length === 0
           ? html`<p class="empty">${this.t('dash.empty')}</p>`
