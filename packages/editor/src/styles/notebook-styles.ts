@@ -117,6 +117,29 @@ export const notebookStyles = css`
     align-items: center;
     min-width: 0;
   }
+  /* The kernel selector: a pill like the status, cut with an ellipsis on a narrow header. */
+  .kernel {
+    flex: 0 1 auto;
+    min-width: 0;
+    max-width: 40%;
+  }
+  .kernel select,
+  button.kernel {
+    max-width: 100%;
+    font: inherit;
+    font-size: 13px;
+    padding: 2px 8px;
+    border-radius: 999px;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+    color: inherit;
+    text-overflow: ellipsis;
+    overflow: hidden;
+    white-space: nowrap;
+  }
+  button.kernel[aria-disabled='true'] {
+    cursor: default;
+  }
   .status {
     display: inline-flex;
     align-items: center;
