@@ -117,18 +117,18 @@ export const notebookStyles = css`
     align-items: center;
     min-width: 0;
   }
-  /* The kernel selector: a pill like the status, cut with an ellipsis on a narrow header. */
+  /* The kernel selector: a pill like the status; the title gives way first, so that it reads whole. */
   .kernel {
-    flex: 0 1 auto;
+    flex: 0 0 auto;
     min-width: 0;
-    max-width: 40%;
+    max-width: 50%;
   }
   .kernel select,
   button.kernel {
     max-width: 100%;
     font: inherit;
     font-size: 13px;
-    padding: 2px 8px;
+    padding: 2px 4px;
     border-radius: 999px;
     border: 1px solid var(--_border);
     background: var(--_bg);
@@ -139,6 +139,16 @@ export const notebookStyles = css`
   }
   button.kernel[aria-disabled='true'] {
     cursor: default;
+  }
+  /* A narrow header: what does not fit beside a readable title goes to a second line. */
+  header.compact .header-row {
+    flex-wrap: wrap;
+  }
+  header.compact .title {
+    flex: 1 0 8em;
+  }
+  header.compact .kernel {
+    max-width: 100%;
   }
   .status {
     display: inline-flex;
