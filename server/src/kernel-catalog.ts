@@ -48,30 +48,50 @@ export interface KernelCatalogOptions {
   allowed?: readonly string[];
   /** Milliseconds a list is kept (default a minute). */
   ttlMs?: number;
-  /** Milliseconds the Jupyter server has to answer (default 800, so that the route answers within a second). */
-  timeoutMs?: number;
+  /** Milliseconds a caller waits for the Jupyter server (default 800, so that the route answers within a second). */
+  waitMs?: number;
+  /** Milliseconds the Jupyter server has to answer one request (default 10 s). */
+  requestTimeoutMs?: number;
   now?: () => number;
 }
+
+/** Milliseconds after which a failed list is asked for again. */
+const retryMs = 5000;
 
 /**
  * What this deployment offers to run notebooks with: the browser kernels and
  * the Jupyter server's kernelspecs allowed by CANDYCE_KERNELS. The server
  * list is asked for at most once a minute (concurrent askers share one
- * request) and given up after `timeoutMs`, so that a Jupyter server that is
- * down slows nobody: the list is then the browser kernels, with a reason.
+ * request, a failure is asked again after 5 seconds); a caller waits for it
+ * at most `waitMs`, then gets the last list known (or the browser kernels
+ * with a reason) while the request goes on and fills the cache, so that a
+ * slow or dead Jupyter server slows nobody.
  */
 export class KernelCatalog {
-  private cached: { at: number; body: Promise<KernelCatalogBody> } | null = null;
+  private current: KernelCatalogBody | null = null;
+  /** When `current` stops being fresh. */
+  private freshUntil = Number.NEGATIVE_INFINITY;
+  private pending: Promise<KernelCatalogBody> | null = null;
 
   constructor(private readonly options: KernelCatalogOptions = {}) {}
 
-  /** Returns the offered kernels, from the cache when it is younger than the TTL. */
-  list(): Promise<KernelCatalogBody> {
-    const now = (this.options.now ?? Date.now)();
-    if (this.cached && now - this.cached.at < (this.options.ttlMs ?? 60_000)) return this.cached.body;
-    const body = this.load();
-    this.cached = { at: now, body };
-    return body;
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Returns the offered kernels, from the cache while it is fresh. */
+  async list(): Promise<KernelCatalogBody> {
+    if (this.current && this.now() < this.freshUntil) return this.current;
+    this.pending ??= this.load().finally(() => {
+      this.pending = null;
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), this.options.waitMs ?? 800);
+    });
+    const body = await Promise.race([this.pending, late]);
+    clearTimeout(timer);
+    return body ?? this.current ?? this.failure('the Jupyter server did not answer in time');
   }
 
   /** Returns the offer whose id is `id`, or undefined when this deployment does not offer it. */
@@ -79,50 +99,61 @@ export class KernelCatalog {
     return (await this.list()).kernels.find((k) => k.id === id);
   }
 
+  private failure(reason: string): KernelCatalogBody {
+    return { kernels: [...browserKernels], server: { configured: true, available: false, reason } };
+  }
+
+  private keep(body: KernelCatalogBody, forMs: number): KernelCatalogBody {
+    this.current = body;
+    this.freshUntil = this.now() + forMs;
+    return body;
+  }
+
   private async load(): Promise<KernelCatalogBody> {
+    const ttl = this.options.ttlMs ?? 60_000;
     const gateway = this.options.gateway;
     if (!gateway?.kernelSpecs)
-      return {
-        kernels: [...browserKernels],
-        server: {
-          configured: Boolean(gateway),
-          available: false,
-          reason: gateway
-            ? 'the server kernels cannot be listed'
-            : 'no Jupyter server is configured (JUPYTER_URL)',
+      return this.keep(
+        {
+          kernels: [...browserKernels],
+          server: {
+            configured: Boolean(gateway),
+            available: false,
+            reason: gateway
+              ? 'the server kernels cannot be listed'
+              : 'no Jupyter server is configured (JUPYTER_URL)',
+          },
         },
-      };
+        ttl,
+      );
     const allowed = this.options.allowed ?? [];
-    const signal = AbortSignal.timeout(this.options.timeoutMs ?? 800);
     try {
-      const specs = await gateway.kernelSpecs(signal);
+      const specs = await gateway.kernelSpecs(AbortSignal.timeout(this.options.requestTimeoutMs ?? 10_000));
       const offered = specs
         .filter((s) => allowed.length === 0 || allowed.includes(s.name))
         .sort((a, b) => a.name.localeCompare(b.name));
-      return {
-        kernels: [
-          ...browserKernels,
-          ...offered.map(
-            (s): KernelOffer => ({
-              id: `server:${s.name}`,
-              location: 'server',
-              kernelspec: { ...s, candyce_location: 'server' },
-            }),
-          ),
-        ],
-        server: { configured: true, available: true },
-      };
-    } catch (err) {
-      // A failure is kept for a few seconds only: the server may be back soon.
-      if (this.cached) this.cached.at -= Math.max(0, (this.options.ttlMs ?? 60_000) - 5000);
-      return {
-        kernels: [...browserKernels],
-        server: {
-          configured: true,
-          available: false,
-          reason: err instanceof Error ? err.message : 'the Jupyter server is unreachable',
+      return this.keep(
+        {
+          kernels: [
+            ...browserKernels,
+            ...offered.map(
+              (s): KernelOffer => ({
+                id: `server:${s.name}`,
+                location: 'server',
+                kernelspec: { ...s, candyce_location: 'server' },
+              }),
+            ),
+          ],
+          server: { configured: true, available: true },
         },
-      };
+        ttl,
+      );
+    } catch (err) {
+      // Kept for a few seconds only: the server may be back soon.
+      return this.keep(
+        this.failure(err instanceof Error ? err.message : 'the Jupyter server is unreachable'),
+        retryMs,
+      );
     }
   }
 }

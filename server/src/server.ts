@@ -104,6 +104,8 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       ? { gateway: options.execution.gateway, allowed: options.execution.allowedKernels ?? [] }
       : {}),
   });
+  // Asked at start, so that the first page gets the server's kernels without waiting for them.
+  if (options.execution) void kernels.list();
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
   const weak = options.secret ? weakSecretProblem(options.secret) : null;
   if (weak) throw new RangeError(weak);

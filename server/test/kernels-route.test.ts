@@ -172,6 +172,29 @@ describe('GET /api/kernels with a Jupyter server', () => {
     expect(text).not.toContain(jupyter.token);
   }, 60_000);
 
+  it('answers within a second while a slow Jupyter server thinks, and has its list as soon as it answered', async () => {
+    const gateway = jupyterGateway({ url: jupyter.url, token: jupyter.token });
+    const slow: KernelGateway = {
+      name: gateway.name,
+      startKernel: (name) => gateway.startKernel(name),
+      kernelSpecs: async (signal) => {
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        return gateway.kernelSpecs!(signal);
+      },
+    };
+    const { http } = await startServer({ execution: { gateway: slow } });
+    const started = performance.now();
+    const first = await call(http, 'GET', '/api/kernels');
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(first.body.server).toMatchObject({
+      available: false,
+      reason: 'the Jupyter server did not answer in time',
+    });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const later = await call(http, 'GET', '/api/kernels');
+    expect(ids(later.body)).toContain('server:python3');
+  }, 60_000);
+
   it('offers only the kernelspecs CANDYCE_KERNELS allows', async () => {
     const none = await startServer({
       execution: { gateway: counted().gateway, allowedKernels: ['ir'] },

@@ -45,10 +45,19 @@ export class KernelChooser implements ReactiveController {
     const key = `${this.host.server}\n${this.host.token}`;
     if (key === this.loadedFor) return;
     this.loadedFor = key;
+    this.load(key, 0);
+  }
+
+  /** Asks for the list; a Jupyter server that did not answer yet is asked again a few times, 3 s apart. */
+  private load(key: string, attempt: number): void {
     loadKernelCatalog(this.host.server, this.host.token).then((catalog) => {
       if (this.loadedFor !== key) return;
       this.catalog = catalog;
       this.host.requestUpdate();
+      if (catalog.server.configured && !catalog.server.available && attempt < 3)
+        setTimeout(() => {
+          if (this.loadedFor === key) this.load(key, attempt + 1);
+        }, 3000);
     });
   }
 
