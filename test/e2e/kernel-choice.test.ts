@@ -65,6 +65,9 @@ describe('choosing the kernel of a notebook', () => {
     await bob.keyboard.press('Shift+Enter');
     await expect.poll(() => outputText(teacher, 'q'), poll).toMatch(/42/);
     expect(await axeViolations(teacher)).toEqual([]);
+    // Undo (the toolbar's button) puts Python back, for Bob too.
+    await teacher.locator('candyce-notebook header .toolbar button.undo').click();
+    await expect.poll(() => kernelOf(bob), poll).toBe('pyodide');
   }, 120_000);
 
   it('says plainly when the notebook asks for a kernel this deployment does not offer, and offers the choice', async () => {
@@ -78,35 +81,46 @@ describe('choosing the kernel of a notebook', () => {
     expect(await kernelOf(page)).toBe('pyodide');
   }, 60_000);
 
-  it('fits a phone (390×844): the selector shows its kernel inside the header', async () => {
-    const context = await stack.browser.browser.newContext({ viewport: { width: 390, height: 844 } });
-    const page = await stack.open(
-      'choice-room',
-      { name: 'Zoé', role: 'teacher', kernel: 'pyodide' },
-      context,
-    );
-    await page.locator('.status[data-status="online"]').waitFor();
-    const box = await selector(page).boundingBox();
-    expect(box).not.toBeNull();
-    expect(box!.x).toBeGreaterThanOrEqual(0);
-    expect(box!.x + box!.width).toBeLessThanOrEqual(390);
-    expect(box!.height).toBeLessThan(48);
-    // Its label reads whole, and it covers neither the connection status nor the people.
-    expect(await selector(page).evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
-    const overlaps = await page.evaluate(() => {
-      const root = document.querySelector('candyce-notebook')?.shadowRoot;
-      const rect = (sel: string) => root?.querySelector(sel)?.getBoundingClientRect();
-      const k = rect('.kernel select');
-      return ['.status', '.presence']
-        .map(rect)
-        .filter((r) => r && k && r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom)
-        .length;
-    });
-    expect(overlaps).toBe(0);
-    // No horizontal scrolling of the page.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await context.close();
-  }, 60_000);
+  it.each([
+    { name: 'a phone (390×844)', width: 390, height: 844, scale: 1 },
+    { name: '400 % zoom of 1024×768', width: 256, height: 192, scale: 4 },
+  ])(
+    'fits $name: the selector shows its kernel inside the header',
+    async ({ width, height, scale }) => {
+      const context = await stack.browser.browser.newContext({
+        viewport: { width, height },
+        deviceScaleFactor: scale,
+      });
+      const page = await stack.open(
+        'choice-room',
+        { name: 'Zoé', role: 'teacher', kernel: 'pyodide' },
+        context,
+      );
+      await page.locator('.status[data-status="online"]').waitFor();
+      const box = await selector(page).boundingBox();
+      expect(box).not.toBeNull();
+      expect(box!.x).toBeGreaterThanOrEqual(0);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(width);
+      expect(box!.height).toBeLessThan(48);
+      // Its label reads whole, and it covers neither the connection status nor the people.
+      expect(await selector(page).evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+      const overlaps = await page.evaluate(() => {
+        const root = document.querySelector('candyce-notebook')?.shadowRoot;
+        const rect = (sel: string) => root?.querySelector(sel)?.getBoundingClientRect();
+        const k = rect('.kernel select');
+        return ['.status', '.presence']
+          .map(rect)
+          .filter(
+            (r) => r && k && r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom,
+          ).length;
+      });
+      expect(overlaps).toBe(0);
+      // No horizontal scrolling of the page.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+      await context.close();
+    },
+    60_000,
+  );
 });
 
 describe('an activity created with the SQL kernel', () => {
