@@ -89,14 +89,17 @@ export class JupyterRest {
    * reached or answers otherwise than with a kernelspec list.
    */
   async kernelSpecs(signal?: AbortSignal): Promise<KernelSpecSummary[]> {
-    let body: unknown;
+    let raw: string;
     try {
       const response = await fetch(new URL('api/kernelspecs', this.baseURL), {
         headers: this.token ? { Authorization: `token ${this.token}` } : {},
         ...(signal ? { signal } : {}),
       });
-      if (!response.ok) throw new Error(`the Jupyter server answered ${response.status}`);
-      body = await response.json();
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new Error(`the Jupyter server answered ${response.status}`);
+      }
+      raw = await response.text();
     } catch (error) {
       // Never the address: this sentence goes to pages.
       const answered = error instanceof Error && error.message.startsWith('the Jupyter server answered');
@@ -108,6 +111,11 @@ export class JupyterRest {
             : 'the Jupyter server is unreachable',
       );
     }
+    let body: unknown = null;
+    try {
+      // A kernelspec list is a few kilobytes; a larger answer is not one.
+      if (raw.length <= 1 << 20) body = JSON.parse(raw);
+    } catch {}
     const specs = (body as { kernelspecs?: unknown } | null)?.kernelspecs;
     if (typeof specs !== 'object' || specs === null)
       throw new Error('the Jupyter server sent no kernelspec list');
