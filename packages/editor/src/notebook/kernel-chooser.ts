@@ -41,6 +41,11 @@ export class KernelChooser implements ReactiveController {
     host.addController(this);
   }
 
+  hostDisconnected(): void {
+    // Stops the retries of a removed element; a reconnected one asks again.
+    this.loadedFor = '';
+  }
+
   hostUpdate(): void {
     const key = `${this.host.server}\n${this.host.token}`;
     if (key === this.loadedFor) return;
