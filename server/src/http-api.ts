@@ -5,9 +5,11 @@ import {
   exportIpynb,
   findCell,
   importIpynb,
+  metaOf,
   NotebookFormatError,
   parseIpynb,
 } from '@candyce/model';
+import * as Y from 'yjs';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
 import { parseRoom, templateRoom } from './classroom/ids.js';
@@ -16,6 +18,7 @@ import type { Limits } from './config.js';
 import type { ExecutionService } from './execution.js';
 import { bearer, HttpError, json, readBody, requestUrl } from './http-util.js';
 import { kernelBudgetError } from './kernel-budget.js';
+import type { KernelCatalog } from './kernel-catalog.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { checkPut } from './put-checks.js';
@@ -39,6 +42,8 @@ export interface HttpContext {
   readonly guard?: RequestGuard;
   /** Server-side execution, when a kernel gateway is configured (JUPYTER_URL). */
   readonly execution?: ExecutionService;
+  /** What this deployment offers to run notebooks with (`GET /api/kernels`). */
+  readonly kernels?: KernelCatalog;
   /** Serves the built web app; answers false for paths that are not its files or pages. */
   readonly serveStatic?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
   /**
@@ -119,6 +124,18 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   if (path === '/' || path === '/index.html') {
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end(placeholder);
+    return;
+  }
+  if (path === '/api/kernels' && ctx.kernels) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Use GET on /api/kernels');
+    // Any valid token reads it (or anyone, in open mode): it tells which kernels exist, nothing more.
+    try {
+      await ctx.auth.authenticate(bearer(req));
+    } catch (err) {
+      if (err instanceof AuthError) throw new HttpError(err.status, err.message);
+      throw err;
+    }
+    json(res, 200, await ctx.kernels.list());
     return;
   }
   for (const route of ctx.routes ?? []) if (await route(req, res, url)) return;
@@ -260,12 +277,24 @@ const templateKernelProblem = async (
   try {
     const wanted = kernelNameOf(room.doc);
     const asked = kernelNameOf(doc);
+    // The teacher chose a browser kernel: the pupils' copies do not use the server's.
+    if (kernelLocationOf(room.doc) === 'browser')
+      return `This copy runs the activity's kernel "${wanted}" in the browser, not on the server`;
     return asked === wanted
       ? null
       : `This copy runs the activity's kernel "${wanted}", not "${asked.slice(0, 100)}": set the notebook's kernel back`;
   } finally {
     ctx.rooms.release(room);
   }
+};
+
+/** The `candyce_location` of a notebook's kernelspec (`browser`, `server`), or '' when it says none. */
+const kernelLocationOf = (doc: Room['doc']): string => {
+  const md = metaOf(doc).get('metadata');
+  const spec = md instanceof Y.Map ? md.get('kernelspec') : undefined;
+  const where =
+    spec && typeof spec === 'object' ? (spec as { candyce_location?: unknown }).candyce_location : '';
+  return typeof where === 'string' ? where : '';
 };
 
 const getNotebook = async (ctx: HttpContext, name: string, res: ServerResponse): Promise<void> => {

@@ -30,6 +30,7 @@ import { ConnectionCaps, isRefusal, type Slot } from './connection-caps.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
 import { createHttpHandler } from './http-api.js';
 import { refuseUpgrade, requestUrl } from './http-util.js';
+import { KernelCatalog } from './kernel-catalog.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { overBudget } from './memory-budget.js';
@@ -98,6 +99,13 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const security: Security = { ...defaultSecurity, ...options.security };
   const metrics = createMetrics(options.processMetrics ?? false);
   const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
+  const kernels = new KernelCatalog({
+    ...(options.execution
+      ? { gateway: options.execution.gateway, allowed: options.execution.allowedKernels ?? [] }
+      : {}),
+  });
+  // Asked at start, so that the first page gets the server's kernels without waiting for them.
+  if (options.execution) void kernels.list();
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
   const weak = options.secret ? weakSecretProblem(options.secret) : null;
   if (weak) throw new RangeError(weak);
@@ -152,9 +160,11 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
           attempts: new AttemptLimiter(),
           clientAddress: addressOf,
           caps,
+          kernels,
         }),
       ],
       ...(execution ? { execution } : {}),
+      kernels,
       ...(options.staticDir ? { serveStatic: createStaticHandler(options.staticDir) } : {}),
     }),
   );

@@ -47,6 +47,11 @@ export const fr = {
   'create.error.maxCopies': 'Indiquez un nombre entier de 1 à 500.',
   'create.file': 'Carnet de départ (.ipynb, facultatif)',
   'create.file.help': 'Sans fichier, l’activité commence par un carnet vide.',
+  'create.kernel': 'Noyau',
+  'create.kernel.browser': 'navigateur',
+  'create.kernel.server': 'serveur',
+  'create.kernel.help':
+    'Le langage et l’endroit où le code des élèves s’exécute. Les élèves ne peuvent pas le changer dans leur copie.',
   'create.submit': 'Créer l’activité',
   'create.busy': 'Création…',
   'create.error.title': 'Donnez un titre à l’activité.',
@@ -356,6 +361,11 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'create.error.maxCopies': 'Give a whole number from 1 to 500.',
   'create.file': 'Starting notebook (.ipynb, optional)',
   'create.file.help': 'Without a file, the activity starts with an empty notebook.',
+  'create.kernel': 'Kernel',
+  'create.kernel.browser': 'browser',
+  'create.kernel.server': 'server',
+  'create.kernel.help':
+    'The language, and where the pupils’ code runs. Pupils cannot change it in their copy.',
   'create.submit': 'Create the activity',
   'create.busy': 'Creating…',
   'create.error.title': 'Give the activity a title.',

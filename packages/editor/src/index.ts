@@ -60,6 +60,19 @@ export {
   type RunState,
 } from './run/cell-runner.js';
 export { createRunner, kernelKindOf, type RunnerOptions } from './run/create-runner.js';
+export {
+  browserCatalog,
+  browserKernelOptions,
+  type CurrentKernel,
+  catalogOf,
+  currentKernelOf,
+  isOffered,
+  type KernelCatalog,
+  type KernelLocation,
+  type KernelOption,
+  kernelLabel,
+  optionFields,
+} from './run/kernel-choice.js';
 export { httpBaseOf, refusalOf, serverRunner } from './run/server-runner.js';
 export { type ConnectionState, type ConnectionStatus, closeCode } from './sync/connection-state.js';
 export { ProviderController, type RoomAddress } from './sync/provider-controller.js';

@@ -112,4 +112,17 @@ export interface KernelGateway {
    * a {@link KernelError} saying so.
    */
   startKernel(kernelName?: string): Promise<KernelSession>;
+  /**
+   * Lists the kernelspecs the gateway can start, when it can tell (a Jupyter
+   * server's `/api/kernelspecs`); rejects when it cannot be reached, or when
+   * `signal` aborts first.
+   */
+  kernelSpecs?(signal?: AbortSignal): Promise<KernelSpecSummary[]>;
+}
+
+/** A kernelspec a gateway offers: its name and what its notebooks say about it. */
+export interface KernelSpecSummary {
+  name: string;
+  display_name: string;
+  language: string;
 }

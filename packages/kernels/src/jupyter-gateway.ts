@@ -34,6 +34,7 @@ export function jupyterGateway(options: JupyterGatewayOptions): KernelGateway {
   const rest = new JupyterRest(options.url, options.token);
   return {
     name: 'jupyter',
+    kernelSpecs: (signal) => rest.kernelSpecs(signal),
     async startKernel(kernelName = 'python3'): Promise<KernelSession> {
       const WebSocket = options.WebSocket ?? (await loadWebSocket());
       const model = await rest.startKernel(kernelName).catch(async (error: unknown) => {

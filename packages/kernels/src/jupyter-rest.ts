@@ -1,3 +1,4 @@
+import type { KernelSpecSummary } from './gateway.js';
 import { KernelError } from './kernel-notice.js';
 
 /** A kernel as the Jupyter Server REST API describes it. */
@@ -79,6 +80,59 @@ export class JupyterRest {
       code: 'start-failed',
       detail,
     });
+  }
+
+  /**
+   * Returns the server's kernelspecs (at most 100, names of letters, digits,
+   * `.`, `_` and `-`, texts cut to 100 characters: the list goes to pages).
+   * Rejects with an error that names no address when the server cannot be
+   * reached or answers otherwise than with a kernelspec list.
+   */
+  async kernelSpecs(signal?: AbortSignal): Promise<KernelSpecSummary[]> {
+    let raw: string;
+    try {
+      const response = await fetch(new URL('api/kernelspecs', this.baseURL), {
+        headers: this.token ? { Authorization: `token ${this.token}` } : {},
+        ...(signal ? { signal } : {}),
+      });
+      if (!response.ok) {
+        await response.body?.cancel().catch(() => undefined);
+        throw new Error(`the Jupyter server answered ${response.status}`);
+      }
+      raw = await response.text();
+    } catch (error) {
+      // Never the address: this sentence goes to pages.
+      const answered = error instanceof Error && error.message.startsWith('the Jupyter server answered');
+      throw new Error(
+        signal?.aborted
+          ? 'the Jupyter server did not answer in time'
+          : answered
+            ? (error as Error).message
+            : 'the Jupyter server is unreachable',
+      );
+    }
+    let body: unknown = null;
+    try {
+      // A kernelspec list is a few kilobytes; a larger answer is not one.
+      if (raw.length <= 1 << 20) body = JSON.parse(raw);
+    } catch {}
+    const specs = (body as { kernelspecs?: unknown } | null)?.kernelspecs;
+    if (typeof specs !== 'object' || specs === null)
+      throw new Error('the Jupyter server sent no kernelspec list');
+    const text = (value: unknown, fallback: string) =>
+      typeof value === 'string' && value.trim() !== '' ? value.trim().slice(0, 100) : fallback;
+    const out: KernelSpecSummary[] = [];
+    for (const [name, value] of Object.entries(specs)) {
+      if (out.length >= 100) break;
+      if (!/^[A-Za-z0-9._-]{1,64}$/.test(name)) continue;
+      const spec = (value as { spec?: { display_name?: unknown; language?: unknown } } | null)?.spec;
+      out.push({
+        name,
+        display_name: text(spec?.display_name, name),
+        language: text(spec?.language, '').toLowerCase(),
+      });
+    }
+    return out;
   }
 
   /** Returns the kernel `id`, or null when the server no longer has it. */

@@ -44,6 +44,7 @@ export type {
   StreamOutput,
 } from './ipynb-types.js';
 export type { JSONObject, JSONValue } from './json.js';
+export { type NotebookKernelspec, setNotebookKernel } from './kernel-metadata.js';
 export {
   type LineageRecord,
   MOVES,

@@ -1,4 +1,10 @@
-import { importIpynb, NotebookFormatError, newCellId } from '@candyce/model';
+import {
+  importIpynb,
+  NotebookFormatError,
+  type NotebookKernelspec,
+  newCellId,
+  setNotebookKernel,
+} from '@candyce/model';
 import * as Y from 'yjs';
 import type { Authenticator, Identity } from '../auth.js';
 import { TokenRevoked } from '../close-codes.js';
@@ -246,6 +252,8 @@ export class Classroom {
       deadline: string | null;
       maxCopies?: number;
       teacherName?: string;
+      /** The kernel the teacher chose, written into the template's metadata. */
+      kernelspec?: NotebookKernelspec;
     },
   ): Promise<{ record: ActivityRecord; teacherToken: string; teacherCode: string }> {
     const scratch = new Y.Doc();
@@ -256,6 +264,8 @@ export class Classroom {
         throw badRequest(lang, `Notebook invalide : ${err.message}`, `Invalid notebook: ${err.message}`);
       throw err;
     }
+    if (input.kernelspec)
+      setNotebookKernel(scratch, input.kernelspec, { origin: { kind: 'server', reason: 'import' } });
     const rooms = this.options.rooms();
     let id = newActivityId();
     while (this.activities.has(id) || (await rooms.exists(templateRoom(id)))) id = newActivityId();

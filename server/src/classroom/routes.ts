@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AuthError, type Authenticator, canAccessRoom, type Identity } from '../auth.js';
 import { type ConnectionCaps, isRefusal, type Slot } from '../connection-caps.js';
 import { bearer, HttpError, json } from '../http-util.js';
+import { KernelCatalog } from '../kernel-catalog.js';
 import { type AttemptKey, type AttemptLimiter, attemptKeys } from './attempts.js';
 import {
   activityPatch,
@@ -39,6 +40,8 @@ export interface RouteContext {
   readonly clientAddress?: (req: IncomingMessage) => string;
   /** Caps on long-lived connections, which event streams count in. */
   readonly caps?: ConnectionCaps;
+  /** What the deployment offers to run notebooks with (the `kernel` of a new activity). */
+  readonly kernels?: KernelCatalog;
 }
 
 const maxCommentLength = 10_000;
@@ -304,6 +307,20 @@ const copyRoute = async (
   throw classroomError(lang, 'not-found');
 };
 
+/** The kernelspec of the `kernel` a new activity asks for (an id of `GET /api/kernels`), or undefined when absent. */
+const kernelField = async (ctx: RouteContext, lang: Lang, value: unknown) => {
+  if (value === undefined || value === null || value === '') return undefined;
+  const catalog = ctx.kernels ?? new KernelCatalog();
+  const offer = typeof value === 'string' && value.length <= 100 ? await catalog.find(value) : undefined;
+  if (offer) return offer.kernelspec;
+  const ids = (await catalog.list()).kernels.map((k) => k.id).join(', ');
+  throw badRequest(
+    lang,
+    `« kernel » doit être un des noyaux que ce serveur propose (${ids}).`,
+    `"kernel" must be one of the kernels this server offers (${ids}).`,
+  );
+};
+
 const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: ServerResponse) => {
   const identity = await identify(ctx, lang, bearer(req));
   if (identity.role !== 'teacher') throw classroomError(lang, 'forbidden');
@@ -325,6 +342,7 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
     );
   const deadline = deadlineOf(lang, body);
   const maxCopies = maxCopiesField(lang, body);
+  const kernelspec = await kernelField(ctx, lang, body.kernel);
   const teacherName = optionalString(lang, body, 'teacherName', maxNameLength)
     ?.replace(/\p{Cc}/gu, '')
     .replace(/\s+/g, ' ');
@@ -335,6 +353,7 @@ const create = async (ctx: RouteContext, lang: Lang, req: IncomingMessage, res: 
     deadline: deadline ?? null,
     ...(maxCopies !== undefined ? { maxCopies } : {}),
     ...(teacherName ? { teacherName } : {}),
+    ...(kernelspec ? { kernelspec } : {}),
   });
   const { id, code } = record;
   json(res, 201, {

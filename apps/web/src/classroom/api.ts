@@ -227,7 +227,11 @@ export const classroomApi = (o: ApiOptions) => ({
     notebook?: unknown;
     maxCopies?: number;
     teacherName?: string;
+    /** An id of `GET /api/kernels` (`pyodide`, `sql`, `server:<name>`). */
+    kernel?: string;
   }) => request<CreatedActivity>(o, 'POST', '/api/activities', body),
+  /** What the deployment offers to run notebooks with (the body of `GET /api/kernels`). */
+  kernels: () => request<unknown>(o, 'GET', '/api/kernels'),
   recover: (code: string) => request<RecoveredActivity>(o, 'POST', '/api/recover', { code }),
   join: (body: { code: string; name?: string; pairCode?: string; resumeCode?: string }) =>
     request<Joined>(o, 'POST', '/api/join', body),

@@ -1,3 +1,4 @@
+import { browserCatalog, catalogOf, type KernelCatalog, kernelLabel, optionFields } from '@candyce/editor';
 import { html, nothing } from 'lit';
 import { type CreatedActivity, classroomApi } from '../classroom/api.js';
 import { activityModes, asMode, deadlineFromInput, maxCopiesFromInput } from '../classroom/format.js';
@@ -8,6 +9,23 @@ import { renderKeyPanel } from './teacher-key.js';
 
 /** Largest notebook the form uploads (the server may accept less). */
 const maxFileMb = 20;
+
+/**
+ * Returns the catalogue id of the kernel a notebook's kernelspec names, or
+ * null when the deployment does not offer it: `sql` and Python in the
+ * browser unless it says `server`; any other on the Jupyter server.
+ */
+export const kernelIdOf = (notebook: unknown, catalog: KernelCatalog): string | null => {
+  const spec = (notebook as { metadata?: { kernelspec?: Record<string, unknown> } } | null)?.metadata
+    ?.kernelspec;
+  if (!spec || typeof spec !== 'object') return null;
+  const name = typeof spec.name === 'string' ? spec.name.trim().toLowerCase() : '';
+  if (!name) return null;
+  const onServer = spec.candyce_location === 'server';
+  const python = /^python\d*$/.test(name) || spec.language === 'python';
+  const id = name === 'sql' ? 'sql' : python && !onServer ? 'pyodide' : `server:${name}`;
+  return catalog.kernels.some((k) => k.id === id) ? id : null;
+};
 
 /**
  * `<candyce-create-activity>`: the home page's form that creates an activity
@@ -22,6 +40,8 @@ export class CreateActivity extends PageElement {
     busy: { state: true },
     created: { state: true },
     notice: { state: true },
+    kernels: { state: true },
+    kernel: { state: true },
   };
 
   declare private error: string;
@@ -29,6 +49,10 @@ export class CreateActivity extends PageElement {
   /** The activity just created: its key panel replaces the form. */
   declare private created: CreatedActivity | null;
   declare private notice: string;
+  /** What the deployment offers (the browser kernels until the server answers). */
+  declare private kernels: KernelCatalog;
+  /** The kernel chosen in the form (an id of the catalogue). */
+  declare private kernel: string;
 
   constructor() {
     super();
@@ -36,7 +60,32 @@ export class CreateActivity extends PageElement {
     this.busy = false;
     this.created = null;
     this.notice = '';
+    this.kernels = browserCatalog;
+    this.kernel = 'pyodide';
   }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    classroomApi({ lang: this.lang })
+      .kernels()
+      .then((body) => {
+        this.kernels = catalogOf(body);
+      })
+      .catch(() => undefined);
+  }
+
+  /** Preselects the kernel an uploaded notebook names, when the deployment offers it. */
+  private onFile = async (e: Event): Promise<void> => {
+    const file = (e.target as HTMLInputElement).files?.[0] ?? null;
+    let notebook: unknown;
+    try {
+      notebook = await this.readNotebook(file);
+    } catch {
+      return;
+    }
+    const id = kernelIdOf(notebook, this.kernels);
+    if (id) this.kernel = id;
+  };
 
   private fail(message: string, field: string): void {
     this.error = message;
@@ -87,6 +136,7 @@ export class CreateActivity extends PageElement {
         ...(maxCopies === undefined ? {} : { maxCopies }),
         ...(teacherName ? { teacherName } : {}),
         ...(notebook === undefined ? {} : { notebook }),
+        kernel: String(form.get('kernel') ?? this.kernel),
       });
       if (teacherName) prefs.setName(teacherName);
       classroomMemory().saveTeacher({
@@ -141,8 +191,21 @@ export class CreateActivity extends PageElement {
       <p id="act-max-help" class="help">${this.t('create.maxCopies.help')}</p>
       <label for="act-file">${this.t('create.file')}</label>
       <input id="act-file" name="notebook" type="file" accept=".ipynb,application/x-ipynb+json,application/json"
-        aria-describedby="act-file-help" />
+        aria-describedby="act-file-help" @change=${this.onFile} />
       <p id="act-file-help" class="help">${this.t('create.file.help')}</p>
+      <label for="act-kernel">${this.t('create.kernel')}</label>
+      <select id="act-kernel" name="kernel" aria-describedby="act-kernel-help" @change=${(e: Event) => {
+        this.kernel = (e.target as HTMLSelectElement).value;
+      }}>
+        ${this.kernels.kernels.map(
+          (k) =>
+            html`<option value=${k.id} .selected=${k.id === this.kernel}>${kernelLabel(optionFields(k), {
+              browser: this.t('create.kernel.browser'),
+              server: this.t('create.kernel.server'),
+            })}</option>`,
+        )}
+      </select>
+      <p id="act-kernel-help" class="help">${this.t('create.kernel.help')}</p>
       <p id="act-error" class="error" role="alert">${this.error || nothing}</p>
       <button type="submit" class="primary" ?disabled=${this.busy}>
         ${this.busy ? this.t('create.busy') : this.t('create.submit')}

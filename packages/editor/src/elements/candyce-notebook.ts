@@ -23,6 +23,7 @@ import { type Lang, resolveLang, translator } from '../i18n/translate.js';
 import { type CommandKeyState, commandModeKey, initialKeyState } from '../keys/commands.js';
 import { HeaderLayout } from '../notebook/header-layout.js';
 import { browserUserId } from '../notebook/identity-store.js';
+import { KernelChooser } from '../notebook/kernel-chooser.js';
 import { type Command, runCommand } from '../notebook/notebook-commands.js';
 import { moveToolbarFocus, syncToolbarFocus } from '../notebook/toolbar-focus.js';
 import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/identity.js';
@@ -36,7 +37,7 @@ import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
-import { kernelStep, kernelText, kernelView } from '../views/kernel-view.js';
+import { kernelLoadView, kernelStep, kernelText } from '../views/kernel-load-view.js';
 import { presenceView } from '../views/presence-view.js';
 import { statusText, statusView } from '../views/status-view.js';
 import { type ToolbarItem, toolbarView } from '../views/toolbar-view.js';
@@ -179,6 +180,11 @@ export class CandyceNotebook extends LitElement {
       cells: this.renderRoot?.querySelector<HTMLElement>('.cells') ?? null,
     }),
     () => (this.session ? this.toolbarItems(this.session).filter((i) => i.moveRank !== undefined).length : 0),
+  );
+  private readonly kernelChooser = new KernelChooser(
+    this,
+    () => kernelKindOf(this.kernel),
+    (message) => this.announce(message),
   );
   /** The toolbar button that has the toolbar's one Tab stop. */
   private toolbarFocus: string | null = null;
@@ -907,7 +913,8 @@ export class CandyceNotebook extends LitElement {
     return html`<header part="header" class=${this.headerLayout.compact ? 'compact' : ''}>
       <div class="header-row">
         <h2 class="title">${this.label || this.room || t('notebook.label', { room: '' })}</h2>
-        ${kernelView(t, this.kernelLoad)}
+        ${this.kernelChooser.selector(session)}
+        ${kernelLoadView(t, this.kernelLoad)}
         ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
         ${presenceView(this.people, {
           t,
@@ -947,6 +954,7 @@ export class CandyceNotebook extends LitElement {
             </div>`
           : nothing
       }
+      ${this.kernelChooser.notice(session)}
       ${followed ? html`<p class="notice" role="status">${t('presence.following', { name: followed.name })}</p>` : nothing}
       ${
         state.status === 'stale'

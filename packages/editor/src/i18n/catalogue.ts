@@ -108,6 +108,19 @@ export const fr = {
   'kernel.loadingBytes': 'Python se charge… {loaded} Mo',
   'kernel.ready': 'Python est prêt.',
   'kernel.failed': 'Python n’a pas pu se charger.',
+  'kernel.label': 'Noyau',
+  'kernel.browser': 'navigateur',
+  'kernel.server': 'serveur',
+  'kernel.title': 'Noyau du carnet : {kernel}. Le changer le change pour tous les participants.',
+  'kernel.fixed':
+    'Noyau : {kernel}. L’enseignant a choisi le noyau de cette activité : il ne se change pas dans une copie.',
+  'kernel.readonly': 'Noyau : {kernel} (carnet en lecture seule).',
+  'kernel.missing':
+    'Ce carnet demande le noyau « {kernel} », que ce serveur ne propose pas. Choisissez un noyau dans « Noyau » pour exécuter le code.',
+  'kernel.missingFixed':
+    'Ce carnet demande le noyau « {kernel} », que ce serveur ne propose pas. Prévenez votre enseignant.',
+  'kernel.serverDown': 'Les noyaux du serveur Jupyter sont indisponibles : {reason}.',
+  'kernel.changed': 'Noyau : {kernel}.',
   'run.error.not-configured':
     'Ce serveur n’exécute pas de code : demandez à l’administrateur d’y configurer un noyau Jupyter, ou exécutez dans le navigateur (Pyodide).',
   'run.error.unauthorized':
@@ -268,6 +281,19 @@ export const en: Catalogue = {
   'kernel.loadingBytes': 'Loading Python… {loaded} MB',
   'kernel.ready': 'Python is ready.',
   'kernel.failed': 'Python could not be loaded.',
+  'kernel.label': 'Kernel',
+  'kernel.browser': 'browser',
+  'kernel.server': 'server',
+  'kernel.title': 'Notebook kernel: {kernel}. Changing it changes it for every participant.',
+  'kernel.fixed':
+    'Kernel: {kernel}. The teacher chose this activity’s kernel: it cannot be changed in a copy.',
+  'kernel.readonly': 'Kernel: {kernel} (read-only notebook).',
+  'kernel.missing':
+    'This notebook asks for the kernel “{kernel}”, which this server does not offer. Choose a kernel in “Kernel” to run code.',
+  'kernel.missingFixed':
+    'This notebook asks for the kernel “{kernel}”, which this server does not offer. Tell your teacher.',
+  'kernel.serverDown': 'The Jupyter server’s kernels are unavailable: {reason}.',
+  'kernel.changed': 'Kernel: {kernel}.',
   'run.error.not-configured':
     'This server does not run code: ask its administrator to configure a Jupyter kernel, or run in the browser (Pyodide).',
   'run.error.unauthorized': 'Run refused: your access has expired. Reload the page or ask for a new link.',

@@ -1,5 +1,5 @@
 import { type CellRunner, type InputHandler, type KernelKind, noRunner } from './cell-runner.js';
-import { kernelspecRunner } from './kernelspec-runner.js';
+import { choiceRunner } from './kernelspec-runner.js';
 import { pagePyodide, pyodideRunner } from './pyodide-runner.js';
 import { serverRunner } from './server-runner.js';
 import { sqlRunner } from './sql-runner.js';
@@ -26,30 +26,30 @@ export const kernelKindOf = (value: string | null | undefined): KernelKind =>
   value === 'server' || value === 'none' ? value : 'pyodide';
 
 /**
- * Returns the runner of a notebook: `server` asks the Candyce server to run
- * cells on the room's kernel; `pyodide` runs them in this browser (Python,
- * or SQLite for a notebook whose kernelspec is `sql`); `none`
- * runs nothing (and the Run buttons say so).
+ * Returns the runner of a notebook: `none` runs nothing (and the Run
+ * buttons say so); otherwise each run goes where the notebook's kernel runs:
+ * SQLite in this browser for a kernelspec `sql`, the room's kernel on the
+ * Candyce server for a kernelspec whose `candyce_location` is `server`,
+ * Pyodide for `browser`, and where `kind` says (`pyodide` or `server`) for a
+ * notebook that does not say.
  */
 export const createRunner = (options: RunnerOptions): CellRunner => {
-  if (options.kind === 'server' && options.server && options.room) {
-    return serverRunner(options.server, options.room, options.token);
-  }
-  if (options.kind === 'pyodide') {
-    // The page's own Python (its versioned path) unless the element names another; a notebook whose
-    // kernelspec is `sql` runs on SQLite.
-    const page = pagePyodide();
-    const index = options.pyodideIndexURL || page?.index || '/pyodide/';
-    return kernelspecRunner(
-      pyodideRunner({
-        indexURL: index,
-        downloadBytes: page && page.index === index ? page.bytes : 0,
-        workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
-        lang: options.lang,
-        ...(options.input ? { input: options.input } : {}),
-      }),
-      sqlRunner({ workerURL: options.sqlWorkerURL || '/sqljs/worker.sql-wasm.js', lang: options.lang }),
-    );
-  }
-  return noRunner;
+  if (options.kind === 'none') return noRunner;
+  // Each run goes where the notebook's kernel runs now: a kernel changed live applies at the next run.
+  const server =
+    options.server && options.room ? serverRunner(options.server, options.room, options.token) : noRunner;
+  // The page's own Python (its versioned path) unless the element names another.
+  const page = pagePyodide();
+  const index = options.pyodideIndexURL || page?.index || '/pyodide/';
+  return choiceRunner(options.kind, {
+    python: pyodideRunner({
+      indexURL: index,
+      downloadBytes: page && page.index === index ? page.bytes : 0,
+      workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
+      lang: options.lang,
+      ...(options.input ? { input: options.input } : {}),
+    }),
+    sql: sqlRunner({ workerURL: options.sqlWorkerURL || '/sqljs/worker.sql-wasm.js', lang: options.lang }),
+    server,
+  });
 };

@@ -1,6 +1,7 @@
 import { metaOf } from '@candyce/model';
 import * as Y from 'yjs';
-import type { CellRunner, RunState } from './cell-runner.js';
+import type { CellRunner, KernelKind, RunState } from './cell-runner.js';
+import { currentKernelOf } from './kernel-choice.js';
 
 /** Returns the `metadata.kernelspec.name` of a notebook, or '' when it names none. */
 export const kernelspecNameOf = (doc: Y.Doc): string => {
@@ -12,50 +13,71 @@ export const kernelspecNameOf = (doc: Y.Doc): string => {
 };
 
 /**
+ * Returns a runner that hands each run to the runner `pick` chooses for the
+ * notebook at that moment, so that a kernel changed by anyone applies at the
+ * next run. Interrupt goes to all; the run state is theirs together.
+ */
+export function routingRunner(
+  kind: KernelKind,
+  runners: readonly CellRunner[],
+  pick: (doc: Y.Doc) => CellRunner,
+): CellRunner {
+  const loader = runners.find((runner) => runner.onKernel);
+  return {
+    kind,
+    available: true,
+    run: (request) => pick(request.doc).run(request),
+    runCells: (doc, cellIds) => pick(doc).runCells(doc, cellIds),
+    interrupt() {
+      for (const runner of runners) runner.interrupt?.();
+    },
+    onChange(listener) {
+      const states: RunState[] = runners.map(() => ({ running: null, queued: [] }));
+      const tell = () =>
+        listener({
+          running: states.find((s) => s.running !== null)?.running ?? null,
+          queued: states.flatMap((s) => s.queued),
+        });
+      const stops = runners.map((runner, i) =>
+        runner.onChange?.((state) => {
+          states[i] = state;
+          tell();
+        }),
+      );
+      return () => {
+        for (const stop of stops) stop?.();
+      };
+    },
+    // The loading state shown in the header is the first runner's that reports one: Python's (the
+    // SQL kernel is small and loads at once; the server's has no download).
+    ...(loader?.onKernel ? { onKernel: (listener) => loader.onKernel!(listener) } : {}),
+    dispose() {
+      for (const runner of runners) runner.dispose?.();
+    },
+  };
+}
+
+/**
  * Returns a runner that hands each notebook's cells to the browser kernel
  * its kernelspec names: `sql` to `sql`, anything else to `python`. Each
  * runner loads its kernel on its first run only.
  */
 export function kernelspecRunner(python: CellRunner, sql: CellRunner): CellRunner {
-  const pick = (doc: Y.Doc) => (kernelspecNameOf(doc) === 'sql' ? sql : python);
-  return {
-    kind: python.kind,
-    available: python.available,
-    run: (request) => pick(request.doc).run(request),
-    runCells: (doc, cellIds) => pick(doc).runCells(doc, cellIds),
-    interrupt() {
-      python.interrupt?.();
-      sql.interrupt?.();
-    },
-    onChange(listener) {
-      let states: [RunState, RunState] = [
-        { running: null, queued: [] },
-        { running: null, queued: [] },
-      ];
-      const tell = () =>
-        listener({
-          running: states[0].running ?? states[1].running,
-          queued: [...states[0].queued, ...states[1].queued],
-        });
-      const stops = [
-        python.onChange?.((state) => {
-          states = [state, states[1]];
-          tell();
-        }),
-        sql.onChange?.((state) => {
-          states = [states[0], state];
-          tell();
-        }),
-      ];
-      return () => {
-        for (const stop of stops) stop?.();
-      };
-    },
-    // The loading state shown in the header is Python's (the SQL kernel is small and loads at once).
-    ...(python.onKernel ? { onKernel: (listener) => python.onKernel!(listener) } : {}),
-    dispose() {
-      python.dispose?.();
-      sql.dispose?.();
-    },
-  };
+  return routingRunner(python.kind, [python, sql], (doc) => (kernelspecNameOf(doc) === 'sql' ? sql : python));
+}
+
+/**
+ * Returns the runner of a page whose `kernel` attribute is `kind`: each run
+ * goes where the notebook's kernel runs now (see `currentKernelOf`): SQL or
+ * Python in the browser, or the server.
+ */
+export function choiceRunner(
+  kind: KernelKind,
+  runners: { python: CellRunner; sql: CellRunner; server: CellRunner },
+): CellRunner {
+  const { python, sql, server } = runners;
+  return routingRunner(kind, [python, sql, server], (doc) => {
+    const current = currentKernelOf(doc, kind);
+    return current.location === 'server' ? server : current.id === 'sql' ? sql : python;
+  });
 }

@@ -117,6 +117,39 @@ export const notebookStyles = css`
     align-items: center;
     min-width: 0;
   }
+  /* The kernel selector: a pill like the status; the title gives way first, so that it reads whole. */
+  .kernel {
+    flex: 0 0 auto;
+    min-width: 0;
+    max-width: 50%;
+  }
+  .kernel select,
+  button.kernel {
+    max-width: 100%;
+    font: inherit;
+    font-size: 13px;
+    padding: 2px 4px;
+    border-radius: 999px;
+    border: 1px solid var(--_border);
+    background: var(--_bg);
+    color: inherit;
+    text-overflow: ellipsis;
+    overflow: hidden;
+    white-space: nowrap;
+  }
+  button.kernel[aria-disabled='true'] {
+    cursor: default;
+  }
+  /* A narrow header: what does not fit beside a readable title goes to a second line. */
+  header.compact .header-row {
+    flex-wrap: wrap;
+  }
+  header.compact .title {
+    flex: 1 0 8em;
+  }
+  header.compact .kernel {
+    max-width: 100%;
+  }
   .status {
     display: inline-flex;
     align-items: center;

@@ -1,36 +1,80 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Translate } from '../i18n/translate.js';
-import type { KernelLoad } from '../run/cell-runner.js';
+import {
+  type CurrentKernel,
+  isOffered,
+  type KernelCatalog,
+  type KernelOption,
+  kernelLabel,
+  optionFields,
+} from '../run/kernel-choice.js';
 
-const megabytes = (bytes: number): string => String(Math.round(bytes / 1e6));
+/** What the kernel selector needs. */
+export interface KernelViewOptions {
+  t: Translate;
+  current: CurrentKernel;
+  catalog: KernelCatalog;
+  /** A classroom copy: the teacher chose the kernel. */
+  fixed: boolean;
+  /** Nothing can be changed (viewer, handed in…). */
+  readonly: boolean;
+  onChoose: (option: KernelOption) => void;
+}
 
-/** Returns the words of a kernel's start in the user's language ("Python se charge… 4 / 13 Mo"), or '' when there is nothing to say. */
-export const kernelText = (t: Translate, load: KernelLoad): string => {
-  if (load.state === 'failed') return t('kernel.failed');
-  if (load.state !== 'loading') return '';
-  // Under half a megabyte the count would read "0 Mo".
-  if (load.loaded < 500_000) return t('kernel.loading');
-  if (load.total > 0)
-    return t('kernel.loadingOf', {
-      loaded: megabytes(Math.min(load.loaded, load.total)),
-      total: megabytes(load.total),
-    });
-  return t('kernel.loadingBytes', { loaded: megabytes(load.loaded) });
+/** Returns the words of a kernel's label ("Python (navigateur)"). */
+const wordsOf = (t: Translate) => ({ browser: t('kernel.browser'), server: t('kernel.server') });
+
+/** Returns the label the header shows for the notebook's kernel. */
+export const currentKernelLabel = (t: Translate, current: CurrentKernel): string =>
+  kernelLabel(current, wordsOf(t));
+
+/**
+ * Returns the kernel selector of the notebook header: a native select (so
+ * that keyboards, screen readers and phones all know it) showing the kernel
+ * and where it runs, listing what the deployment offers; read-only, with the
+ * reason as its title, in a classroom copy or a read-only notebook.
+ */
+export const kernelView = (o: KernelViewOptions): TemplateResult => {
+  const { t, current, catalog } = o;
+  const words = wordsOf(t);
+  const label = kernelLabel(current, words);
+  if (o.fixed || o.readonly) {
+    const reason = o.fixed ? t('kernel.fixed', { kernel: label }) : t('kernel.readonly', { kernel: label });
+    return html`<button type="button" class="kernel kernel-fixed" part="kernel" data-kernel=${current.id}
+      aria-disabled="true" title=${reason} aria-label=${reason}>
+      <span aria-hidden="true">${label}</span></button>`;
+  }
+  const offered = isOffered(current, catalog);
+  return html`<label class="kernel" part="kernel" title=${t('kernel.title', { kernel: label })}>
+    <span class="visually-hidden">${t('kernel.label')}</span>
+    <select data-kernel=${current.id} @change=${(e: Event) => {
+      const select = e.currentTarget as HTMLSelectElement;
+      const option = catalog.kernels.find((k) => k.id === select.value);
+      if (option) o.onChoose(option);
+    }}>
+      ${offered ? nothing : html`<option value=${current.id} disabled .selected=${true}>${current.displayName} (?)</option>`}
+      ${catalog.kernels.map(
+        (k) =>
+          html`<option value=${k.id} .selected=${k.id === current.id}>${kernelLabel(optionFields(k), words)}</option>`,
+      )}
+    </select>
+  </label>`;
 };
 
 /**
- * The share of the download (0 to 4, in quarters) that a screen reader is
- * told of: the visible text changes with every megabyte, the announcement
- * only at the start, each quarter and the end.
+ * Returns the notice of a notebook whose kernel this deployment does not
+ * offer (and why the server's are missing, when it is that), or nothing.
  */
-export const kernelStep = (load: KernelLoad): number =>
-  load.state === 'loading' && load.total > 0 ? Math.min(3, Math.floor((load.loaded / load.total) * 4)) : 0;
-
-/** Returns the kernel indicator shown beside the connection state while Python loads (or failed). */
-export const kernelView = (t: Translate, load: KernelLoad): TemplateResult | typeof nothing => {
-  const text = kernelText(t, load);
-  if (!text) return nothing;
-  return html`<span class="kernel-status kernel-${load.state}" part="kernel-status" data-kernel=${load.state}>
-    <span class="dot" aria-hidden="true"></span>${text}
-  </span>`;
+export const kernelNoticeView = (o: KernelViewOptions): TemplateResult | typeof nothing => {
+  const { t, current, catalog } = o;
+  if (isOffered(current, catalog)) return nothing;
+  const name = current.displayName;
+  return html`<p class="notice warning kernel-missing" role="status">
+    ${o.fixed || o.readonly ? t('kernel.missingFixed', { kernel: name }) : t('kernel.missing', { kernel: name })}
+    ${
+      current.location === 'server' && catalog.server.reason
+        ? html` ${t('kernel.serverDown', { reason: catalog.server.reason })}`
+        : nothing
+    }
+  </p>`;
 };
