@@ -146,7 +146,8 @@ describe('an activity created with the SQL kernel', () => {
     const pupil = await joinActivity(stack, joinCode, 'Léa');
     const fixed = pupil.locator('candyce-notebook header button.kernel-fixed');
     await fixed.waitFor();
-    expect(await fixed.getAttribute('data-kernel')).toBe('sql');
+    // The header shows before the copy has synced (the room name says it is a copy): wait for its kernel.
+    await expect.poll(() => fixed.getAttribute('data-kernel'), poll).toBe('sql');
     expect(await fixed.getAttribute('aria-disabled')).toBe('true');
     expect(await fixed.getAttribute('title')).toMatch(/SQL \(navigateur\).*L’enseignant a choisi le noyau/);
     expect(await pupil.locator('candyce-notebook header .kernel select').count()).toBe(0);
