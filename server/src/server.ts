@@ -28,12 +28,14 @@ import {
 import { Connection } from './connection.js';
 import { ConnectionCaps, isRefusal, type Slot } from './connection-caps.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
+import { createFilesRoute, isRawUploadPath } from './files-api.js';
 import { createHttpHandler } from './http-api.js';
 import { refuseUpgrade, requestUrl } from './http-util.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { levelFiles, memoryFiles, type NotebookFiles } from './notebook-files.js';
 import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
@@ -116,13 +118,23 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     logger,
     ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
   });
-  const rooms: RoomManager = new RoomManager({ store, timings, metrics, logger, hooks: classroom.hooks });
+  // Data files attached to notebooks, beside the rooms in the same LevelDB, deleted with their room.
+  const files: NotebookFiles = store instanceof LevelStore ? levelFiles(store.db) : memoryFiles();
+  const rooms: RoomManager = new RoomManager({
+    store,
+    timings,
+    metrics,
+    logger,
+    hooks: classroom.hooks,
+    deleted: (name) => files.removeAll(name),
+  });
   const connections = new Set<Connection>();
   const guard = createRequestGuard({
     open: auth.open,
     allowedOrigins: security.allowedOrigins,
     publicUrl: security.publicUrl,
     listenHost: options.host ?? '127.0.0.1',
+    rawBodyPath: isRawUploadPath,
   });
   const proxies = trustedProxies(security.trustedProxies);
   const addressOf = (req: IncomingMessage): string => clientAddress(req, proxies);
@@ -144,6 +156,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
         embedOrigins: security.embedOrigins,
       },
       routes: [
+        createFilesRoute({ auth, rooms, files, limits, logger }),
         createClassroomRoutes({
           classroom,
           auth,
