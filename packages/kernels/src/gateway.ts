@@ -22,6 +22,13 @@ export interface ExecuteOptions {
   allowStdin?: boolean;
 }
 
+/** A data file for a kernel's working directory: one path component, its bytes and their SHA-256. */
+export interface WorkingFile {
+  readonly name: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+}
+
 /** How an execution ended: the content of its `execute_reply`. */
 export type ExecuteReply = ExecuteReplyContent;
 
@@ -93,6 +100,13 @@ export interface KernelSession {
   restart(): Promise<void>;
   /** Stops the kernel for good. */
   shutdown(): Promise<void>;
+  /**
+   * Makes the kernel's working directory hold exactly these data files (the
+   * notebook's attached files), writing only those whose sha256 changed, when
+   * the kernel offers it (browser kernels; a Jupyter server gets them through
+   * its contents API instead).
+   */
+  syncFiles?(files: readonly WorkingFile[]): Promise<void>;
   /** Returns completions for the code at `cursorPos`, when the kernel offers them. */
   complete?(code: string, cursorPos: number): Promise<CompleteReply>;
   /** Returns documentation for the name at `cursorPos`, when the kernel offers it. */

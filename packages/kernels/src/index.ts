@@ -14,6 +14,7 @@ export type {
   KernelGateway,
   KernelInfo,
   KernelSession,
+  WorkingFile,
 } from './gateway.js';
 export { type JupyterGatewayOptions, jupyterGateway } from './jupyter-gateway.js';
 export type { SocketEvent, WebSocketConstructor, WebSocketLike } from './jupyter-wire.js';

@@ -118,6 +118,10 @@ export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = 
       stoppedWhileIdle = false;
       await stop();
     },
+    async syncFiles(files) {
+      const session = await ensure();
+      await session.syncFiles?.(files);
+    },
     // Completion and inspection never start a kernel: typing must not load Pyodide.
     async complete(code, cursorPos): Promise<CompleteReply> {
       const session = real;
