@@ -16,6 +16,7 @@ import {
   watchGateway,
 } from './kernel-budget.js';
 import type { Logger } from './logger.js';
+import { kernelFiles, type NotebookFiles } from './notebook-files.js';
 
 /** Options of server-side execution. */
 export interface ExecutionOptions {
@@ -33,6 +34,8 @@ export interface ExecutionOptions {
    * a pupil's editor can change.
    */
   allowedKernels?: readonly string[];
+  /** The notebooks' data files, put in the folder `candyce/<room>` the room's kernel works in before each run. */
+  files?: NotebookFiles;
 }
 
 interface RoomKernel {
@@ -88,6 +91,7 @@ export class ExecutionService {
       const kernel = lazyKernel(gateway, {
         kernelName: kernelNameOf(doc),
         idleShutdownMs: this.options.idleShutdownMs ?? 30 * 60 * 1000,
+        directory: `candyce/${name}`,
       });
       const queue = createExecutionQueue(doc, kernel, { stopOnError: false });
       const created: RoomKernel = { doc, gateway, pending: 0, kernel, queue };
@@ -98,6 +102,7 @@ export class ExecutionService {
     const held = entry;
     held.pending++;
     try {
+      if (this.options.files) await held.kernel.syncFiles?.(await kernelFiles(this.options.files, name));
       const runs = await held.queue.run(cellId);
       return runs[0] ?? { cellId, status: 'skipped', executionCount: null };
     } finally {
@@ -121,8 +126,8 @@ export class ExecutionService {
     const gateway = this.options.gateway;
     return {
       name: gateway.name,
-      startKernel: (kernelName) =>
-        gateway.startKernel(kernelName).catch((err: unknown) => {
+      startKernel: (kernelName, start) =>
+        gateway.startKernel(kernelName, start).catch((err: unknown) => {
           this.logger.error({ room, kernel: kernelName, err }, 'the server kernel could not start');
           throw err;
         }),

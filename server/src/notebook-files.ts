@@ -70,6 +70,19 @@ const entryOf = (name: string, bytes: Uint8Array): FileEntry => ({
 
 const byName = (a: FileEntry, b: FileEntry): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
+/** Reads every file of `room`, as a kernel's working directory is to hold them. */
+export const kernelFiles = async (
+  files: NotebookFiles,
+  room: string,
+): Promise<{ name: string; sha256: string; bytes: Uint8Array }[]> => {
+  const out: { name: string; sha256: string; bytes: Uint8Array }[] = [];
+  for (const entry of await files.list(room)) {
+    const bytes = await files.read(room, entry.name);
+    if (bytes) out.push({ name: entry.name, sha256: entry.sha256, bytes });
+  }
+  return out;
+};
+
 /** Returns the files kept in a LevelDB database (its `files` sublevel). */
 export const levelFiles = (db: Level<string, Uint8Array>): NotebookFiles => {
   const meta = db.sublevel<string, FileEntry>('files-meta', { keyEncoding: 'utf8', valueEncoding: 'json' });

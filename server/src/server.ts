@@ -99,8 +99,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const timings: Timings = { ...defaultTimings, ...options.timings };
   const security: Security = { ...defaultSecurity, ...options.security };
   const metrics = createMetrics(options.processMetrics ?? false);
-  const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
+  // Data files attached to notebooks, beside the rooms in the same LevelDB, deleted with their room.
+  const files: NotebookFiles = store instanceof LevelStore ? levelFiles(store.db) : memoryFiles();
+  const execution = options.execution
+    ? new ExecutionService({ files, ...options.execution }, logger)
+    : undefined;
   const weak = options.secret ? weakSecretProblem(options.secret) : null;
   if (weak) throw new RangeError(weak);
   // Every token is also checked against the classroom's revoked teacher links.
@@ -118,8 +122,6 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     logger,
     ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
   });
-  // Data files attached to notebooks, beside the rooms in the same LevelDB, deleted with their room.
-  const files: NotebookFiles = store instanceof LevelStore ? levelFiles(store.db) : memoryFiles();
   const rooms: RoomManager = new RoomManager({
     store,
     timings,

@@ -29,6 +29,16 @@ export interface WorkingFile {
   readonly bytes: Uint8Array;
 }
 
+/** Options of {@link KernelGateway.startKernel}. */
+export interface StartOptions {
+  /**
+   * The folder the kernel works in, relative to the kernel server's root
+   * (`candyce/<room>`), created when missing; the room's data files go there.
+   * Gateways without folders (browser kernels) ignore it.
+   */
+  directory?: string;
+}
+
 /** How an execution ended: the content of its `execute_reply`. */
 export type ExecuteReply = ExecuteReplyContent;
 
@@ -125,5 +135,5 @@ export interface KernelGateway {
    * kernelspec name (default `python3`); a gateway that cannot run it throws
    * a {@link KernelError} saying so.
    */
-  startKernel(kernelName?: string): Promise<KernelSession>;
+  startKernel(kernelName?: string, options?: StartOptions): Promise<KernelSession>;
 }

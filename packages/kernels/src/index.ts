@@ -14,6 +14,7 @@ export type {
   KernelGateway,
   KernelInfo,
   KernelSession,
+  StartOptions,
   WorkingFile,
 } from './gateway.js';
 export { type JupyterGatewayOptions, jupyterGateway } from './jupyter-gateway.js';

@@ -11,6 +11,8 @@ export interface LazyKernelOptions {
    * cell. Default 30 minutes; `Infinity` keeps it running.
    */
   idleShutdownMs?: number;
+  /** The folder the kernel works in (see `StartOptions`); the gateway's default without it. */
+  directory?: string;
 }
 
 /**
@@ -34,19 +36,21 @@ export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = 
     if (real) return Promise.resolve(real);
     if (!starting) {
       state.set('starting');
-      starting = gateway.startKernel(kernelName).then(
-        (session) => {
-          real = session;
-          unsubscribe = session.onStatus(state.set);
-          state.set(session.status);
-          return session;
-        },
-        (error: unknown) => {
-          starting = undefined;
-          state.set('unknown');
-          throw error;
-        },
-      );
+      starting = gateway
+        .startKernel(kernelName, options.directory ? { directory: options.directory } : undefined)
+        .then(
+          (session) => {
+            real = session;
+            unsubscribe = session.onStatus(state.set);
+            state.set(session.status);
+            return session;
+          },
+          (error: unknown) => {
+            starting = undefined;
+            state.set('unknown');
+            throw error;
+          },
+        );
     }
     return starting;
   };

@@ -36,6 +36,11 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
     return serverRunner(options.server, options.room, options.token);
   }
   if (options.kind === 'pyodide') {
+    // Browser kernels get the room's attached files (see room-files.ts).
+    const files =
+      options.server && options.room
+        ? { server: options.server, room: options.room, token: options.token }
+        : undefined;
     // In the browser, a notebook whose kernelspec is `sql` runs on SQLite.
     return kernelspecRunner(
       pyodideRunner({
@@ -43,8 +48,13 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
         workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
         lang: options.lang,
         ...(options.input ? { input: options.input } : {}),
+        ...(files ? { files } : {}),
       }),
-      sqlRunner({ workerURL: options.sqlWorkerURL || '/sqljs/worker.sql-wasm.js', lang: options.lang }),
+      sqlRunner({
+        workerURL: options.sqlWorkerURL || '/sqljs/worker.sql-wasm.js',
+        lang: options.lang,
+        ...(files ? { files } : {}),
+      }),
     );
   }
   return noRunner;

@@ -1,6 +1,7 @@
 import type { ExecutionQueue, KernelSession } from '@candyce/kernels';
 import type * as Y from 'yjs';
 import type { CellRunner, InputHandler, RunState } from './cell-runner.js';
+import { type RoomFilesSource, roomFilesSync } from './room-files.js';
 
 /** Where the Pyodide kernel's files are served from, and who answers `input()`. */
 export interface PyodideRunnerOptions {
@@ -9,6 +10,8 @@ export interface PyodideRunnerOptions {
   /** The module worker script of @candyce/kernels (default `/kernels/pyodide-worker.js`). */
   workerURL: string;
   lang: 'fr' | 'en';
+  /** The room whose attached files the kernel's working directory gets before each run; none without. */
+  files?: RoomFilesSource;
   /** Asks the user the question of an `input()`; without it, `input()` raises an error that says so. */
   input?: InputHandler;
 }
@@ -27,6 +30,13 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
   const all: Promise<ExecutionQueue>[] = [];
   const listeners = new Set<(state: RunState) => void>();
   let state: RunState = { running: null, queued: [] };
+  const files = options.files ? roomFilesSync(options.files) : null;
+  // The room's files are in the working directory before the cells run.
+  const ready = async (doc: Y.Doc): Promise<ExecutionQueue> => {
+    const queue = await queueOf(doc);
+    if (files) await files(doc, await session());
+    return queue;
+  };
 
   const session = (): Promise<KernelSession> => {
     kernel ??= load().then((k) =>
@@ -80,10 +90,10 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
     available: typeof Worker !== 'undefined',
     async run({ doc, cellId }) {
       // Resolves once queued: the run itself shows in the document as it goes.
-      void (await queueOf(doc)).run(cellId);
+      void (await ready(doc)).run(cellId);
     },
     async runCells(doc, cellIds) {
-      void (await queueOf(doc)).run(cellIds);
+      void (await ready(doc)).run(cellIds);
     },
     interrupt() {
       for (const q of all) void q.then((queue) => queue.interrupt());
