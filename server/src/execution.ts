@@ -45,6 +45,8 @@ interface RoomKernel {
   pending: number;
   kernel: KernelSession;
   queue: ExecutionQueue;
+  /** The names and sha256 of the files last given to the kernel. */
+  files?: string;
 }
 
 /**
@@ -102,7 +104,7 @@ export class ExecutionService {
     const held = entry;
     held.pending++;
     try {
-      if (this.options.files) await held.kernel.syncFiles?.(await kernelFiles(this.options.files, name));
+      if (this.options.files) await this.syncFiles(held, name, this.options.files);
       const runs = await held.queue.run(cellId);
       return runs[0] ?? { cellId, status: 'skipped', executionCount: null };
     } finally {
@@ -111,6 +113,14 @@ export class ExecutionService {
       if (held.pending === 0 && !held.gateway.live && this.rooms.get(name) === held)
         this.budget.release(name);
     }
+  }
+
+  // The files' bytes are read only when the list (names and sha256) changed since the last run.
+  private async syncFiles(held: RoomKernel, name: string, files: NotebookFiles): Promise<void> {
+    const listed = (await files.list(name)).map((f) => `${f.name}\0${f.sha256}`).join('\0');
+    if (listed === held.files && held.kernel.status !== 'unknown') return;
+    await held.kernel.syncFiles?.(await kernelFiles(files, name));
+    held.files = listed;
   }
 
   /** Why the kernel `doc` asks for may not be started (a sentence), or null when it may. */
