@@ -34,6 +34,7 @@ import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
+import { FilesPanel, filesPanelView } from '../views/files-panel.js';
 import { presenceView } from '../views/presence-view.js';
 import { statusView } from '../views/status-view.js';
 
@@ -148,6 +149,14 @@ export class CandyceNotebook extends LitElement {
   );
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
   private session: NotebookSession | undefined;
+  /** The data files panel (views/files-panel.ts); it asks the two methods below. */
+  private readonly filesPanel = new FilesPanel(this);
+  filesSource() {
+    return this.server && this.room ? { server: this.server, room: this.room, token: this.token } : null;
+  }
+  filesDoc() {
+    return this.doc ?? undefined;
+  }
   private sessionKey = '';
   private stopObserving: (() => void) | null = null;
   private versions = new Map<string, number>();
@@ -724,6 +733,12 @@ export class CandyceNotebook extends LitElement {
                 <span class="sep" aria-hidden="true"></span>`
           }
           <button type="button" title=${t('toolbar.download.title')} @click=${() => this.downloadIpynb()}>${t('toolbar.download')}</button>
+          ${
+            this.filesSource()
+              ? html`<button type="button" class="files-toggle" title=${t('files.button.title')} aria-controls="candyce-files"
+                  aria-expanded=${this.filesPanel.open ? 'true' : 'false'} @click=${() => this.filesPanel.toggle()}>${t('files.button')}</button>`
+              : nothing
+          }
           <button type="button" title=${t('toolbar.help.title')} @click=${() => this.openHelp()}>${t('toolbar.help')}</button>
         </div>
         ${presenceView(this.people, {
@@ -737,6 +752,16 @@ export class CandyceNotebook extends LitElement {
           },
         })}
       </div>
+      ${
+        this.filesPanel.open
+          ? filesPanelView(this.filesPanel, {
+              t,
+              lang: this.language,
+              canWrite: !ro,
+              focusAfterClose: () => this.renderRoot.querySelector<HTMLElement>('.files-toggle')?.focus(),
+            })
+          : nothing
+      }
       ${
         this.runError
           ? html`<div class="notice error run-error" role="alert">
