@@ -14,7 +14,7 @@ const upload = async (
   http: string,
   room: string,
   name: string,
-  body: Uint8Array | string,
+  body: Uint8Array<ArrayBuffer> | string,
   options: { token?: string; type?: string; origin?: string } = {},
 ) => {
   const headers: Record<string, string> = { 'content-type': options.type ?? 'text/csv' };

@@ -2,7 +2,6 @@
 // then runs the attached .sql scripts in name order, and says so in the cell
 // (issue 18: NSI classes teach with .db and .sql files).
 import { createHash } from 'node:crypto';
-import initSqlJs from 'sql.js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { frenchSqlTexts, type KernelSession, type WorkingFile } from '../src/index.js';
 import { nodeSqlGateway } from '../src/node.js';
@@ -14,6 +13,12 @@ const file = (name: string, bytes: Uint8Array | string): WorkingFile => {
 };
 
 const database = async (): Promise<Uint8Array> => {
+  // sql.js ships no types; the kernel's own worker is the same library.
+  const { default: initSqlJs } = (await import('sql.js' as string)) as {
+    default: () => Promise<{
+      Database: new () => { run(sql: string): void; export(): Uint8Array; close(): void };
+    }>;
+  };
   const SQL = await initSqlJs();
   const db = new SQL.Database();
   db.run(
