@@ -83,6 +83,14 @@ export const kernelFiles = async (
   return out;
 };
 
+/** Copies every file of the room `from` to the room `to` (a classroom copy gets its activity's files). */
+export const copyFiles = async (files: NotebookFiles, from: string, to: string): Promise<void> => {
+  for (const entry of await files.list(from)) {
+    const bytes = await files.read(from, entry.name);
+    if (bytes) await files.write(to, entry.name, bytes);
+  }
+};
+
 /** Returns the files kept in a LevelDB database (its `files` sublevel). */
 export const levelFiles = (db: Level<string, Uint8Array>): NotebookFiles => {
   const meta = db.sublevel<string, FileEntry>('files-meta', { keyEncoding: 'utf8', valueEncoding: 'json' });

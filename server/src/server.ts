@@ -35,7 +35,7 @@ import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { levelFiles, memoryFiles, type NotebookFiles } from './notebook-files.js';
+import { copyFiles, levelFiles, memoryFiles, type NotebookFiles } from './notebook-files.js';
 import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
@@ -121,6 +121,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     tokenLifetimeSeconds: Math.min(tokenLifetimeSeconds, security.maxTokenLifetimeSeconds),
     logger,
     ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
+    copyFiles: (from, to) => copyFiles(files, from, to),
   });
   const rooms: RoomManager = new RoomManager({
     store,

@@ -197,6 +197,20 @@ describe('notebook files', () => {
     ).toBe(409);
   });
 
+  it("gives a pupil's new copy the activity's files, and the pupil cannot change the template's", async () => {
+    const { http } = await startServer();
+    const act = await createActivity(http, { title: 'Data', mode: 'individual', notebook: lesson });
+    expect(
+      (await upload(http, `act-${act.id}`, 'villes.csv', 'nom\nLyon\n', { token: act.teacherToken })).status,
+    ).toBe(201);
+    const ada = await joinActivity(http, { code: act.code, name: 'Ada' });
+    const read = await fetch(`${http}/api/notebooks/${ada.copy.room}/files/villes.csv`, {
+      headers: { authorization: `Bearer ${ada.token}` },
+    });
+    expect(await read.text()).toBe('nom\nLyon\n');
+    expect((await upload(http, `act-${act.id}`, 'x.csv', '1', { token: ada.token })).status).toBe(403);
+  });
+
   it('refuses cross-origin uploads in open mode, whatever their content type', async () => {
     const { http } = await startServer();
     await call(http, 'PUT', '/api/notebooks/cors', { body: notebook });

@@ -57,6 +57,8 @@ export interface ClassroomOptions {
   readonly logger: Logger;
   /** Stops the server kernel of a room (a removed copy's), when the server runs kernels. */
   readonly stopKernel?: (room: string) => void;
+  /** Copies the data files of the room `from` to the room `to` (a new copy gets its activity's files). */
+  readonly copyFiles?: (from: string, to: string) => Promise<void>;
 }
 
 /** One activity in memory: its record and its copies in creation order. */
@@ -500,6 +502,8 @@ export class Classroom {
       stats: { lastEditAt: null, cellsRun: 0, errors: 0 },
     };
     await mergeTemplate(this.options.rooms(), templateRoom(activity), copy.room);
+    // The template's manifest came with its state map: the files it lists come too.
+    await this.options.copyFiles?.(templateRoom(activity), copy.room);
     return copy;
   }
 
