@@ -10,7 +10,8 @@ import type { Room } from './room.js';
 // so that a large archive neither blocks the event loop long nor piles up in
 // memory twice.
 
-const chunkBytes = 1024 * 1024;
+const chunkBytes = 256 * 1024;
+const compressed = /\.(zip|gz|bz2|xz|7z|png|jpe?g|gif|webp|mp3|mp4|xlsx|docx|pptx|odt|ods|odp|whl)$/i;
 
 const drained = (res: ServerResponse): Promise<void> =>
   res.writableNeedDrain && !res.destroyed
@@ -53,7 +54,7 @@ export const streamArchive = async (res: ServerResponse, room: Room, files: Note
     if (!res.destroyed) res.write(chunk);
     if (final) res.end();
   });
-  const add = async (name: string, bytes: Uint8Array, level: 0 | 6): Promise<void> => {
+  const add = async (name: string, bytes: Uint8Array, level: 0 | 1 | 6): Promise<void> => {
     const entry = new ZipDeflate(name, { level });
     zip.add(entry);
     if (bytes.byteLength === 0) entry.push(new Uint8Array(0), true);
@@ -69,13 +70,8 @@ export const streamArchive = async (res: ServerResponse, room: Room, files: Note
   for (const entry of entries) {
     if (res.destroyed) return;
     const bytes = await files.read(room.name, entry.name);
-    // Level 6 for text, level 0 (stored) for what is compressed already.
-    if (bytes)
-      await add(
-        entry.name,
-        bytes,
-        /\.(zip|gz|png|jpe?g|gif|webp|xlsx|docx|odt|ods)$/i.test(entry.name) ? 0 : 6,
-      );
+    // Level 1 (fast: the zip is made on request) and 0 (stored) for what is compressed already.
+    if (bytes) await add(entry.name, bytes, compressed.test(entry.name) ? 0 : 1);
   }
   if (res.destroyed) return;
   zip.end();
