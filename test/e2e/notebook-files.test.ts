@@ -56,6 +56,24 @@ describe('the files panel', () => {
     await expect.poll(() => outputText(bob, 'read'), slow).toBe('t,v\n0,1.5\n1,2.5');
   }, 120_000);
 
+  it('refuses a file above the limit in the user’s language, and fits a phone', async () => {
+    const carol = await stack.open('files-room', { name: 'Carol', lang: 'en', kernel: 'none' });
+    await carol.setViewportSize({ width: 390, height: 844 });
+    await carol.getByRole('button', { name: 'Files' }).click();
+    await carol.locator('.files-panel li').waitFor();
+    await carol.locator('.files-panel input[type=file]').setInputFiles({
+      name: 'big.bin',
+      mimeType: 'application/octet-stream',
+      buffer: Buffer.alloc(20 * 1024 * 1024 + 1),
+    });
+    await expect
+      .poll(() => carol.locator('.files-message').textContent(), quick)
+      .toBe('big.bin is too large: at most 20 MB per file.');
+    expect(await carol.locator('.files-panel li .file-name').allTextContents()).toEqual(['mesures.csv']);
+    const overflow = await carol.locator('.files-panel').evaluate((el) => el.scrollWidth - el.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+  }, 60_000);
+
   it('deletes after a confirmation, for everyone, and closes with Escape back to its button', async () => {
     await alice.getByRole('button', { name: 'Supprimer mesures.csv' }).click();
     expect(await bob.locator('.files-panel li').count()).toBe(1);
