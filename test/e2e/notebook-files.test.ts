@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './helpers/classroom.js';
 import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/stack.js';
 
 // Data files travel with a notebook (issue 18): Alice attaches a CSV in the
@@ -70,6 +71,8 @@ describe('the files panel', () => {
       .poll(() => carol.locator('.files-message').textContent(), quick)
       .toBe('big.bin is too large: at most 20 MB per file.');
     expect(await carol.locator('.files-panel li .file-name').allTextContents()).toEqual(['mesures.csv']);
+    // The open panel, its list and its refusal pass axe-core as the rest of the page does.
+    expect(await axeViolations(carol)).toEqual([]);
     const overflow = await carol.locator('.files-panel').evaluate((el) => el.scrollWidth - el.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
   }, 60_000);
