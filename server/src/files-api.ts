@@ -7,7 +7,7 @@ import type { Limits } from './config.js';
 import { bearer, HttpError, json } from './http-util.js';
 import type { Logger } from './logger.js';
 import { streamArchive } from './notebook-archive.js';
-import { type FileEntry, fileNameProblem, type NotebookFiles } from './notebook-files.js';
+import { copyFiles, type FileEntry, fileNameProblem, type NotebookFiles } from './notebook-files.js';
 import type { Room } from './room.js';
 import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
@@ -121,13 +121,7 @@ export const createFilesRoute = (ctx: FilesContext) => {
     }
   };
 
-  /** Writes the list of files into the room's `state` map, so that every collaborator sees it change. */
-  const announce = async (room: Room): Promise<void> => {
-    const entries = await ctx.files.list(room.name);
-    const manifest = entries.map(({ name, size, sha256 }) => ({ name, size, sha256 }));
-    room.doc.transact(() => stateOf(room.doc).set(manifestKey, manifest), serverOrigin);
-    await room.whenFlushed().catch(() => undefined);
-  };
+  const announce = (room: Room): Promise<void> => writeManifest(room, ctx.files);
 
   const upload = async (req: IncomingMessage, res: ServerResponse, room: Room, name: string) => {
     const entries = await ctx.files.list(room.name);
@@ -230,6 +224,33 @@ export const createFilesRoute = (ctx: FilesContext) => {
         throw new HttpError(405, `Method ${req.method} is not allowed on a file`, { code: 'method' });
     }
   };
+};
+
+/** Writes the list of the room's files into its `state` map, so that every collaborator sees it change. */
+export const writeManifest = async (room: Room, files: NotebookFiles): Promise<void> => {
+  const entries = await files.list(room.name);
+  const manifest = entries.map(({ name, size, sha256 }) => ({ name, size, sha256 }));
+  room.doc.transact(() => stateOf(room.doc).set(manifestKey, manifest), serverOrigin);
+  await room.whenFlushed().catch(() => undefined);
+};
+
+/**
+ * Copies every file of the room `from` into the room `to` (same names
+ * replaced, others kept) and rewrites the manifest of `to`.
+ */
+export const copyRoomFiles = async (
+  rooms: RoomManager,
+  files: NotebookFiles,
+  from: string,
+  to: string,
+): Promise<void> => {
+  await copyFiles(files, from, to);
+  const room = await rooms.acquire(to);
+  try {
+    await writeManifest(room, files);
+  } finally {
+    rooms.release(room);
+  }
 };
 
 const overLimit = Symbol('over limit');

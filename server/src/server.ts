@@ -28,14 +28,14 @@ import {
 import { Connection } from './connection.js';
 import { ConnectionCaps, isRefusal, type Slot } from './connection-caps.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
-import { createFilesRoute, isRawUploadPath } from './files-api.js';
+import { copyRoomFiles, createFilesRoute, isRawUploadPath } from './files-api.js';
 import { createHttpHandler } from './http-api.js';
 import { refuseUpgrade, requestUrl } from './http-util.js';
 import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { copyFiles, levelFiles, memoryFiles, type NotebookFiles } from './notebook-files.js';
+import { levelFiles, memoryFiles, type NotebookFiles } from './notebook-files.js';
 import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
@@ -121,7 +121,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     tokenLifetimeSeconds: Math.min(tokenLifetimeSeconds, security.maxTokenLifetimeSeconds),
     logger,
     ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
-    copyFiles: (from, to) => copyFiles(files, from, to),
+    copyFiles: (from, to) => copyRoomFiles(rooms, files, from, to),
   });
   const rooms: RoomManager = new RoomManager({
     store,

@@ -198,7 +198,7 @@ describe('notebook files', () => {
   });
 
   it("gives a pupil's new copy the activity's files, and the pupil cannot change the template's", async () => {
-    const { http } = await startServer();
+    const { http, ws } = await startServer();
     const act = await createActivity(http, { title: 'Data', mode: 'individual', notebook: lesson });
     expect(
       (await upload(http, `act-${act.id}`, 'villes.csv', 'nom\nLyon\n', { token: act.teacherToken })).status,
@@ -209,6 +209,27 @@ describe('notebook files', () => {
     });
     expect(await read.text()).toBe('nom\nLyon\n');
     expect((await upload(http, `act-${act.id}`, 'x.csv', '1', { token: ada.token })).status).toBe(403);
+    // Ada's own file stays; a whole push brings the teacher's new file, and the manifest lists both.
+    expect((await upload(http, ada.copy.room, 'mine.txt', 'A', { token: ada.token })).status).toBe(201);
+    await upload(http, `act-${act.id}`, 'later.csv', '2', { token: act.teacherToken });
+    const pushed = await call(http, 'POST', `/api/activities/${act.id}/push`, {
+      token: act.teacherToken,
+      body: {},
+    });
+    expect(pushed.status).toBe(200);
+    const names = (
+      await call(http, 'GET', `/api/notebooks/${ada.copy.room}/files`, { token: ada.token })
+    ).body.files.map((f: { name: string }) => f.name);
+    expect(names).toEqual(['later.csv', 'mine.txt', 'villes.csv']);
+    const client = connect(ws, ada.copy.room, ada.token);
+    await synced(client);
+    await waitFor(
+      () =>
+        ((client.doc.getMap('state').get('files') as { name: string }[] | undefined) ?? [])
+          .map((f) => f.name)
+          .join() === 'later.csv,mine.txt,villes.csv',
+      "the copy's manifest to list every file it has",
+    );
   });
 
   it('refuses cross-origin uploads in open mode, whatever their content type', async () => {
