@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { manifestOf } from '../src/run/room-files.js';
-import { formatSize } from '../src/views/files-panel.js';
+import { formatSize, inLang } from '../src/views/files-panel.js';
 
 describe('the files manifest', () => {
   it('keeps well-formed lines and drops names that would leave the working directory', () => {
@@ -23,6 +23,14 @@ describe('the files manifest', () => {
     expect(manifestOf(doc)).toEqual([good]);
     doc.getMap('state').set('files', 'not a list');
     expect(manifestOf(doc)).toEqual([]);
+  });
+
+  it('shows the part of a server refusal in the user’s language', () => {
+    const refusal =
+      'Un nom de fichier ne peut pas contenir « / » ni « \\ ». / A file name may not contain "/" or "\\".';
+    expect(inLang(refusal, 'fr')).toBe('Un nom de fichier ne peut pas contenir « / » ni « \\ ».');
+    expect(inLang(refusal, 'en')).toBe('A file name may not contain "/" or "\\".');
+    expect(inLang('No notebook named x', 'fr')).toBe('No notebook named x');
   });
 
   it('says sizes in the user’s language', () => {

@@ -40,10 +40,14 @@ export const formatSize = (bytes: number, lang: Lang): string => {
   return `${shown} ${units[unit]}`;
 };
 
-/** The part of a server's "French / English" sentence in the user's language. */
-const inLang = (text: string, lang: Lang): string => {
-  const parts = text.split(' / ');
-  return parts.length === 2 ? (lang === 'fr' ? parts[0]! : parts[1]!) : text;
+/**
+ * The part of a server's "Phrase. / Sentence." refusal in the user's
+ * language (the French part ends with a full stop; `« / »` may occur in it).
+ */
+export const inLang = (text: string, lang: Lang): string => {
+  const at = text.indexOf('. / ');
+  if (at < 0) return text;
+  return lang === 'fr' ? text.slice(0, at + 1) : text.slice(at + 4);
 };
 
 /**
