@@ -95,6 +95,11 @@ export const createFilesRoute = (ctx: FilesContext) => {
   const stored = async (room: string): Promise<boolean> =>
     (await ctx.rooms.peek(room)) !== null || (await ctx.rooms.exists(room));
 
+  // Bytes that uploads being read may still buffer, server-wide: many slow uploads at once must not fill the heap.
+  let inFlight = 0;
+  const inFlightLimit = Math.max(4 * ctx.limits.maxFileBytes, 64 * 1024 * 1024);
+  const locked = <T>(name: string, task: () => Promise<T>): Promise<T> => writes.run(name, task);
+
   /** Runs `task` with the room loaded, after the checks a PUT of the notebook makes. */
   const withWritableRoom = async <T>(name: string, identity: Identity, task: (room: Room) => Promise<T>) => {
     if (!canWrite(identity))
@@ -115,7 +120,7 @@ export const createFilesRoute = (ctx: FilesContext) => {
           `Lecture seule : vous ne pouvez pas modifier ${name} maintenant. / Read-only: ${name} cannot be changed by you now.`,
           { code: 'read-only' },
         );
-      return await writes.run(name, () => task(room));
+      return await task(room);
     } finally {
       ctx.rooms.release(room);
     }
@@ -124,9 +129,9 @@ export const createFilesRoute = (ctx: FilesContext) => {
   const announce = (room: Room): Promise<void> => writeManifest(room, ctx.files);
 
   const upload = async (req: IncomingMessage, res: ServerResponse, room: Room, name: string) => {
-    const entries = await ctx.files.list(room.name);
-    const others = entries.reduce((sum, e) => sum + (e.name === name ? 0 : e.size), 0);
-    const roomLeft = ctx.limits.maxRoomFilesBytes - others;
+    const othersOf = (entries: readonly FileEntry[]) =>
+      entries.reduce((sum, e) => sum + (e.name === name ? 0 : e.size), 0);
+    const roomLeft = ctx.limits.maxRoomFilesBytes - othersOf(await ctx.files.list(room.name));
     const allowed = Math.max(0, Math.min(ctx.limits.maxFileBytes, roomLeft));
     const tooLarge = (): HttpError =>
       roomLeft < ctx.limits.maxFileBytes
@@ -145,18 +150,45 @@ export const createFilesRoute = (ctx: FilesContext) => {
       refuseRest(req, res);
       throw tooLarge();
     }
-    const bytes = await readLimited(req, allowed).catch((err: unknown) => {
-      if (err === overLimit) {
-        refuseRest(req, res);
-        throw tooLarge();
-      }
-      throw err;
+    const reserved =
+      declared !== undefined && Number(declared) >= 0 ? Math.min(Number(declared), allowed) : allowed;
+    if (inFlight + reserved > inFlightLimit) {
+      refuseRest(req, res);
+      res.setHeader('retry-after', '10');
+      throw new HttpError(
+        503,
+        "Trop d'envois de fichiers en cours sur le serveur ; réessayez dans un instant. / Too many file uploads in progress on the server; try again in a moment.",
+        { code: 'uploads-busy', retryAfter: 10 },
+      );
+    }
+    inFlight += reserved;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readLimited(req, allowed).catch((err: unknown) => {
+        if (err === overLimit) {
+          refuseRest(req, res);
+          throw tooLarge();
+        }
+        throw err;
+      });
+    } finally {
+      inFlight -= reserved;
+    }
+    // Read outside the lock (a slow client holds nothing); the total is checked again, with the real size, inside.
+    await locked(room.name, async () => {
+      const entries = await ctx.files.list(room.name);
+      if (othersOf(entries) + bytes.byteLength > ctx.limits.maxRoomFilesBytes)
+        throw new HttpError(
+          413,
+          `Plus de place : les fichiers d'un notebook font ${mib(ctx.limits.maxRoomFilesBytes)} Mio au plus. / No room left: a notebook's files take at most ${mib(ctx.limits.maxRoomFilesBytes)} MiB.`,
+          { code: 'room-files-full', limit: ctx.limits.maxRoomFilesBytes },
+        );
+      const existed = entries.some((e) => e.name === name);
+      const entry = await ctx.files.write(room.name, name, bytes);
+      await announce(room);
+      ctx.logger.info({ room: room.name, file: name, size: entry.size }, 'file attached');
+      json(res, existed ? 200 : 201, entry);
     });
-    const existed = entries.some((e) => e.name === name);
-    const entry = await ctx.files.write(room.name, name, bytes);
-    await announce(room);
-    ctx.logger.info({ room: room.name, file: name, size: entry.size }, 'file attached');
-    json(res, existed ? 200 : 201, entry);
   };
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -210,15 +242,17 @@ export const createFilesRoute = (ctx: FilesContext) => {
         await withWritableRoom(name, identity, (room) => upload(req, res, room, file));
         return true;
       case 'DELETE':
-        await withWritableRoom(name, identity, async (room) => {
-          if (!(await ctx.files.remove(name, file)))
-            throw new HttpError(404, `Pas de fichier ${file}. / No file named ${file}.`, {
-              code: 'no-such-file',
-            });
-          await announce(room);
-          ctx.logger.info({ room: name, file }, 'file removed');
-          json(res, 200, { room: name, name: file, deleted: true });
-        });
+        await withWritableRoom(name, identity, (room) =>
+          locked(name, async () => {
+            if (!(await ctx.files.remove(name, file)))
+              throw new HttpError(404, `Pas de fichier ${file}. / No file named ${file}.`, {
+                code: 'no-such-file',
+              });
+            await announce(room);
+            ctx.logger.info({ room: name, file }, 'file removed');
+            json(res, 200, { room: name, name: file, deleted: true });
+          }),
+        );
         return true;
       default:
         throw new HttpError(405, `Method ${req.method} is not allowed on a file`, { code: 'method' });

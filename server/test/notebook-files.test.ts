@@ -285,6 +285,42 @@ describe('notebook files', () => {
     expect((await call(http, 'GET', '/api/notebooks/huge/files')).body.files).toEqual([]);
   });
 
+  it('bounds what uploads in progress may buffer, and a slow upload blocks no other', async () => {
+    // 16 MiB per file: the server-wide budget of uploads being read is 64 MiB, four such uploads.
+    const { http } = await startServer({
+      limits: { maxFileBytes: 16 * 1024 * 1024, maxRoomFilesBytes: 256 * 1024 * 1024 },
+    });
+    await call(http, 'PUT', '/api/notebooks/slow', { body: notebook });
+    const stalled = Array.from({ length: 4 }, (_, i) => {
+      const req = request(new URL(`/api/notebooks/slow/files/s${i}.bin`, http), {
+        method: 'PUT',
+        headers: { 'content-type': 'application/octet-stream', 'content-length': String(16 * 1024 * 1024) },
+      });
+      req.on('error', () => undefined);
+      req.write(Buffer.alloc(10));
+      return req;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const busy = await upload(http, 'slow', 'more.bin', new Uint8Array(100), {
+      type: 'application/octet-stream',
+    });
+    expect(busy.status).toBe(503);
+    expect(busy.body.code).toBe('uploads-busy');
+    for (const req of stalled.slice(1)) req.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The one still stalled holds no lock of the room: another upload into it goes through at once.
+    expect(
+      (await upload(http, 'slow', 'more.bin', new Uint8Array(100), { type: 'application/octet-stream' }))
+        .status,
+    ).toBe(201);
+    stalled[0]!.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const names = (await call(http, 'GET', '/api/notebooks/slow/files')).body.files.map(
+      (f: { name: string }) => f.name,
+    );
+    expect(names).toEqual(['more.bin']);
+  });
+
   it('keeps files across a restart and deletes them with the room', async () => {
     const first = await startServer();
     await call(first.http, 'PUT', '/api/notebooks/kept', { body: notebook });
