@@ -119,8 +119,13 @@ export class ExecutionService {
   private async syncFiles(held: RoomKernel, name: string, files: NotebookFiles): Promise<void> {
     const listed = (await files.list(name)).map((f) => `${f.name}\0${f.sha256}`).join('\0');
     if (listed === held.files && held.kernel.status !== 'unknown') return;
-    await held.kernel.syncFiles?.(await kernelFiles(files, name));
-    held.files = listed;
+    try {
+      await held.kernel.syncFiles?.(await kernelFiles(files, name));
+      held.files = listed;
+    } catch (err) {
+      // The run goes on: a kernel that cannot start says so in the cell, as without files.
+      this.logger.warn({ room: name, err }, 'data files not given to the server kernel');
+    }
   }
 
   /** Why the kernel `doc` asks for may not be started (a sentence), or null when it may. */

@@ -123,6 +123,8 @@ export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = 
       await stop();
     },
     async syncFiles(files) {
+      // No files and no kernel yet: nothing to put anywhere, no kernel to start for it.
+      if (!real && files.length === 0) return;
       const session = await ensure();
       await session.syncFiles?.(files);
     },
