@@ -37,6 +37,10 @@ export interface Limits {
    * (close 4513, HTTP 503); 0 means 80 % of V8's heap limit.
    */
   memoryBudgetBytes: number;
+  /** Largest data file attached to a notebook, in bytes (HTTP 413 above). */
+  maxFileBytes: number;
+  /** Largest total of the data files of one notebook, in bytes (HTTP 413 above). */
+  maxRoomFilesBytes: number;
 }
 
 /** Timings and thresholds of persistence and liveness. */
@@ -71,6 +75,8 @@ export const defaultLimits: Limits = {
   maxStudentDocumentBytes: 16 * 1024 * 1024,
   maxStudentDocumentStructs: 200_000,
   memoryBudgetBytes: 0,
+  maxFileBytes: 20 * 1024 * 1024,
+  maxRoomFilesBytes: 50 * 1024 * 1024,
 };
 
 /** The default timings. */
@@ -134,6 +140,8 @@ export const limitsFromEnv = (env: NodeJS.ProcessEnv): { limits: Limits; timings
       defaultLimits.maxStudentDocumentStructs,
     ),
     memoryBudgetBytes: envNumber(env, 'CANDYCE_MEMORY_BUDGET_BYTES', defaultLimits.memoryBudgetBytes),
+    maxFileBytes: envNumber(env, 'CANDYCE_MAX_FILE_BYTES', defaultLimits.maxFileBytes),
+    maxRoomFilesBytes: envNumber(env, 'CANDYCE_MAX_ROOM_FILES_BYTES', defaultLimits.maxRoomFilesBytes),
   },
   timings: {
     idleUnloadMs: envNumber(env, 'CANDYCE_IDLE_UNLOAD_MS', defaultTimings.idleUnloadMs),

@@ -16,6 +16,7 @@ import {
   watchGateway,
 } from './kernel-budget.js';
 import type { Logger } from './logger.js';
+import { kernelFiles, type NotebookFiles } from './notebook-files.js';
 
 /** Options of server-side execution. */
 export interface ExecutionOptions {
@@ -33,6 +34,8 @@ export interface ExecutionOptions {
    * a pupil's editor can change.
    */
   allowedKernels?: readonly string[];
+  /** The notebooks' data files, put in the folder `candyce/<room>` the room's kernel works in before each run. */
+  files?: NotebookFiles;
 }
 
 interface RoomKernel {
@@ -42,6 +45,8 @@ interface RoomKernel {
   pending: number;
   kernel: KernelSession;
   queue: ExecutionQueue;
+  /** The names and sha256 of the files last given to the kernel. */
+  files?: string;
 }
 
 /**
@@ -88,6 +93,7 @@ export class ExecutionService {
       const kernel = lazyKernel(gateway, {
         kernelName: kernelNameOf(doc),
         idleShutdownMs: this.options.idleShutdownMs ?? 30 * 60 * 1000,
+        directory: `candyce/${name}`,
       });
       const queue = createExecutionQueue(doc, kernel, { stopOnError: false });
       const created: RoomKernel = { doc, gateway, pending: 0, kernel, queue };
@@ -98,6 +104,7 @@ export class ExecutionService {
     const held = entry;
     held.pending++;
     try {
+      if (this.options.files) await this.syncFiles(held, name, this.options.files);
       const runs = await held.queue.run(cellId);
       return runs[0] ?? { cellId, status: 'skipped', executionCount: null };
     } finally {
@@ -105,6 +112,19 @@ export class ExecutionService {
       // Runs that started no kernel (skipped, cancelled) give their place back.
       if (held.pending === 0 && !held.gateway.live && this.rooms.get(name) === held)
         this.budget.release(name);
+    }
+  }
+
+  // The files' bytes are read only when the list (names and sha256) changed since the last run.
+  private async syncFiles(held: RoomKernel, name: string, files: NotebookFiles): Promise<void> {
+    const listed = (await files.list(name)).map((f) => `${f.name}\0${f.sha256}`).join('\0');
+    if (listed === held.files && held.kernel.status !== 'unknown') return;
+    try {
+      await held.kernel.syncFiles?.(await kernelFiles(files, name));
+      held.files = listed;
+    } catch (err) {
+      // The run goes on: a kernel that cannot start says so in the cell, as without files.
+      this.logger.warn({ room: name, err }, 'data files not given to the server kernel');
     }
   }
 
@@ -121,8 +141,8 @@ export class ExecutionService {
     const gateway = this.options.gateway;
     return {
       name: gateway.name,
-      startKernel: (kernelName) =>
-        gateway.startKernel(kernelName).catch((err: unknown) => {
+      startKernel: (kernelName, start) =>
+        gateway.startKernel(kernelName, start).catch((err: unknown) => {
           this.logger.error({ room, kernel: kernelName, err }, 'the server kernel could not start');
           throw err;
         }),

@@ -98,11 +98,11 @@ export const watchGateway = (gateway: KernelGateway, onStopped: () => void): Wat
     get live() {
       return live;
     },
-    async startKernel(kernelName) {
+    async startKernel(kernelName, start) {
       live = true;
       let session: KernelSession;
       try {
-        session = await gateway.startKernel(kernelName);
+        session = await gateway.startKernel(kernelName, start);
       } catch (err) {
         stopped();
         throw err;

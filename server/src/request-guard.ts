@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { requestUrl } from './http-util.js';
 
 // Which web pages may talk to the server. Without CANDYCE_SECRET, being able
 // to reach the port is the only credential, so any page open in the
@@ -19,6 +20,12 @@ export interface OriginPolicy {
   readonly publicUrl: string | null;
   /** The interface the server listens on: a known Host when it is a specific address. */
   readonly listenHost?: string;
+  /**
+   * Paths whose changing requests carry raw bytes (uploads of data files):
+   * exempt from the JSON Content-Type rule, not from the Origin check. PUT is
+   * never a "simple" request, so a foreign page still needs a preflight.
+   */
+  readonly rawBodyPath?: (path: string) => boolean;
 }
 
 /** Why a request is refused: an HTTP status, a sentence and the stable `code` of the answer. */
@@ -122,6 +129,12 @@ export const createRequestGuard = (policy: OriginPolicy): RequestGuard => {
       if (!changing.has(req.method ?? 'GET')) return null;
       const origin = originProblem(req);
       if (origin) return origin;
+      if (
+        policy.rawBodyPath &&
+        req.method === 'PUT' &&
+        policy.rawBodyPath(requestUrl(req.url)?.pathname ?? '')
+      )
+        return null;
       const type = req.headers['content-type'];
       const hasBody =
         req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;

@@ -19,6 +19,8 @@ export interface RoomContext {
   readonly logger: Logger;
   /** Extension points (classroom); none by default. */
   readonly hooks?: RoomHooks;
+  /** Called once a room is deleted from the store, to delete what lives beside it (its data files). */
+  readonly deleted?: (name: string) => Promise<void>;
 }
 
 /** The side of a connection a room talks to. */

@@ -114,6 +114,7 @@ export class RoomManager {
       room.closeMembers(code);
       await room.whenFlushed().catch(() => undefined);
       await this.ctx.store.delete(name, room.stateVector());
+      await this.ctx.deleted?.(name);
     });
     return true;
   }

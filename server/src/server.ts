@@ -28,6 +28,7 @@ import {
 import { Connection } from './connection.js';
 import { ConnectionCaps, isRefusal, type Slot } from './connection-caps.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
+import { copyRoomFiles, createFilesRoute, isRawUploadPath } from './files-api.js';
 import { createHttpHandler } from './http-api.js';
 import { refuseUpgrade, requestUrl } from './http-util.js';
 import { KernelCatalog } from './kernel-catalog.js';
@@ -35,6 +36,7 @@ import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
+import { levelFiles, memoryFiles, type NotebookFiles } from './notebook-files.js';
 import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
@@ -98,7 +100,6 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const timings: Timings = { ...defaultTimings, ...options.timings };
   const security: Security = { ...defaultSecurity, ...options.security };
   const metrics = createMetrics(options.processMetrics ?? false);
-  const execution = options.execution ? new ExecutionService(options.execution, logger) : undefined;
   const kernels = new KernelCatalog({
     ...(options.execution
       ? { gateway: options.execution.gateway, allowed: options.execution.allowedKernels ?? [] }
@@ -107,6 +108,11 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   // Asked at start, so that the first page gets the server's kernels without waiting for them.
   if (options.execution) void kernels.list();
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
+  // Data files attached to notebooks, beside the rooms in the same LevelDB, deleted with their room.
+  const files: NotebookFiles = store instanceof LevelStore ? levelFiles(store.db) : memoryFiles();
+  const execution = options.execution
+    ? new ExecutionService({ files, ...options.execution }, logger)
+    : undefined;
   const weak = options.secret ? weakSecretProblem(options.secret) : null;
   if (weak) throw new RangeError(weak);
   // Every token is also checked against the classroom's revoked teacher links.
@@ -123,14 +129,27 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     tokenLifetimeSeconds: Math.min(tokenLifetimeSeconds, security.maxTokenLifetimeSeconds),
     logger,
     ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
+    copyFiles: (from, to) => copyRoomFiles(rooms, files, from, to),
   });
-  const rooms: RoomManager = new RoomManager({ store, timings, metrics, logger, hooks: classroom.hooks });
+  const rooms: RoomManager = new RoomManager({
+    store,
+    timings,
+    metrics,
+    logger,
+    hooks: classroom.hooks,
+    // The room is gone already: a storage failure here leaves orphan bytes, said in the log, not a failed delete.
+    deleted: (name) =>
+      files
+        .removeAll(name)
+        .catch((err: unknown) => logger.error({ err, room: name }, 'files of a deleted room not removed')),
+  });
   const connections = new Set<Connection>();
   const guard = createRequestGuard({
     open: auth.open,
     allowedOrigins: security.allowedOrigins,
     publicUrl: security.publicUrl,
     listenHost: options.host ?? '127.0.0.1',
+    rawBodyPath: isRawUploadPath,
   });
   const proxies = trustedProxies(security.trustedProxies);
   const addressOf = (req: IncomingMessage): string => clientAddress(req, proxies);
@@ -153,6 +172,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
         linkSources: security.linkSources,
       },
       routes: [
+        createFilesRoute({ auth, rooms, files, limits, logger }),
         createClassroomRoutes({
           classroom,
           auth,

@@ -22,6 +22,23 @@ export interface ExecuteOptions {
   allowStdin?: boolean;
 }
 
+/** A data file for a kernel's working directory: one path component, its bytes and their SHA-256. */
+export interface WorkingFile {
+  readonly name: string;
+  readonly sha256: string;
+  readonly bytes: Uint8Array;
+}
+
+/** Options of {@link KernelGateway.startKernel}. */
+export interface StartOptions {
+  /**
+   * The folder the kernel works in, relative to the kernel server's root
+   * (`candyce/<room>`), created when missing; the room's data files go there.
+   * Gateways without folders (browser kernels) ignore it.
+   */
+  directory?: string;
+}
+
 /** How an execution ended: the content of its `execute_reply`. */
 export type ExecuteReply = ExecuteReplyContent;
 
@@ -93,6 +110,13 @@ export interface KernelSession {
   restart(): Promise<void>;
   /** Stops the kernel for good. */
   shutdown(): Promise<void>;
+  /**
+   * Makes the kernel's working directory hold exactly these data files (the
+   * notebook's attached files), writing only those whose sha256 changed, when
+   * the kernel offers it (browser kernels; a Jupyter server gets them through
+   * its contents API instead).
+   */
+  syncFiles?(files: readonly WorkingFile[]): Promise<void>;
   /** Returns completions for the code at `cursorPos`, when the kernel offers them. */
   complete?(code: string, cursorPos: number): Promise<CompleteReply>;
   /** Returns documentation for the name at `cursorPos`, when the kernel offers it. */
@@ -111,7 +135,7 @@ export interface KernelGateway {
    * kernelspec name (default `python3`); a gateway that cannot run it throws
    * a {@link KernelError} saying so.
    */
-  startKernel(kernelName?: string): Promise<KernelSession>;
+  startKernel(kernelName?: string, options?: StartOptions): Promise<KernelSession>;
   /**
    * Lists the kernelspecs the gateway can start, when it can tell (a Jupyter
    * server's `/api/kernelspecs`); rejects when it cannot be reached, or when

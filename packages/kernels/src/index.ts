@@ -15,6 +15,8 @@ export type {
   KernelInfo,
   KernelSession,
   KernelSpecSummary,
+  StartOptions,
+  WorkingFile,
 } from './gateway.js';
 export { type JupyterGatewayOptions, jupyterGateway } from './jupyter-gateway.js';
 export type { SocketEvent, WebSocketConstructor, WebSocketLike } from './jupyter-wire.js';

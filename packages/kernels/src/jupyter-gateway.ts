@@ -1,4 +1,4 @@
-import type { KernelGateway, KernelSession } from './gateway.js';
+import type { KernelGateway, KernelSession, StartOptions } from './gateway.js';
 import { JupyterRest } from './jupyter-rest.js';
 import { JupyterSession } from './jupyter-session.js';
 import { loadWebSocket, type WebSocketConstructor } from './jupyter-wire.js';
@@ -35,9 +35,9 @@ export function jupyterGateway(options: JupyterGatewayOptions): KernelGateway {
   return {
     name: 'jupyter',
     kernelSpecs: (signal) => rest.kernelSpecs(signal),
-    async startKernel(kernelName = 'python3'): Promise<KernelSession> {
+    async startKernel(kernelName = 'python3', start: StartOptions = {}): Promise<KernelSession> {
       const WebSocket = options.WebSocket ?? (await loadWebSocket());
-      const model = await rest.startKernel(kernelName).catch(async (error: unknown) => {
+      const model = await rest.startKernel(kernelName, start.directory).catch(async (error: unknown) => {
         throw (await rest.missingKernelSpec(kernelName)) ?? error;
       });
       const session = new JupyterSession(model.name ?? kernelName, model.id, {
@@ -46,6 +46,7 @@ export function jupyterGateway(options: JupyterGatewayOptions): KernelGateway {
         interruptTimeoutMs: options.interruptTimeoutMs ?? 5000,
         startTimeoutMs: options.startTimeoutMs ?? 60_000,
         username: options.username ?? 'candyce',
+        ...(start.directory ? { directory: start.directory } : {}),
       });
       try {
         await session.connect();

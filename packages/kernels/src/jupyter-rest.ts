@@ -1,6 +1,18 @@
 import type { KernelSpecSummary } from './gateway.js';
 import { KernelError } from './kernel-notice.js';
 
+/** The contents API URL path of `path`, each segment encoded. */
+const contentsPath = (path: string): string =>
+  `api/contents/${path.split('/').map(encodeURIComponent).join('/')}`;
+
+/** Base64 of `bytes`, by chunks (btoa exists in browsers and Node alike). */
+const base64 = (bytes: Uint8Array): string => {
+  let binary = '';
+  for (let at = 0; at < bytes.length; at += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(at, at + 0x8000));
+  return btoa(binary);
+};
+
 /** A kernel as the Jupyter Server REST API describes it. */
 export interface JupyterKernelModel {
   id: string;
@@ -60,9 +72,38 @@ export class JupyterRest {
     return text ? JSON.parse(text) : null;
   }
 
-  /** Starts a kernel of the kernelspec `name`. */
-  async startKernel(name: string): Promise<JupyterKernelModel> {
-    return (await this.request('POST', 'api/kernels', { name })) as JupyterKernelModel;
+  /** Starts a kernel of the kernelspec `name`, working in the folder `path` (relative to the root) when given. */
+  async startKernel(name: string, path?: string): Promise<JupyterKernelModel> {
+    if (path) await this.ensureDirectory(path);
+    return (await this.request(
+      'POST',
+      'api/kernels',
+      path ? { name, path } : { name },
+    )) as JupyterKernelModel;
+  }
+
+  /** Creates the folder `path` (relative to the root) and its parents where missing (contents API). */
+  async ensureDirectory(path: string): Promise<void> {
+    const parts = path.split('/').filter(Boolean);
+    for (let i = 1; i <= parts.length; i++) {
+      const at = contentsPath(parts.slice(0, i).join('/'));
+      if ((await this.request('GET', `${at}?content=0`, undefined, true)) === null)
+        await this.request('PUT', at, { type: 'directory' });
+    }
+  }
+
+  /** Writes the file `path` (relative to the root) with `bytes`, through the contents API (base64). */
+  async putFile(path: string, bytes: Uint8Array): Promise<void> {
+    await this.request('PUT', contentsPath(path), {
+      type: 'file',
+      format: 'base64',
+      content: base64(bytes),
+    });
+  }
+
+  /** Removes the file `path`; one already gone is fine. */
+  async deleteFile(path: string): Promise<void> {
+    await this.request('DELETE', contentsPath(path), undefined, true);
   }
 
   /**

@@ -7,6 +7,7 @@ import {
   inspectReplyOf,
   type KernelInfo,
   type KernelSession,
+  type WorkingFile,
 } from './gateway.js';
 import type { JupyterRest } from './jupyter-rest.js';
 import { decodeFrame, type WebSocketConstructor, type WebSocketLike } from './jupyter-wire.js';
@@ -33,6 +34,8 @@ export interface JupyterSessionConfig {
   interruptTimeoutMs: number;
   startTimeoutMs: number;
   username: string;
+  /** The folder the kernel works in, relative to the server's root; its data files go there. */
+  directory?: string;
 }
 
 interface Run {
@@ -75,6 +78,8 @@ export class JupyterSession implements KernelSession {
   /** The restart in progress: a run sent meanwhile would reach the dying kernel and never be answered. */
   private restartDone: Promise<void> | undefined;
   private closed = false;
+  /** The data files written into the kernel's folder: name to sha256. */
+  private readonly written = new Map<string, string>();
 
   constructor(
     readonly kernelName: string,
@@ -145,6 +150,28 @@ export class JupyterSession implements KernelSession {
     await this.config.rest.shutdown(this.kernelId).catch(() => undefined);
   }
 
+  /**
+   * Writes the data files whose sha256 changed into the kernel's folder and
+   * removes those no longer listed, through the contents API; files stay on
+   * the server's disk across restarts of the kernel. Without a folder, nothing.
+   */
+  async syncFiles(files: readonly WorkingFile[]): Promise<void> {
+    const directory = this.config.directory;
+    if (!directory) return;
+    const listed = new Set(files.map((f) => f.name));
+    for (const name of [...this.written.keys()]) {
+      if (listed.has(name)) continue;
+      await this.config.rest.deleteFile(`${directory}/${name}`);
+      this.written.delete(name);
+    }
+    const changed = files.filter((f) => this.written.get(f.name) !== f.sha256 && !/[/\\]|\.\./.test(f.name));
+    if (changed.length > 0) await this.config.rest.ensureDirectory(directory);
+    for (const file of changed) {
+      await this.config.rest.putFile(`${directory}/${file.name}`, file.bytes);
+      this.written.set(file.name, file.sha256);
+    }
+  }
+
   async complete(code: string, cursorPos: number): Promise<CompleteReply> {
     await this.ensure();
     return completeReplyOf(
@@ -178,7 +205,7 @@ export class JupyterSession implements KernelSession {
     }
     const model = await this.config.rest.getKernel(this.kernelId);
     if (!model) {
-      const fresh = await this.config.rest.startKernel(this.kernelName);
+      const fresh = await this.config.rest.startKernel(this.kernelName, this.config.directory);
       this.kernelId = fresh.id;
       this.pendingNotice = { code: 'kernel-lost' };
     }

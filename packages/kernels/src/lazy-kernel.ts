@@ -11,6 +11,8 @@ export interface LazyKernelOptions {
    * cell. Default 30 minutes; `Infinity` keeps it running.
    */
   idleShutdownMs?: number;
+  /** The folder the kernel works in (see `StartOptions`); the gateway's default without it. */
+  directory?: string;
 }
 
 /**
@@ -34,19 +36,21 @@ export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = 
     if (real) return Promise.resolve(real);
     if (!starting) {
       state.set('starting');
-      starting = gateway.startKernel(kernelName).then(
-        (session) => {
-          real = session;
-          unsubscribe = session.onStatus(state.set);
-          state.set(session.status);
-          return session;
-        },
-        (error: unknown) => {
-          starting = undefined;
-          state.set('unknown');
-          throw error;
-        },
-      );
+      starting = gateway
+        .startKernel(kernelName, options.directory ? { directory: options.directory } : undefined)
+        .then(
+          (session) => {
+            real = session;
+            unsubscribe = session.onStatus(state.set);
+            state.set(session.status);
+            return session;
+          },
+          (error: unknown) => {
+            starting = undefined;
+            state.set('unknown');
+            throw error;
+          },
+        );
     }
     return starting;
   };
@@ -117,6 +121,12 @@ export function lazyKernel(gateway: KernelGateway, options: LazyKernelOptions = 
     async shutdown() {
       stoppedWhileIdle = false;
       await stop();
+    },
+    async syncFiles(files) {
+      // No files and no kernel yet: nothing to put anywhere, no kernel to start for it.
+      if (!real && files.length === 0) return;
+      const session = await ensure();
+      await session.syncFiles?.(files);
     },
     // Completion and inspection never start a kernel: typing must not load Pyodide.
     async complete(code, cursorPos): Promise<CompleteReply> {

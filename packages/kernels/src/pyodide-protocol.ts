@@ -50,7 +50,9 @@ export type ToWorker =
     }
   | { type: 'execute'; id: number; code: string; count: number; allowStdin: boolean }
   | { type: 'complete'; id: number; code: string; cursorPos: number }
-  | { type: 'inspect'; id: number; code: string; cursorPos: number; detailLevel: number };
+  | { type: 'inspect'; id: number; code: string; cursorPos: number; detailLevel: number }
+  /** Writes and removes data files in the working directory (one path component each). */
+  | { type: 'files'; id: number; write: { name: string; bytes: Uint8Array }[]; remove: string[] };
 
 /** The IOPub message types the worker sends. */
 export type WorkerIOPubType =

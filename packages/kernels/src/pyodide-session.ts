@@ -7,6 +7,7 @@ import {
   inspectReplyOf,
   type KernelInfo,
   type KernelSession,
+  type WorkingFile,
 } from './gateway.js';
 import { KernelError, type KernelNotice } from './kernel-notice.js';
 import type { KernelTexts } from './kernel-texts.js';
@@ -76,6 +77,9 @@ export class PyodideSession implements KernelSession {
   private ready: Promise<void> | undefined;
   private run: Run | undefined;
   private nextId = 1;
+  /** The worker that holds the data files of {@link workerFiles} (name to sha256). */
+  private filesWorker: WorkerPort | undefined;
+  private workerFiles = new Map<string, string>();
   private count = 0;
   private closed = false;
 
@@ -164,7 +168,33 @@ export class PyodideSession implements KernelSession {
     return inspectReplyOf(await this.request({ type: 'inspect', id: 0, code, cursorPos, detailLevel }));
   }
 
-  private async request(message: Extract<ToWorker, { type: 'complete' | 'inspect' }>) {
+  /**
+   * Writes the files whose sha256 the current worker has not got and removes
+   * those no longer listed; a new worker (after a restart) gets them all again.
+   */
+  async syncFiles(files: readonly WorkingFile[]): Promise<void> {
+    await this.start();
+    if (this.filesWorker !== this.worker) {
+      this.filesWorker = this.worker;
+      this.workerFiles = new Map();
+    }
+    const listed = new Set(files.map((f) => f.name));
+    const write = files.filter((f) => this.workerFiles.get(f.name) !== f.sha256);
+    const remove = [...this.workerFiles.keys()].filter((name) => !listed.has(name));
+    if (write.length === 0 && remove.length === 0) return;
+    const worker = this.worker;
+    const reply = await this.request({
+      type: 'files',
+      id: 0,
+      write: write.map(({ name, bytes }) => ({ name, bytes })),
+      remove,
+    });
+    if (reply.status !== 'ok' || this.worker !== worker) return;
+    for (const name of remove) this.workerFiles.delete(name);
+    for (const file of write) this.workerFiles.set(file.name, file.sha256);
+  }
+
+  private async request(message: Extract<ToWorker, { type: 'complete' | 'inspect' | 'files' }>) {
     await this.start();
     const id = this.nextId++;
     return new Promise<{ [key: string]: unknown }>((resolve) => {

@@ -36,7 +36,12 @@ interface Pyodide {
     code: string,
     options: { messageCallback: (m: string) => void; errorCallback: (m: string) => void },
   ): Promise<unknown>;
-  FS: { mkdirTree(path: string): void; writeFile(path: string, data: string): void };
+  FS: {
+    mkdirTree(path: string): void;
+    writeFile(path: string, data: string | Uint8Array): void;
+    unlink(path: string): void;
+    cwd(): string;
+  };
 }
 type LoadPyodide = (options: object) => Promise<Pyodide>;
 
@@ -266,6 +271,30 @@ const execute = async (message: Extract<ToWorker, { type: 'execute' }>) => {
   runId = -1;
 };
 
+// A data file's name is one path component (checked by the server, again here): it lands in the cwd.
+const safeName = (name: string): boolean =>
+  name !== '' && name.length <= 120 && !/[/\\]/.test(name) && !name.includes('..');
+
+const files = (message: Extract<ToWorker, { type: 'files' }>) => {
+  let content: { [key: string]: unknown } = { status: 'ok' };
+  try {
+    if (!pyodide) throw new Error('Pyodide is not loaded');
+    const dir = pyodide.FS.cwd();
+    for (const name of message.remove.filter(safeName)) {
+      try {
+        pyodide.FS.unlink(`${dir}/${name}`);
+      } catch {
+        // Already gone (removed by the code itself).
+      }
+    }
+    for (const file of message.write)
+      if (safeName(file.name)) pyodide.FS.writeFile(`${dir}/${file.name}`, file.bytes);
+  } catch (error) {
+    content = { status: 'error', evalue: error instanceof Error ? error.message : String(error) };
+  }
+  port.post({ type: 'reply', id: message.id, content });
+};
+
 const call = (name: 'complete' | 'inspect', id: number, ...args: unknown[]) => {
   let content: { [key: string]: unknown } = {};
   try {
@@ -290,6 +319,8 @@ port.listen((message) => {
         return call('complete', message.id, message.code, message.cursorPos);
       case 'inspect':
         return call('inspect', message.id, message.code, message.cursorPos, message.detailLevel);
+      case 'files':
+        return files(message);
     }
   });
 });

@@ -14,6 +14,8 @@ export interface SqlTexts {
   rowsNotShown(count: number, shown: number): string;
   /** Says that a statement changed `count` rows (no table to show). */
   rowsChanged(count: number): string;
+  /** Says which attached database was opened and which scripts were run at the start of the session. */
+  filesOpened(database: string | null, scripts: readonly string[]): string;
 }
 
 /** English texts of the SQL kernel. */
@@ -21,6 +23,10 @@ export const englishSqlTexts: SqlTexts = {
   rowsNotShown: (count, shown) =>
     `⋯ ${count.toLocaleString('en')} more ${count === 1 ? 'row' : 'rows'} not shown (a table shows ${shown.toLocaleString('en')}) ⋯`,
   rowsChanged: (count) => `${count.toLocaleString('en')} ${count === 1 ? 'row' : 'rows'} changed.`,
+  filesOpened: (database, scripts) =>
+    [database ? `Database ${database} opened.` : '', scripts.length ? `Ran ${scripts.join(', ')}.` : '']
+      .filter(Boolean)
+      .join(' '),
 };
 
 /** French texts of the SQL kernel (textes en français). */
@@ -29,6 +35,15 @@ export const frenchSqlTexts: SqlTexts = {
     `⋯ ${count.toLocaleString('fr')} ${count <= 1 ? 'ligne de plus non affichée' : 'lignes de plus non affichées'} (une table en affiche ${shown.toLocaleString('fr')}) ⋯`,
   rowsChanged: (count) =>
     `${count.toLocaleString('fr')} ${count <= 1 ? 'ligne modifiée' : 'lignes modifiées'}.`,
+  filesOpened: (database, scripts) =>
+    [
+      database ? `Base de données ${database} ouverte.` : '',
+      scripts.length
+        ? `${scripts.length > 1 ? 'Scripts exécutés' : 'Script exécuté'} : ${scripts.join(', ')}.`
+        : '',
+    ]
+      .filter(Boolean)
+      .join(' '),
 };
 
 const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -3,7 +3,14 @@
 // server at /sqljs/ with its wasm). One worker, so one database, per kernel
 // session; a query that does not end is stopped by replacing the worker,
 // which loses the database, and the cell says so.
-import type { ExecuteOptions, ExecuteReply, KernelGateway, KernelInfo, KernelSession } from './gateway.js';
+import type {
+  ExecuteOptions,
+  ExecuteReply,
+  KernelGateway,
+  KernelInfo,
+  KernelSession,
+  WorkingFile,
+} from './gateway.js';
 import { KernelError, type KernelNotice } from './kernel-notice.js';
 import { createMessage, type ExecutionMessage } from './messages.js';
 import { englishSqlTexts, formatSqlResult, type SqlResult, type SqlTexts } from './sql-format.js';
@@ -69,6 +76,9 @@ class SqlSession implements KernelSession {
   // Ends the running execution with an interrupt (the worker is replaced).
   private stopRun: (() => void) | undefined;
   private closed = false;
+  private files: WorkingFile[] = [];
+  /** The worker whose database got the attached files. */
+  private seeded: WorkerPort | undefined;
   private readonly author = { session: `sql-${sessions}` };
 
   constructor(
@@ -117,7 +127,41 @@ class SqlSession implements KernelSession {
     this.state.set('idle');
   }
 
-  private ask(request: { action: string; sql?: string }): Promise<WorkerAnswer> {
+  /**
+   * Keeps the notebook's attached files: the first `.db` (by name) is opened
+   * and the `.sql` files are run, in name order, when the database starts
+   * (the next run after the start, a restart or an interrupt).
+   */
+  async syncFiles(files: readonly WorkingFile[]): Promise<void> {
+    this.files = [...files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  // Opens the attached database and runs the scripts once per worker; says so in the cell.
+  private async seed(emit: (type: string, content: unknown) => void): Promise<string | null> {
+    if (this.seeded === this.worker) return null;
+    this.seeded = this.worker;
+    const database = this.files.find((f) => /\.(db|sqlite3?)$/i.test(f.name)) ?? null;
+    const scripts = this.files.filter((f) => /\.sql$/i.test(f.name));
+    if (!database && scripts.length === 0) return null;
+    if (database) {
+      const opened = await this.ask({ action: 'open', buffer: database.bytes });
+      if (opened.error !== undefined) return `${database.name}: ${String(opened.error)}`;
+    }
+    for (const script of scripts) {
+      const ran = await this.ask({ action: 'exec', sql: new TextDecoder().decode(script.bytes) });
+      if (ran.error !== undefined) return `${script.name}: ${String(ran.error)}`;
+    }
+    emit('stream', {
+      name: 'stdout',
+      text: `${this.texts.filesOpened(
+        database?.name ?? null,
+        scripts.map((s) => s.name),
+      )}\n`,
+    });
+    return null;
+  }
+
+  private ask(request: { action: string; sql?: string; buffer?: Uint8Array }): Promise<WorkerAnswer> {
     const id = this.nextId++;
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
@@ -162,6 +206,11 @@ class SqlSession implements KernelSession {
     options: ExecuteOptions,
     emit: (type: string, content: unknown) => void,
   ): Promise<ExecuteReply> {
+    const seedFailed = await this.seed(emit);
+    if (seedFailed !== null) {
+      emit('error', { ename: 'SQLError', evalue: seedFailed, traceback: [`SQLError: ${seedFailed}`] });
+      return { status: 'error', execution_count: count, ename: 'SQLError', evalue: seedFailed };
+    }
     if (code.trim() === '') return { status: 'ok', execution_count: count };
     let notice: KernelNotice | undefined;
     const stopped = new Promise<WorkerAnswer>((resolve) => {

@@ -64,6 +64,11 @@ export interface ClassroomOptions {
   readonly logger: Logger;
   /** Stops the server kernel of a room (a removed copy's), when the server runs kernels. */
   readonly stopKernel?: (room: string) => void;
+  /**
+   * Copies the data files of the room `from` to the room `to` and rewrites the
+   * manifest of `to` (a new copy, or a whole push, gets its activity's files).
+   */
+  readonly copyFiles?: (from: string, to: string) => Promise<void>;
 }
 
 /** One activity in memory: its record and its copies in creation order. */
@@ -567,6 +572,8 @@ export class Classroom {
       stats: { lastEditAt: null, cellsRun: 0, errors: 0 },
     };
     await mergeTemplate(this.options.rooms(), templateRoom(activity), copy.room);
+    // The template's manifest came with its state map: the files it lists come too.
+    await this.options.copyFiles?.(templateRoom(activity), copy.room);
     return copy;
   }
 
@@ -619,7 +626,11 @@ export class Classroom {
       const previous = state.record.pushed ?? null;
       const current = await templateDigest(rooms, template, previous);
       const { touched, again } = planPush(previous, current, cells);
-      for (const copy of state.copies.values()) await pushIntoCopy(rooms, template, copy.room, cells, again);
+      for (const copy of state.copies.values()) {
+        await pushIntoCopy(rooms, template, copy.room, cells, again);
+        // A whole push brings the template's manifest along: the files it lists come too.
+        if (cells === null) await this.options.copyFiles?.(template, copy.room);
+      }
       const at = new Date().toISOString();
       state.record.pushed = nextSnapshot(previous, current, cells, at);
       for (const copy of state.copies.values()) copy.lastPush = { at, cells: touched };

@@ -37,6 +37,7 @@ import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
+import { FilesPanel, filesPanelView } from '../views/files-panel.js';
 import { kernelLoadView, kernelStep, kernelText } from '../views/kernel-load-view.js';
 import { presenceView } from '../views/presence-view.js';
 import { statusText, statusView } from '../views/status-view.js';
@@ -189,6 +190,14 @@ export class CandyceNotebook extends LitElement {
   /** The toolbar button that has the toolbar's one Tab stop. */
   private toolbarFocus: string | null = null;
   private session: NotebookSession | undefined;
+  /** The data files panel (views/files-panel.ts); it asks the two methods below. */
+  private readonly filesPanel = new FilesPanel(this);
+  filesSource() {
+    return this.server && this.room ? { server: this.server, room: this.room, token: this.token } : null;
+  }
+  filesDoc() {
+    return this.doc ?? undefined;
+  }
   private sessionKey = '';
   private stopObserving: (() => void) | null = null;
   private versions = new Map<string, number>();
@@ -822,6 +831,19 @@ export class CandyceNotebook extends LitElement {
         moveRank: 2,
         run: () => this.downloadIpynb(),
       },
+      ...(this.filesSource()
+        ? [
+            {
+              key: 'files-toggle',
+              label: t('files.button'),
+              title: t('files.button.title'),
+              moveRank: 2,
+              controls: 'candyce-files',
+              expanded: this.filesPanel.open,
+              run: () => this.filesPanel.toggle(),
+            },
+          ]
+        : []),
       {
         key: 'help',
         label: t('toolbar.help'),
@@ -944,6 +966,16 @@ export class CandyceNotebook extends LitElement {
           if (key) this.toolbarFocus = key;
         },
       })}
+      ${
+        this.filesPanel.open
+          ? filesPanelView(this.filesPanel, {
+              t,
+              lang: this.language,
+              canWrite: !ro,
+              focusAfterClose: () => this.renderRoot.querySelector<HTMLElement>('.files-toggle')?.focus(),
+            })
+          : nothing
+      }
       ${
         this.runError
           ? html`<div class="notice error run-error" role="alert">

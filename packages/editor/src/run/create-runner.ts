@@ -41,6 +41,11 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
   // The page's own Python (its versioned path) unless the element names another.
   const page = pagePyodide();
   const index = options.pyodideIndexURL || page?.index || '/pyodide/';
+  // Browser kernels get the room's attached files (see room-files.ts).
+  const files =
+    options.server && options.room
+      ? { server: options.server, room: options.room, token: options.token }
+      : undefined;
   return choiceRunner(options.kind, {
     python: pyodideRunner({
       indexURL: index,
@@ -48,8 +53,13 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
       workerURL: options.pyodideWorkerURL || '/kernels/pyodide-worker.js',
       lang: options.lang,
       ...(options.input ? { input: options.input } : {}),
+      ...(files ? { files } : {}),
     }),
-    sql: sqlRunner({ workerURL: options.sqlWorkerURL || '/sqljs/worker.sql-wasm.js', lang: options.lang }),
+    sql: sqlRunner({
+      workerURL: options.sqlWorkerURL || '/sqljs/worker.sql-wasm.js',
+      lang: options.lang,
+      ...(files ? { files } : {}),
+    }),
     server,
   });
 };

@@ -1,6 +1,7 @@
 import type { ExecutionQueue, KernelSession } from '@candyce/kernels';
 import type * as Y from 'yjs';
 import type { CellRunner, InputHandler, KernelLoad, RunState } from './cell-runner.js';
+import { type RoomFilesSource, roomFilesSync } from './room-files.js';
 
 /**
  * Where the page says its Python is (`<meta name="candyce-pyodide"
@@ -26,6 +27,8 @@ export interface PyodideRunnerOptions {
   lang: 'fr' | 'en';
   /** Bytes of Pyodide's files, to show the download's progress against (0: unknown). */
   downloadBytes?: number;
+  /** The room whose attached files the kernel's working directory gets before each run; none without. */
+  files?: RoomFilesSource;
   /** Asks the user the question of an `input()`; without it, `input()` raises an error that says so. */
   input?: InputHandler;
 }
@@ -51,6 +54,13 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
     for (const listener of kernelListeners) listener(next);
   };
   const total = options.downloadBytes ?? 0;
+  const files = options.files ? roomFilesSync(options.files) : null;
+  // The room's files are in the working directory before the cells run.
+  const ready = async (doc: Y.Doc): Promise<ExecutionQueue> => {
+    const queue = await queueOf(doc);
+    if (files) await files(doc, await session());
+    return queue;
+  };
 
   const session = (): Promise<KernelSession> => {
     kernel ??= load().then((k) => {
@@ -68,10 +78,10 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
         {
           ...gateway,
           // The kernel starts on the first run (and again after it died): say so while it loads.
-          async startKernel(name) {
+          async startKernel(name, start) {
             setLoad({ state: 'loading', loaded: 0, total });
             try {
-              const started = await gateway.startKernel(name);
+              const started = await gateway.startKernel(name, start);
               setLoad({ state: 'ready' });
               return started;
             } catch (error) {
@@ -122,10 +132,10 @@ export function pyodideRunner(options: PyodideRunnerOptions): CellRunner {
     available: typeof Worker !== 'undefined',
     async run({ doc, cellId }) {
       // Resolves once queued: the run itself shows in the document as it goes.
-      void (await queueOf(doc)).run(cellId);
+      void (await ready(doc)).run(cellId);
     },
     async runCells(doc, cellIds) {
-      void (await queueOf(doc)).run(cellIds);
+      void (await ready(doc)).run(cellIds);
     },
     interrupt() {
       for (const q of all) void q.then((queue) => queue.interrupt());

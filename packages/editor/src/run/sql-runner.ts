@@ -1,12 +1,15 @@
 import type { ExecutionQueue, KernelSession } from '@candyce/kernels';
 import type * as Y from 'yjs';
 import type { CellRunner, RunState } from './cell-runner.js';
+import { type RoomFilesSource, roomFilesSync } from './room-files.js';
 
 /** Where the SQL kernel's worker is served, and the language of its words. */
 export interface SqlRunnerOptions {
   /** sql.js's `worker.sql-wasm.js`, with `sql-wasm.wasm` beside it (default `/sqljs/worker.sql-wasm.js`). */
   workerURL: string;
   lang: 'fr' | 'en';
+  /** The room whose attached files the kernel's working directory gets before each run; none without. */
+  files?: RoomFilesSource;
 }
 
 /**
@@ -22,6 +25,13 @@ export function sqlRunner(options: SqlRunnerOptions): CellRunner {
   const all: Promise<ExecutionQueue>[] = [];
   const listeners = new Set<(state: RunState) => void>();
   let state: RunState = { running: null, queued: [] };
+  const files = options.files ? roomFilesSync(options.files) : null;
+  // The room's files are in the working directory before the cells run.
+  const ready = async (doc: Y.Doc): Promise<ExecutionQueue> => {
+    const queue = await queueOf(doc);
+    if (files) await files(doc, await session());
+    return queue;
+  };
 
   const session = (): Promise<KernelSession> => {
     kernel ??= load().then((k) =>
@@ -59,10 +69,10 @@ export function sqlRunner(options: SqlRunnerOptions): CellRunner {
     kind: 'pyodide',
     available: typeof Worker !== 'undefined',
     async run({ doc, cellId }) {
-      void (await queueOf(doc)).run(cellId);
+      void (await ready(doc)).run(cellId);
     },
     async runCells(doc, cellIds) {
-      void (await queueOf(doc)).run(cellIds);
+      void (await ready(doc)).run(cellIds);
     },
     interrupt() {
       for (const q of all) void q.then((queue) => queue.interrupt());

@@ -807,4 +807,55 @@ export const notebookStyles = css`
   dialog::backdrop {
     background: rgb(0 0 0 / 30%);
   }
+  .files-panel {
+    border: 1px solid var(--candyce-border, #d0d7de);
+    border-radius: 6px;
+    padding: 8px 12px;
+    display: flex;
+    flex-direction: column;
+    gap: 6px;
+  }
+  .files-panel h3,
+  .files-panel p {
+    margin: 0;
+  }
+  .files-panel ul.files {
+    list-style: none;
+    margin: 0;
+    padding: 0;
+  }
+  .files-panel li {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+    align-items: center;
+    padding: 2px 0;
+  }
+  .files-panel .file-name {
+    overflow-wrap: anywhere;
+    font-family: var(--candyce-code-font, monospace);
+  }
+  .files-panel .file-size {
+    color: var(--candyce-muted, #57606a);
+  }
+  .files-panel .files-actions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 8px;
+    align-items: center;
+  }
+  .files-panel label.upload span {
+    display: inline-block;
+    padding: 4px 10px;
+    border: 1px solid var(--candyce-border, #d0d7de);
+    border-radius: 6px;
+    cursor: pointer;
+  }
+  .files-panel label.upload:focus-within span {
+    outline: 2px solid #0969da;
+    outline-offset: 2px;
+  }
+  .files-panel .files-message.error {
+    color: #82071e;
+  }
 `;

@@ -15,6 +15,9 @@ export interface ToolbarItem {
    * lowest first; an item without one always stays on the bar.
    */
   moveRank?: number;
+  /** A disclosure button: whether what it shows is open, and its id. */
+  expanded?: boolean;
+  controls?: string;
   run: () => void;
 }
 
@@ -42,6 +45,8 @@ export const toolbarView = (items: readonly ToolbarItem[], o: ToolbarViewOptions
   const button = (i: ToolbarItem, inMenu: boolean) =>
     html`<button type="button" class="${i.key} ${i.primary ? 'primary' : ''}" data-key=${i.key} title=${i.title}
       ?disabled=${i.disabled ?? false}
+      aria-controls=${i.controls ?? nothing}
+      aria-expanded=${i.expanded === undefined ? nothing : i.expanded ? 'true' : 'false'}
       @click=${(e: Event) => {
         if (inMenu)
           ((e.currentTarget as HTMLElement).closest('[popover]') as HTMLElement | null)?.hidePopover();
