@@ -170,8 +170,14 @@ export async function buildWebApp(dist = join(here, 'dist'), { quiet = false } =
   const entry = sizes.files.find((f) => f.initial && f.file.startsWith('app'))?.file;
   if (!entry) throw new Error('The web app bundle has no entry file');
   const pyodide = await addPyodide(dist);
+  // The chunks the entry imports are fetched with it, not one round trip after it.
+  const preload = sizes.files
+    .filter((f) => f.initial && f.file !== entry)
+    .map((f) => `<link rel="modulepreload" href="/assets/${f.path}" />`)
+    .join('\n    ');
   const page = (await readFile(join(here, 'src/index.html'), 'utf8'))
     .replace('%APP%', entry)
+    .replace('%PRELOAD%', preload)
     .replace('%CSS%', css)
     .replace('%PYODIDE%', pyodideMetaOf(pyodide));
   await writeFile(join(dist, 'index.html'), page);

@@ -1,6 +1,8 @@
 /** Sizes of one bundled file. */
 export interface BundleFile {
   file: string;
+  /** Its path in the output folder (`chunks/chunk-….js`), with forward slashes. */
+  path: string;
   initial: boolean;
   raw: number;
   gzip: number;

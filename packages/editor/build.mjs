@@ -4,7 +4,7 @@
 // when the JavaScript loaded at start exceeds the budget.
 import { readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -51,6 +51,7 @@ export async function bundle({ entry, outdir, name, quiet = false, hashed = fals
       const bytes = readFileSync(f);
       return {
         file: basename(f),
+        path: relative(outdir, f).split(sep).join('/'),
         initial: initial.has(f),
         raw: bytes.length,
         gzip: gzipSync(bytes, { level: 9 }).length,

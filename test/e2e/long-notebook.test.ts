@@ -46,4 +46,44 @@ describe('a 200-cell notebook', () => {
       )
       .toContain('# fin');
   }, 120_000);
+
+  it("creates the first screen's editors before rendering the next slice of cells", async () => {
+    await putNotebook(stack, 'long-first', largeNotebook(200));
+    const context = await stack.browser.newContext();
+    const page = await context.newPage();
+    // How many cells exist at the end of the task that created the first editor (a mutation
+    // observer's callback runs at the end of that task). The script is a string: tsx would wrap
+    // named functions in a helper the page does not have.
+    await page.addInitScript(`(() => {
+      if (window !== window.top) return;
+      const attach = Element.prototype.attachShadow;
+      Element.prototype.attachShadow = function (init) {
+        const root = attach.call(this, init);
+        if (this.localName === 'candyce-notebook')
+          new MutationObserver((_, observer) => {
+            if (!root.querySelector('candyce-cell .cm-editor')) return;
+            window.__cellsAtFirstEditor = root.querySelectorAll('candyce-cell').length;
+            observer.disconnect();
+          }).observe(root, { childList: true, subtree: true });
+        return root;
+      };
+    })()`);
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
+    const q = new URLSearchParams({ name: 'Alice', role: 'teacher', kernel: 'none' });
+    await page.goto(`${stack.web.url}/n/long-first?${q}`);
+    await page.waitForFunction(
+      () => (window as { __cellsAtFirstEditor?: number }).__cellsAtFirstEditor,
+      undefined,
+      {
+        timeout: 60_000,
+      },
+    );
+    // The first slice (20 cells), not the first slice and the next one (60).
+    expect(
+      await page.evaluate(() => (window as { __cellsAtFirstEditor?: number }).__cellsAtFirstEditor),
+    ).toBeLessThanOrEqual(20);
+    await expect.poll(() => page.locator('candyce-cell').count(), { ...poll, timeout: 60_000 }).toBe(200);
+    await context.close();
+  }, 120_000);
 });

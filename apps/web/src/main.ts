@@ -1,8 +1,4 @@
 import '@candyce/editor';
-import './pages/activity-notebook.js';
-import './pages/create-activity.js';
-import './pages/join-activity.js';
-import './pages/recover-activity.js';
 import { readTokenClaims } from '@candyce/editor';
 import { html, nothing, render } from 'lit';
 import { type WebMessageKey, webText } from './catalogue.js';
@@ -116,7 +112,12 @@ const joinCodeForm = () => {
   </form>`;
 };
 
+// Each page's elements load with their route (the browser upgrades their tags
+// when they arrive): the notebook page, which a class opens on old laptops,
+// does not parse the home page's forms nor the classroom's pages.
 const home = () => {
+  void import('./pages/create-activity.js');
+  void import('./pages/recover-activity.js');
   const recent = prefs.recent();
   const mine = classroomMemory().teacherActivities();
   return html`${header()}
@@ -165,6 +166,7 @@ const home = () => {
 
 const join = (code: string) => {
   document.title = `${t('join.title')} — Candyce`;
+  void import('./pages/join-activity.js');
   return html`${header()}
     <main class="home">
       <candyce-join lang=${lang} code=${code}></candyce-join>
@@ -194,6 +196,7 @@ const notebook = (room: string) => {
     allowed: allowedSyncServers(),
   });
   if (access && readTokenClaims(access).act && place) {
+    void import('./pages/activity-notebook.js');
     return html`${skipLink()}${header()}
       <main class="notebook-page activity-page">
         <candyce-activity-notebook

@@ -21,6 +21,7 @@ import type { PendingInput } from '../cells/input-prompt.js';
 import { type NotebookSession, sessionContext } from '../context.js';
 import { type Lang, resolveLang, translator } from '../i18n/translate.js';
 import { type CommandKeyState, commandModeKey, initialKeyState } from '../keys/commands.js';
+import { afterNextFrame } from '../notebook/after-frame.js';
 import { HeaderLayout } from '../notebook/header-layout.js';
 import { browserUserId } from '../notebook/identity-store.js';
 import { KernelChooser } from '../notebook/kernel-chooser.js';
@@ -216,7 +217,8 @@ export class CandyceNotebook extends LitElement {
   private scrollTimer: ReturnType<typeof setTimeout> | null = null;
   /** How many cells are rendered (Infinity once all of them are). */
   private shown = firstCells;
-  private moreTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Cancels the next slice of cells, while one is scheduled. */
+  private moreCancel: (() => void) | null = null;
   /** The last cell of the followed person's view that this view scrolled to. */
   private followedView: string | null = null;
   /** People the `follow` attribute already made this view follow once (the follower may stop). */
@@ -697,8 +699,8 @@ export class CandyceNotebook extends LitElement {
     this.scrollTimer = null;
     this.stopObserving?.();
     this.stopObserving = null;
-    if (this.moreTimer !== null) clearTimeout(this.moreTimer);
-    this.moreTimer = null;
+    this.moreCancel?.();
+    this.moreCancel = null;
     this.stopRunState?.();
     this.stopRunState = null;
     this.stopKernelLoad?.();
@@ -1036,12 +1038,13 @@ export class CandyceNotebook extends LitElement {
     const active = this.activeId && ids.includes(this.activeId) ? this.activeId : ids[0]!;
     const language = notebookLanguageOf(session.doc);
     if (this.shown >= cells.length) this.shown = Number.POSITIVE_INFINITY;
-    else if (this.moreTimer === null) {
-      this.moreTimer = setTimeout(() => {
-        this.moreTimer = null;
+    else if (this.moreCancel === null) {
+      // After the frame that shows this slice: its editors come first (see afterNextFrame).
+      this.moreCancel = afterNextFrame(() => {
+        this.moreCancel = null;
         this.shown += moreCells;
         this.requestUpdate();
-      }, 0);
+      });
     }
     return html`${repeat(
       this.shown < cells.length ? cells.slice(0, this.shown) : cells,
