@@ -40,8 +40,10 @@ export const kernelView = (o: KernelViewOptions): TemplateResult => {
   const label = kernelLabel(current, words);
   if (o.fixed || o.readonly) {
     const reason = o.fixed ? t('kernel.fixed', { kernel: label }) : t('kernel.readonly', { kernel: label });
+    // Out of the Tab order like a disabled control (the page's first cell stays a few stops away);
+    // screen readers still read its name, which gives the reason.
     return html`<button type="button" class="kernel kernel-fixed" part="kernel" data-kernel=${current.id}
-      aria-disabled="true" title=${reason} aria-label=${reason}>
+      aria-disabled="true" tabindex="-1" title=${reason} aria-label=${reason}>
       <span aria-hidden="true">${label}</span></button>`;
   }
   const offered = isOffered(current, catalog);
