@@ -839,7 +839,7 @@ export class CandyceNotebook extends LitElement {
               key: 'files-toggle',
               label: t('files.button'),
               title: t('files.button.title'),
-              moveRank: 2,
+              // Stays on the bar: its panel opens below the header, which a menu item would hide behind.
               controls: 'candyce-files',
               expanded: this.filesPanel.open,
               run: () => this.filesPanel.toggle(),
@@ -1076,6 +1076,11 @@ export class CandyceNotebook extends LitElement {
     // A new empty notebook takes the focus (when the page has not given it elsewhere): A and B add a first cell.
     const doc = this.doc;
     if (!doc || this.emptyFocused === doc || !this.provider.loaded) return;
+    // Only once the server has answered (or there is none): a copy still syncing looks empty, and the
+    // placeholder it would focus goes away when its cells arrive, leaving the page's Tab order inside
+    // the notebook instead of at its skip link.
+    const status = this.provider.state.status;
+    if (status !== 'online' && status !== 'local') return;
     this.emptyFocused = doc;
     const focused = document.activeElement;
     if (cellsOf(doc).length === 0 && (!focused || focused === document.body || focused === this))
