@@ -839,7 +839,8 @@ export class CandyceNotebook extends LitElement {
               key: 'files-toggle',
               label: t('files.button'),
               title: t('files.button.title'),
-              // Stays on the bar: its panel opens below the header, which a menu item would hide behind.
+              // The last to move into the "More" menu: its panel opens below the header.
+              moveRank: 9,
               controls: 'candyce-files',
               expanded: this.filesPanel.open,
               run: () => this.filesPanel.toggle(),
