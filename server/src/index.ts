@@ -32,7 +32,20 @@ export type { RoomHooks } from './hooks.js';
 export { LevelStore } from './level-store.js';
 export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';
+export { MemoryStore } from './memory-store.js';
+export type { FileEntry, NotebookFiles } from './notebook-files.js';
 export { maxRoomNameLength, roomNameProblem } from './room-name.js';
 export type { CandyceServer, ServerOptions } from './server.js';
 export { createServer } from './server.js';
-export type { NotebookStore, RoomWrite, StoredRoom } from './store.js';
+export type {
+  FeatureKv,
+  KvOp,
+  LogEntry,
+  NotebookStore,
+  RetentionPolicy,
+  RoomPage,
+  RoomWrite,
+  SnapshotEntry,
+  StoredRoom,
+} from './store.js';
+export { maxListLimit, namespaceProblem, noRetention, StaleWriteError } from './store.js';

@@ -5,8 +5,7 @@ import type { Level } from 'level';
 // the server's LevelDB beside the rooms: a `files` sublevel holding, per
 // room, one JSON entry per file (`m!<room>!<name>`) and its bytes
 // (`d!<room>!<name>`). Room names hold no `!` (room-name.ts), so one room's
-// prefix never matches another's. A Map stands in when the server runs on
-// another store (tests of other stores): files are then lost on restart.
+// prefix never matches another's. The memory store keeps them in a Map.
 
 /** What the list of a room's files says of one file. */
 export interface FileEntry {
@@ -140,7 +139,7 @@ export const levelFiles = (db: Level<string, Uint8Array>): NotebookFiles => {
   };
 };
 
-/** Returns files kept in memory (lost on restart): only for servers whose store is not LevelDB. */
+/** Returns files kept in memory, for the memory store (memory-store.ts). */
 export const memoryFiles = (): NotebookFiles => {
   const rooms = new Map<string, Map<string, { entry: FileEntry; bytes: Uint8Array }>>();
   return {

@@ -11,7 +11,6 @@ import {
 } from './auth.js';
 import { AttemptLimiter } from './classroom/attempts.js';
 import { Classroom } from './classroom/classroom.js';
-import { levelKv, memoryKv } from './classroom/kv.js';
 import { revocable } from './classroom/revocation.js';
 import { createClassroomRoutes } from './classroom/routes.js';
 import { tokenLifetimeSeconds } from './classroom/tokens.js';
@@ -36,7 +35,7 @@ import { LevelStore } from './level-store.js';
 import { createLogger, type Logger } from './logger.js';
 import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
-import { levelFiles, memoryFiles, type NotebookFiles } from './notebook-files.js';
+import type { NotebookFiles } from './notebook-files.js';
 import { createRequestGuard } from './request-guard.js';
 import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
@@ -108,8 +107,8 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   // Asked at start, so that the first page gets the server's kernels without waiting for them.
   if (options.execution) void kernels.list();
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
-  // Data files attached to notebooks, beside the rooms in the same LevelDB, deleted with their room.
-  const files: NotebookFiles = store instanceof LevelStore ? levelFiles(store.db) : memoryFiles();
+  // Data files attached to notebooks, kept by the store beside the rooms, deleted with their room.
+  const files: NotebookFiles = store.files;
   const execution = options.execution
     ? new ExecutionService({ files, ...options.execution }, logger)
     : undefined;
@@ -120,10 +119,10 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     createAuthenticator(options.secret, security.maxTokenLifetimeSeconds),
     (identity) => classroom.revoked(identity),
   );
-  // The classroom keeps its records beside the rooms, in the same LevelDB.
+  // The classroom keeps its records beside the rooms, in its namespace of the same store.
   const classroom: Classroom = new Classroom({
     rooms: (): RoomManager => rooms,
-    kv: store instanceof LevelStore ? levelKv(store.db) : memoryKv(),
+    kv: store.kv('classroom'),
     auth,
     ...(options.secret ? { secret: options.secret } : {}),
     tokenLifetimeSeconds: Math.min(tokenLifetimeSeconds, security.maxTokenLifetimeSeconds),
@@ -331,7 +330,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     metrics,
     classroom,
     async listen() {
-      if (store instanceof LevelStore) await store.open();
+      await store.open?.();
       await classroom.open();
       if (auth.open)
         logger.warn(

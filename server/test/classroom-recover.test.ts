@@ -1,7 +1,7 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { call, createActivity } from './classroom-fixtures.js';
-import { secret, startServer, token } from './helpers.js';
+import { secret, startServer, storedEntries, token } from './helpers.js';
 
 // A teacher who lost the dashboard's link gets a new teacher token with the
 // teacher code shown once at creation (issue 21, blocker 2). The server keeps
@@ -100,15 +100,6 @@ describe('classroom: recovering an activity with its teacher code', () => {
 const createTeacherToken = (): Promise<string> =>
   token({ sub: 'teacher-1', name: 'Mme Test', role: 'teacher', rooms: ['*'] });
 
-/** Reads the activity records a stopped server left in its LevelDB. */
-const readActivityRecords = async (dataDir: string): Promise<unknown[]> => {
-  const { Level } = await import('level');
-  const db = new Level<string, string>(dataDir, { valueEncoding: 'utf8' });
-  const out: unknown[] = [];
-  try {
-    for await (const [key, value] of db.iterator()) if (key.includes('a!')) out.push(value);
-  } finally {
-    await db.close();
-  }
-  return out;
-};
+/** Reads the activity records a stopped server left in its store. */
+const readActivityRecords = async (dataDir: string): Promise<unknown[]> =>
+  (await storedEntries(dataDir)).filter(([key]) => key.includes('a!')).map(([, value]) => value);

@@ -1,5 +1,7 @@
-// Shared test fixtures: a real server on port 0 with LevelDB in a temp dir,
-// stock y-websocket clients, raw protocol clients, tokens, and teardown.
+// Shared test fixtures: a real server on port 0 with LevelDB in a temp dir
+// (or the memory store, when CANDYCE_TEST_STORE=memory: the classroom suite
+// runs on both, see vitest.config.ts), stock y-websocket clients, raw
+// protocol clients, tokens, and teardown.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,7 +10,14 @@ import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { type CandyceServer, createLogger, createServer, type ServerOptions } from '../src/index.js';
+import {
+  type CandyceServer,
+  createLogger,
+  createServer,
+  MemoryStore,
+  type NotebookStore,
+  type ServerOptions,
+} from '../src/index.js';
 
 // Every stock provider adds a process 'exit' listener.
 process.setMaxListeners(100);
@@ -66,12 +75,60 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on port 0 with LevelDB in `dataDir` (a fresh temp dir by default). */
+/** The back-end of the servers tests start: LevelDB, or the memory store. */
+export const testBackend: 'level' | 'memory' =
+  process.env.CANDYCE_TEST_STORE === 'memory' ? 'memory' : 'level';
+
+// With the memory store, a data directory names one store: a server started
+// again on the same directory finds what the previous one stored, as on disk.
+const memoryStores = new Map<string, MemoryStore>();
+
+const storeFor = (dataDir: string): NotebookStore | undefined => {
+  if (testBackend !== 'memory') return undefined;
+  let store = memoryStores.get(dataDir);
+  if (!store) {
+    store = new MemoryStore();
+    memoryStores.set(dataDir, store);
+  }
+  return store;
+};
+
+/**
+ * Every entry a stopped server left in its store, as [key, value text]: the
+ * LevelDB's keys and values, or the memory store's classroom namespace.
+ */
+export const storedEntries = async (dataDir: string): Promise<[string, string][]> => {
+  const out: [string, string][] = [];
+  const memory = memoryStores.get(dataDir);
+  if (memory) {
+    await memory.open();
+    for (const [key, value] of await memory.kv('classroom').list('')) out.push([key, JSON.stringify(value)]);
+    await memory.close();
+    return out;
+  }
+  const { Level } = await import('level');
+  const db = new Level<string, string>(dataDir, { valueEncoding: 'utf8', keyEncoding: 'utf8' });
+  try {
+    for await (const entry of db.iterator()) out.push(entry);
+  } finally {
+    await db.close();
+  }
+  return out;
+};
+
+/** Starts a server on port 0 with LevelDB in `dataDir` (a fresh temp dir by default), or the memory store. */
 export const startServer = async (
   options: ServerOptions & { dataDir?: string } = {},
 ): Promise<TestServer> => {
   const dataDir = options.dataDir ?? (await tempDir());
-  const server = createServer({ logger: createLogger('silent'), ...options, dataDir, port: 0 });
+  const store = options.store ?? storeFor(dataDir);
+  const server = createServer({
+    logger: createLogger('silent'),
+    ...options,
+    dataDir,
+    ...(store ? { store } : {}),
+    port: 0,
+  });
   const port = await server.listen();
   let closed = false;
   const close = async () => {

@@ -4,7 +4,16 @@
 // and say so (4500, and 503 for PUTs), other rooms keep working, the server
 // stays up, and once writes succeed again every edit reaches the disk.
 import { describe, expect, it } from 'vitest';
-import { LevelStore, type NotebookStore, type StoredRoom } from '../src/index.js';
+import {
+  type FeatureKv,
+  LevelStore,
+  type LogEntry,
+  type NotebookFiles,
+  type NotebookStore,
+  type RoomPage,
+  type SnapshotEntry,
+  type StoredRoom,
+} from '../src/index.js';
 import { connect, startServer, synced, type TestClient, tempDir, waitFor } from './helpers.js';
 
 const enospc = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
@@ -41,6 +50,21 @@ class FaultyStore implements NotebookStore {
 
   load(room: string): Promise<StoredRoom | null> {
     return this.inner.load(room);
+  }
+  readLog(room: string, from: number, to: number): Promise<LogEntry[]> {
+    return this.inner.readLog(room, from, to);
+  }
+  readSnapshots(room: string, from: number, to: number): Promise<SnapshotEntry[]> {
+    return this.inner.readSnapshots(room, from, to);
+  }
+  list(prefix: string, options?: { after?: string; limit?: number }): Promise<RoomPage> {
+    return this.inner.list(prefix, options);
+  }
+  kv(namespace: string): FeatureKv {
+    return this.inner.kv(namespace);
+  }
+  get files(): NotebookFiles {
+    return this.inner.files;
   }
   async create(room: string, epoch: string): Promise<void> {
     this.check(room);

@@ -12,6 +12,7 @@ import type { RoomHooks } from '../hooks.js';
 import type { Logger } from '../logger.js';
 import type { Room } from '../room.js';
 import type { RoomManager } from '../rooms.js';
+import type { FeatureKv } from '../store.js';
 import { deadlinePassed, readOnlyReason } from './access.js';
 import { assertRoomFor } from './caps.js';
 import { removeCopy } from './copy-removal.js';
@@ -32,7 +33,6 @@ import {
   parseRoom,
   templateRoom,
 } from './ids.js';
-import type { ClassroomKv } from './kv.js';
 import { LiveCopies } from './live.js';
 import { KeyedMutex } from './mutex.js';
 import { joinName, pupilName, teacherName } from './names.js';
@@ -55,7 +55,7 @@ import { type CopyRow, type CopyStatus, copyRow, copyStatus } from './views.js';
 /** What the classroom needs from its server. */
 export interface ClassroomOptions {
   readonly rooms: () => RoomManager;
-  readonly kv: ClassroomKv;
+  readonly kv: FeatureKv;
   readonly auth: Authenticator;
   /** CANDYCE_SECRET, when set; otherwise the classroom keeps a random secret in `kv`. */
   readonly secret?: string;

@@ -1,6 +1,6 @@
 import { createHmac, randomInt } from 'node:crypto';
+import type { FeatureKv } from '../store.js';
 import { codeAlphabet, normaliseCode } from './ids.js';
-import type { ClassroomKv } from './kv.js';
 
 // A pupil's personal code: what brings them back into their copy from another
 // computer, where their token is not. Six characters of the join codes'
@@ -39,7 +39,7 @@ export class ResumeCodes {
   private readonly byMember = new Map<string, string>();
 
   constructor(
-    private readonly kv: ClassroomKv,
+    private readonly kv: FeatureKv,
     private readonly secret: string,
   ) {}
 

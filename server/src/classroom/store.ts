@@ -1,4 +1,4 @@
-import type { ClassroomKv } from './kv.js';
+import type { FeatureKv } from '../store.js';
 import type { ActivityRecord, CopyRecord, HandinRecord } from './records.js';
 
 // Key layout in the classroom's space:
@@ -16,7 +16,7 @@ const handinPrefix = (activity: string, copy: string) => `h!${activity}!${copy}!
  * hand-ins (whole notebooks) are read only when asked for.
  */
 export class ActivityStore {
-  constructor(private readonly kv: ClassroomKv) {}
+  constructor(private readonly kv: FeatureKv) {}
 
   /** Resolves to the stored effective secret, or undefined. */
   async secret(): Promise<string | undefined> {
