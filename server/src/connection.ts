@@ -151,6 +151,7 @@ export class Connection implements RoomMember {
     this.room = room;
     this.verified = room.tombstone.size === 0;
     room.members.add(this);
+    room.hooks?.joined?.(room, this.identity!);
     this.send(encodeStep1(room.stateVector()));
     const states = room.awareness.getStates();
     if (states.size > 0)
@@ -196,6 +197,7 @@ export class Connection implements RoomMember {
     this.ctx.metrics.connections.dec();
     if (this.room) {
       this.room.removeMember(this, this.awarenessIds);
+      if (this.identity) this.room.hooks?.left?.(this.room, this.identity);
     }
     this.queue = [];
     this.ctx.onClose(this);

@@ -11,6 +11,8 @@ export {
   weakSecretProblem,
 } from './auth.js';
 export type { Classroom, ClassroomOptions, JoinResult } from './classroom/classroom.js';
+export type { ClassroomFeature, ClassroomFeatureOptions } from './classroom/feature.js';
+export { classroomFeature } from './classroom/feature.js';
 export type { ErrorCode, Lang } from './classroom/i18n.js';
 export type {
   ActivityRecord,
@@ -28,6 +30,20 @@ export type { CloseCode } from './close-codes.js';
 export * as closeCodes from './close-codes.js';
 export type { Limits, Security, Timings } from './config.js';
 export { defaultLimits, defaultSecurity, defaultTimings, limitsFromEnv, securityFromEnv } from './config.js';
+export type { EventBus, EventHandler } from './features/events.js';
+export type {
+  CompactingEvent,
+  DeletedEvent,
+  Feature,
+  FeatureHooks,
+  FeatureHost,
+  FeatureRoute,
+  MemberEvent,
+  RoomEvent,
+  TokenCheck,
+  UpdatedEvent,
+} from './features/feature.js';
+export { FeatureSet, featuresProblem } from './features/feature-set.js';
 export type { RoomHooks } from './hooks.js';
 export { LevelStore } from './level-store.js';
 export type { Logger } from './logger.js';

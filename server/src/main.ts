@@ -5,6 +5,7 @@ import { chmod, mkdir, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { jupyterGateway } from '@candyce/kernels';
+import { classroomFeature } from './classroom/feature.js';
 import { limitsFromEnv, securityFromEnv } from './config.js';
 import { createLogger } from './logger.js';
 import { createServer } from './server.js';
@@ -68,6 +69,8 @@ const main = async (): Promise<void> => {
     security,
     logger,
     processMetrics: true,
+    // The composition: which features this deployment runs.
+    features: [classroomFeature()],
   });
   const listening = await server.listen();
   logger.info(

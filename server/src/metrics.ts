@@ -15,6 +15,8 @@ export interface Metrics {
   readonly storeWriteSeconds: Histogram;
   readonly errors: Counter<'kind'>;
   readonly closes: Counter<'code'>;
+  /** Hooks, routes and event handlers of features that threw or rejected (see features/feature-set.ts). */
+  readonly featureErrors: Counter<'feature' | 'hook'>;
 }
 
 /** Creates the metrics; `defaults` adds the process metrics (CPU, memory, event loop lag). */
@@ -55,6 +57,12 @@ export const createMetrics = (defaults = false): Metrics => {
       name: 'candyce_closes_total',
       help: 'Connections closed by the server, by close code',
       labelNames: ['code'],
+      registers,
+    }),
+    featureErrors: new Counter({
+      name: 'candyce_feature_errors_total',
+      help: 'Feature hooks, routes and event handlers that threw, by feature and hook',
+      labelNames: ['feature', 'hook'],
       registers,
     }),
   };

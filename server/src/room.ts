@@ -5,7 +5,7 @@ import type { CloseCode } from './close-codes.js';
 import { StorageFailure } from './close-codes.js';
 import type { Timings } from './config.js';
 import { type CommitParticipant, type GroupCommit, groupCommitFor } from './group-commit.js';
-import type { RoomHooks } from './hooks.js';
+import { authorOf, type RoomHooks } from './hooks.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { encodeAwareness, encodeStep2, encodeUpdate } from './protocol.js';
@@ -322,6 +322,7 @@ export class Room implements CommitParticipant {
     let write: RoomWrite | null = null;
     if (compact) {
       this.compactRequested = false;
+      this.ctx.hooks?.compacting?.(this, this.logFrom, this.nextSeq);
       const doc = this.doc;
       const snapshot = Y.encodeStateAsUpdate(doc);
       const stateVector = Y.encodeStateVector(doc);
@@ -367,6 +368,9 @@ export class Room implements CommitParticipant {
       this.size = write.snapshot.length;
       this.ctx.logger.debug({ room: this.name, bytes: write.snapshot.length }, 'room compacted');
     }
+    // Stored, not yet broadcast: features see each update with its author.
+    if (merged && this.ctx.hooks?.listensToUpdates)
+      for (const p of batch) this.ctx.hooks.updated?.(this, p.update, authorOf(p.origin));
     if (merged) this.broadcastUpdate(merged, batch);
     for (const { member, message } of answers) if (this.members.has(member)) member.send(message);
     if (this.awarenessHeld) {

@@ -115,6 +115,7 @@ export class RoomManager {
       await room.whenFlushed().catch(() => undefined);
       await this.ctx.store.delete(name, room.stateVector());
       await this.ctx.deleted?.(name);
+      this.ctx.hooks?.deleted?.(name);
     });
     return true;
   }

@@ -1,4 +1,10 @@
-import { createServer as createHttpServer, type Server as HttpServer, type IncomingMessage } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import {
+  createServer as createHttpServer,
+  type Server as HttpServer,
+  type IncomingMessage,
+  type ServerResponse,
+} from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
@@ -9,11 +15,6 @@ import {
   createAuthenticator,
   weakSecretProblem,
 } from './auth.js';
-import { AttemptLimiter } from './classroom/attempts.js';
-import { Classroom } from './classroom/classroom.js';
-import { revocable } from './classroom/revocation.js';
-import { createClassroomRoutes } from './classroom/routes.js';
-import { tokenLifetimeSeconds } from './classroom/tokens.js';
 import { clientAddress, trustedProxies } from './client-address.js';
 import * as closeCodes from './close-codes.js';
 import {
@@ -27,7 +28,9 @@ import {
 import { Connection } from './connection.js';
 import { ConnectionCaps, isRefusal, type Slot } from './connection-caps.js';
 import { type ExecutionOptions, ExecutionService } from './execution.js';
-import { copyRoomFiles, createFilesRoute, isRawUploadPath } from './files-api.js';
+import type { Feature } from './features/feature.js';
+import { FeatureSet } from './features/feature-set.js';
+import { createFilesRoute, isRawUploadPath } from './files-api.js';
 import { createHttpHandler } from './http-api.js';
 import { refuseUpgrade, requestUrl } from './http-util.js';
 import { KernelCatalog } from './kernel-catalog.js';
@@ -65,6 +68,12 @@ export interface ServerOptions {
   execution?: ExecutionOptions;
   /** Origin and host allowlists, trusted proxies, embedding origins, token lifetime. */
   security?: Partial<Security>;
+  /**
+   * The features the server runs beside the sync core (the classroom…), in
+   * the order their hooks and routes are tried. None by default: the
+   * composition root (main.ts) picks them.
+   */
+  features?: readonly Feature[];
 }
 
 /** A running (or ready to run) Candyce server. */
@@ -81,16 +90,16 @@ export interface CandyceServer {
   /** The room manager, for tests and embedding. */
   readonly rooms: RoomManager;
   readonly metrics: Metrics;
-  /** The classroom (activities, copies, hand-ins), for tests and embedding. */
-  readonly classroom: Classroom;
+  /** The feature of that name, if the server runs it (for tests and embedding). */
+  feature(name: string): Feature | undefined;
 }
 
 const syncPath = /^\/sync\/([^/?]*)$/;
 
 /**
  * Creates a Candyce server: the y-websocket protocol on `/sync/<room>`, the
- * HTTP API on `/api/notebooks/<room>`, the classroom on `/api/activities` and
- * `/api/join`, `/healthz` and `/metrics`, on one port.
+ * HTTP API on `/api/notebooks/<room>`, the features' routes, `/healthz` and
+ * `/metrics`, on one port.
  * Nothing happens until `listen()`.
  */
 export const createServer = (options: ServerOptions = {}): CandyceServer => {
@@ -114,28 +123,17 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     : undefined;
   const weak = options.secret ? weakSecretProblem(options.secret) : null;
   if (weak) throw new RangeError(weak);
-  // Every token is also checked against the classroom's revoked teacher links.
-  const auth: Authenticator = revocable(
+  const features = new FeatureSet(options.features ?? [], logger, metrics);
+  // Every token is also checked by the features (the classroom's revoked teacher links).
+  const auth: Authenticator = features.checked(
     createAuthenticator(options.secret, security.maxTokenLifetimeSeconds),
-    (identity) => classroom.revoked(identity),
   );
-  // The classroom keeps its records beside the rooms, in its namespace of the same store.
-  const classroom: Classroom = new Classroom({
-    rooms: (): RoomManager => rooms,
-    kv: store.kv('classroom'),
-    auth,
-    ...(options.secret ? { secret: options.secret } : {}),
-    tokenLifetimeSeconds: Math.min(tokenLifetimeSeconds, security.maxTokenLifetimeSeconds),
-    logger,
-    ...(execution ? { stopKernel: (room: string) => execution.stop(room) } : {}),
-    copyFiles: (from, to) => copyRoomFiles(rooms, files, from, to),
-  });
   const rooms: RoomManager = new RoomManager({
     store,
     timings,
     metrics,
     logger,
-    hooks: classroom.hooks,
+    hooks: features,
     // The room is gone already: a storage failure here leaves orphan bytes, said in the log, not a failed delete.
     deleted: (name) =>
       files
@@ -153,8 +151,16 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const proxies = trustedProxies(security.trustedProxies);
   const addressOf = (req: IncomingMessage): string => clientAddress(req, proxies);
   const caps = new ConnectionCaps(limits);
+  // The features' routes, known once they opened (listen).
+  let featureRoutes: readonly ((req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean>)[] =
+    [];
+  const featureRoute = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    for (const route of featureRoutes) if (await route(req, res, url)) return true;
+    return false;
+  };
   let closing = false;
   let port = 0;
+  let effectiveSecret = '';
 
   const http: HttpServer = createHttpServer(
     createHttpHandler({
@@ -172,15 +178,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       },
       routes: [
         createFilesRoute({ auth, rooms, files, limits, logger }),
-        createClassroomRoutes({
-          classroom,
-          auth,
-          maxDocumentBytes: limits.maxDocumentBytes,
-          attempts: new AttemptLimiter(),
-          clientAddress: addressOf,
-          caps,
-          kernels,
-        }),
+        (req, res, url) => featureRoute(req, res, url),
       ],
       ...(execution ? { execution } : {}),
       kernels,
@@ -231,7 +229,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       return;
     }
     // Revoked while the room loaded: the revocation's sweep of the members did not see this one.
-    if (classroom.revoked(identity)) {
+    if (features.refusal(identity)) {
       rooms.release(room);
       connection.close(closeCodes.TokenRevoked);
       return;
@@ -319,6 +317,35 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     }
   });
 
+  const openFeatures = (): Promise<void> =>
+    features.open({
+      rooms: {
+        use: async (name, work) => {
+          const room = await rooms.acquire(name);
+          try {
+            return await work(room);
+          } finally {
+            rooms.release(room);
+          }
+        },
+        exists: (name) => store.exists(name),
+        list: (prefix, listOptions) => store.list(prefix, listOptions),
+        peek: (name) => rooms.peek(name),
+        manager: rooms,
+      },
+      kvOf: (namespace) => store.kv(namespace),
+      files,
+      auth,
+      secret: effectiveSecret,
+      stopKernel: (room) => execution?.stop(room),
+      kernels,
+      limits,
+      caps,
+      maxTokenLifetimeSeconds: security.maxTokenLifetimeSeconds,
+      clientAddress: addressOf,
+      metrics,
+    });
+
   // Liveness: a client that did not answer the previous ping is gone.
   let pinger: NodeJS.Timeout | null = null;
 
@@ -328,10 +355,16 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
     },
     rooms,
     metrics,
-    classroom,
+    feature: (name) => features.get(name),
     async listen() {
       await store.open?.();
-      await classroom.open();
+      effectiveSecret = options.secret ?? (await openSecret(store));
+      if (!options.secret) auth.useOpenSecret(effectiveSecret);
+      await openFeatures().catch(async (err: unknown) => {
+        await store.close().catch(() => undefined);
+        throw err;
+      });
+      featureRoutes = features.routes();
       if (auth.open)
         logger.warn(
           'CANDYCE_SECRET is not set: the server runs OPEN, without authentication. Anyone who reaches it can read, change and delete every notebook. Use this only on one machine (HOST=127.0.0.1).',
@@ -362,16 +395,32 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
       closing = true;
       if (pinger) clearInterval(pinger);
       const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
-      classroom.closeEvents();
+      features.stopping();
       // Sockets first, so no edit arrives after the last flush; clients reconnect on 1012.
       for (const c of [...connections]) c.close(closeCodes.ServiceRestart);
       await execution?.close();
       await rooms.closeAll();
-      await classroom.close();
+      await features.close();
       http.closeAllConnections();
       for (const ws of wss.clients) ws.terminate();
       await stopped;
       await store.close();
     },
   };
+};
+
+/**
+ * The effective secret of an open-mode server: a random one created on first
+ * start and kept in the store's `core` namespace, so that the tokens features
+ * mint (a pupil's link) stay valid across restarts. Servers of earlier
+ * versions kept it in the classroom's namespace: it is taken from there once.
+ */
+const openSecret = async (store: NotebookStore): Promise<string> => {
+  const core = store.kv('core');
+  const kept = await core.get('secret');
+  if (typeof kept === 'string') return kept;
+  const legacy = await store.kv('classroom').get('secret');
+  const secret = typeof legacy === 'string' ? legacy : randomBytes(32).toString('base64url');
+  await core.put('secret', secret);
+  return secret;
 };

@@ -1,6 +1,7 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import type { ClassroomFeature } from '../src/index.js';
 import { lockedNotebook, startServer, token } from './helpers.js';
 
 // A web page in the teacher's own browser, on another origin or on a DNS
@@ -111,7 +112,13 @@ describe('open mode against foreign pages', () => {
     expect((await send(http, 'GET', '/api/notebooks/defaced', {})).status).toBe(404);
     expect((await send(http, 'GET', '/api/notebooks/kept', {})).status).toBe(200);
     // No activity was created (the classroom keeps them in a private map).
-    expect((server.classroom as unknown as { activities: Map<string, unknown> }).activities.size).toBe(0);
+    expect(
+      (
+        (server.feature('classroom') as ClassroomFeature).classroom as unknown as {
+          activities: Map<string, unknown>;
+        }
+      ).activities.size,
+    ).toBe(0);
   });
 
   it('refuses the "simple" content types a cross-origin form or fetch may send without preflight', async () => {

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import { describe, expect, it } from 'vitest';
+import type { ClassroomFeature } from '../src/index.js';
 import {
   call,
   createActivity,
@@ -35,7 +36,7 @@ describe('classroom: activities and joining', () => {
     expect(template.body.cells.map((c: { id: string }) => c.id)).toEqual(['statement', 'answer', 'check']);
     const info = await call(http, 'GET', `/api/activities/${created.id}`, { token: created.teacherToken });
     expect(info.body).toMatchObject({ id: created.id, locked: false, joinOpen: true, code: created.code });
-    expect(server.classroom.activity(created.id)).not.toBeNull();
+    expect((server.feature('classroom') as ClassroomFeature).classroom.activity(created.id)).not.toBeNull();
   });
 
   it('gives each pupil of an individual activity their own copy forked from the template', async () => {

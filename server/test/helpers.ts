@@ -12,6 +12,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import {
   type CandyceServer,
+  classroomFeature,
   createLogger,
   createServer,
   MemoryStore,
@@ -127,6 +128,7 @@ export const startServer = async (
     ...options,
     dataDir,
     ...(store ? { store } : {}),
+    features: options.features ?? [classroomFeature()],
     port: 0,
   });
   const port = await server.listen();

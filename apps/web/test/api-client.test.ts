@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CandyceServer, createLogger, createServer } from '@candyce/server';
+import { type CandyceServer, classroomFeature, createLogger, createServer } from '@candyce/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, classroomApi } from '../src/classroom/api.js';
 
@@ -14,7 +14,12 @@ let base: string;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'candyce-web-api-'));
-  server = createServer({ port: 0, dataDir: join(dir, 'data'), logger: createLogger('silent') });
+  server = createServer({
+    port: 0,
+    dataDir: join(dir, 'data'),
+    logger: createLogger('silent'),
+    features: [classroomFeature()],
+  });
   base = `http://127.0.0.1:${await server.listen()}`;
 });
 

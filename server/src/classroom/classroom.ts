@@ -6,9 +6,9 @@ import {
   setNotebookKernel,
 } from '@candyce/model';
 import * as Y from 'yjs';
-import type { Authenticator, Identity } from '../auth.js';
+import type { Identity } from '../auth.js';
 import { TokenRevoked } from '../close-codes.js';
-import type { RoomHooks } from '../hooks.js';
+import type { FeatureHooks } from '../features/feature.js';
 import type { Logger } from '../logger.js';
 import type { Room } from '../room.js';
 import type { RoomManager } from '../rooms.js';
@@ -28,7 +28,6 @@ import {
   newJoinCode,
   newPairCode,
   newPupilId,
-  newSecret,
   normaliseCode,
   parseRoom,
   templateRoom,
@@ -56,9 +55,8 @@ import { type CopyRow, type CopyStatus, copyRow, copyStatus } from './views.js';
 export interface ClassroomOptions {
   readonly rooms: () => RoomManager;
   readonly kv: FeatureKv;
-  readonly auth: Authenticator;
-  /** CANDYCE_SECRET, when set; otherwise the classroom keeps a random secret in `kv`. */
-  readonly secret?: string;
+  /** The server's effective secret (CANDYCE_SECRET, or the one the server keeps in open mode). */
+  readonly secret: string;
   /** Lifetime of the tokens it mints, in seconds; default 180 days (capped by the server's maximum). */
   readonly tokenLifetimeSeconds?: number;
   readonly logger: Logger;
@@ -106,8 +104,8 @@ export class Classroom {
   readonly events: EventHub;
   /** States, grades, hand-ins and comments of copies. */
   readonly feedback: Feedback;
-  /** The room hooks that keep statistics and enforce read-only copies. */
-  readonly hooks: RoomHooks;
+  /** The room hooks that keep statistics and presence, and enforce read-only copies. */
+  readonly hooks: FeatureHooks;
   private readonly activities = new Map<string, ActivityState>();
   private readonly codes = new Map<string, string>();
   private readonly live: LiveCopies;
@@ -143,27 +141,20 @@ export class Classroom {
       events: this.events,
     });
     this.hooks = {
-      loaded: (room) => this.roomLoaded(room),
-      unloading: (room) => this.roomUnloading(room),
-      canWrite: (room, identity) => this.canWrite(room.name, identity),
+      loaded: ({ room }) => this.roomLoaded(room),
+      unloading: ({ room }) => this.roomUnloading(room),
+      canWrite: ({ room, identity }) => this.canWrite(room.name, identity),
+      joined: ({ room, identity }) => this.presence(room, identity, 1),
+      left: ({ room, identity }) => this.presence(room, identity, -1),
     };
   }
 
   /**
-   * Loads every activity and copy, and the effective secret: CANDYCE_SECRET,
-   * or in open mode the one kept in the data directory (created on first
-   * start), which the authenticator then verifies presented tokens with.
+   * Loads every activity and copy, and derives the minter and the keyed
+   * hashes of codes from the server's effective secret.
    */
   async open(): Promise<void> {
-    let secret = this.options.secret;
-    if (!secret) {
-      secret = await this.store.secret();
-      if (!secret) {
-        secret = newSecret();
-        await this.store.saveSecret(secret);
-      }
-      this.options.auth.useOpenSecret(secret);
-    }
+    const secret = this.options.secret;
     this.minterValue = createMinter(secret, this.options.tokenLifetimeSeconds);
     this.teacherCodesValue = new TeacherCodes(secret);
     this.resumeValue = new ResumeCodes(this.options.kv, secret);
@@ -675,6 +666,13 @@ export class Classroom {
   private roomLoaded(room: Room): void {
     const copy = this.copyOfRoom(room.name)?.copy;
     if (copy) this.live.attach(room, copy);
+  }
+
+  private presence(room: Room, identity: Identity, change: 1 | -1): void {
+    const found = this.copyOfRoom(room.name);
+    if (!found?.copy) return;
+    this.live.presence(room.name, identity.sub, change);
+    this.events.changed(found.state.record.id, null);
   }
 
   private roomUnloading(room: Room): void {

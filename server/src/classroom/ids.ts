@@ -1,4 +1,4 @@
-import { randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 // Random identifiers of the classroom. Activity and copy ids go into room
 // names, so they use lower-case base32 (`[a-z2-7]`); join and pair codes are
@@ -32,9 +32,6 @@ export const newPupilId = (): string => `pupil-${pick(base32, 12)}`;
 
 /** Returns a new id that sorts by creation time (hand-ins, comments). */
 export const newTimedId = (now = Date.now()): string => now.toString(36).padStart(9, '0') + pick(base32, 4);
-
-/** Returns a random secret for signing tokens (open mode), 256 bits in base64url. */
-export const newSecret = (): string => randomBytes(32).toString('base64url');
 
 /**
  * Normalises a code typed by a pupil: upper case, without spaces or dashes.

@@ -1,4 +1,3 @@
-import type { Identity } from '../auth.js';
 import type { Logger } from '../logger.js';
 import type { Room } from '../room.js';
 import type { CopyRecord } from './records.js';
@@ -7,10 +6,6 @@ import type { ActivityStore } from './store.js';
 
 const saveDelayMs = 2000;
 
-/** The id of the pupil or teacher behind a room member (a connection), if known. */
-const memberSub = (member: unknown): string | undefined =>
-  (member as { identity?: Identity | null }).identity?.sub;
-
 /**
  * The loaded rooms of copies: who is connected to each, and their live
  * statistics (last edit, cells run, errors), counted from the documents'
@@ -18,6 +13,8 @@ const memberSub = (member: unknown): string | undefined =>
  */
 export class LiveCopies {
   private readonly rooms = new Map<string, { room: Room; stop: () => void }>();
+  /** Who is connected to each copy's room, from the joined and left hooks: sub → connections. */
+  private readonly present = new Map<string, Map<string, number>>();
   private readonly dirty = new Set<CopyRecord>();
   /** Copies removed by the teacher: a save already under way must not write them back. */
   private readonly removed = new WeakSet<CopyRecord>();
@@ -77,16 +74,19 @@ export class LiveCopies {
     this.dirty.delete(copy);
   }
 
+  /** Counts one connection of `sub` to the room more (1) or less (-1). */
+  presence(name: string, sub: string, change: 1 | -1): void {
+    const subs = this.present.get(name) ?? new Map<string, number>();
+    const count = (subs.get(sub) ?? 0) + change;
+    if (count > 0) subs.set(sub, count);
+    else subs.delete(sub);
+    if (subs.size > 0) this.present.set(name, subs);
+    else this.present.delete(name);
+  }
+
   /** Returns the ids (`sub`) of the identities connected to a room now. */
   online(name: string): Set<string> {
-    const subs = new Set<string>();
-    const room = this.rooms.get(name)?.room;
-    if (room)
-      for (const member of room.members) {
-        const sub = memberSub(member);
-        if (sub) subs.add(sub);
-      }
-    return subs;
+    return new Set(this.present.get(name)?.keys() ?? []);
   }
 
   /** Writes the statistics changed since the last save; failures are logged and retried later. */

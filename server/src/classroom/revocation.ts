@@ -1,4 +1,4 @@
-import { AuthError, type Authenticator, type Identity } from '../auth.js';
+import { AuthError, type Identity } from '../auth.js';
 import type { ActivityRecord } from './records.js';
 
 // Revocation of teacher links. A teacher token lives 180 days in the
@@ -30,21 +30,3 @@ export const isRevoked = (identity: Identity, activity: ActivityRecord | null): 
   activity !== null &&
   identity.act === activity.id &&
   (identity.gen ?? 0) !== tokenGenOf(activity);
-
-/**
- * Wraps an authenticator so that every token it accepts is also checked
- * against `revoked` (the classroom's generations): a revoked token is
- * rejected with {@link RevokedTokenError}, as an expired one would be, on
- * every path that authenticates (sync, notebooks, classroom, events).
- */
-export const revocable = (auth: Authenticator, revoked: (identity: Identity) => boolean): Authenticator => ({
-  get open() {
-    return auth.open;
-  },
-  async authenticate(token) {
-    const identity = await auth.authenticate(token);
-    if (revoked(identity)) throw new RevokedTokenError();
-    return identity;
-  },
-  useOpenSecret: (secret) => auth.useOpenSecret(secret),
-});

@@ -2,7 +2,7 @@ import type { FeatureKv } from '../store.js';
 import type { ActivityRecord, CopyRecord, HandinRecord } from './records.js';
 
 // Key layout in the classroom's space:
-//   secret                        the effective token secret of open mode
+//   secret                        (earlier versions: the open-mode secret, now the server's: see server.ts)
 //   a!<activity>                  ActivityRecord
 //   c!<activity>!<copy>           CopyRecord (members, state, grade, comments, stats)
 //   h!<activity>!<copy>!<handin>  HandinRecord (written once, never changed)
@@ -17,16 +17,6 @@ const handinPrefix = (activity: string, copy: string) => `h!${activity}!${copy}!
  */
 export class ActivityStore {
   constructor(private readonly kv: FeatureKv) {}
-
-  /** Resolves to the stored effective secret, or undefined. */
-  async secret(): Promise<string | undefined> {
-    const value = await this.kv.get('secret');
-    return typeof value === 'string' ? value : undefined;
-  }
-
-  async saveSecret(secret: string): Promise<void> {
-    await this.kv.put('secret', secret);
-  }
 
   /** Resolves to every activity and every copy. */
   async loadAll(): Promise<{ activities: ActivityRecord[]; copies: CopyRecord[] }> {

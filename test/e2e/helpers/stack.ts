@@ -1,7 +1,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CandyceServer, createLogger, createServer, type ServerOptions } from '@candyce/server';
+import {
+  type CandyceServer,
+  classroomFeature,
+  createLogger,
+  createServer,
+  type ServerOptions,
+} from '@candyce/server';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { buildWebApp } from '../../../apps/web/build.mjs';
@@ -63,6 +69,7 @@ export const startStack = async (options: StackOptions = {}): Promise<Stack> => 
     dataDir,
     logger: createLogger('silent'),
     staticDir: dist,
+    features: [classroomFeature()],
     ...(options.secret ? { secret: options.secret } : {}),
     ...(options.execution ? { execution: options.execution } : {}),
     ...(options.security ? { security: options.security } : {}),
