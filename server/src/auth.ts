@@ -1,7 +1,7 @@
+import { isRole, type Role } from '@candyce/protocol';
 import { errors, jwtVerify } from 'jose';
 
-/** The roles a token can carry. */
-export type Role = 'teacher' | 'student' | 'viewer';
+export type { Role };
 
 /**
  * Who is on the other end of a connection or request, from a verified token
@@ -52,8 +52,6 @@ export interface Authenticator {
    */
   useOpenSecret(secret: string): void;
 }
-
-const roles = new Set<string>(['teacher', 'student', 'viewer']);
 
 const openIdentity: Identity = { sub: 'local', name: null, role: 'teacher', rooms: ['*'], expiresAt: null };
 
@@ -126,8 +124,7 @@ const verifyToken = async (token: string, key: Uint8Array, maxLifetimeSeconds: n
     );
   if (typeof sub !== 'string' || sub === '') throw new AuthError(401, 'Unauthorized: token has no sub');
   if (typeof name !== 'string') throw new AuthError(401, 'Unauthorized: token has no name');
-  if (typeof role !== 'string' || !roles.has(role))
-    throw new AuthError(401, 'Unauthorized: role must be teacher, student or viewer');
+  if (!isRole(role)) throw new AuthError(401, 'Unauthorized: role must be teacher, student or viewer');
   if (!Array.isArray(rooms) || !rooms.every((r) => typeof r === 'string'))
     throw new AuthError(401, 'Unauthorized: rooms must be an array of strings');
   return {

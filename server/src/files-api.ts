@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { stateOf } from '@candyce/model';
+import { roomNameProblem } from '@candyce/protocol';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
 import { KeyedMutex } from './classroom/mutex.js';
@@ -9,7 +10,6 @@ import type { Logger } from './logger.js';
 import { streamArchive } from './notebook-archive.js';
 import { copyFiles, type FileEntry, fileNameProblem, type NotebookFiles } from './notebook-files.js';
 import type { Room } from './room.js';
-import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
 
 // The data files of a notebook over HTTP: list, upload (raw bytes), download

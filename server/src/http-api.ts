@@ -9,6 +9,7 @@ import {
   NotebookFormatError,
   parseIpynb,
 } from '@candyce/model';
+import { roomNameProblem } from '@candyce/protocol';
 import * as Y from 'yjs';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
@@ -24,7 +25,6 @@ import type { Metrics } from './metrics.js';
 import { checkPut } from './put-checks.js';
 import type { RequestGuard } from './request-guard.js';
 import type { Room } from './room.js';
-import { roomNameProblem } from './room-name.js';
 import type { RoomManager } from './rooms.js';
 import { applySecurityHeaders, type HeaderPolicy, sandboxPage } from './security-headers.js';
 

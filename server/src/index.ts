@@ -1,5 +1,6 @@
 // The public API of @candyce/server.
 
+export { maxRoomNameLength, roomNameProblem } from '@candyce/protocol';
 export type { Authenticator, Identity, Role } from './auth.js';
 export {
   AuthError,
@@ -50,7 +51,6 @@ export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';
 export { MemoryStore } from './memory-store.js';
 export type { FileEntry, NotebookFiles } from './notebook-files.js';
-export { maxRoomNameLength, roomNameProblem } from './room-name.js';
 export type { CandyceServer, ServerOptions } from './server.js';
 export { createServer } from './server.js';
 export type {

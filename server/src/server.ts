@@ -7,6 +7,7 @@ import {
 } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { roomNameProblem } from '@candyce/protocol';
 import { type WebSocket, WebSocketServer } from 'ws';
 import {
   AuthError,
@@ -40,7 +41,6 @@ import { overBudget } from './memory-budget.js';
 import { createMetrics, type Metrics } from './metrics.js';
 import type { NotebookFiles } from './notebook-files.js';
 import { createRequestGuard } from './request-guard.js';
-import { roomNameProblem } from './room-name.js';
 import { RoomManager } from './rooms.js';
 import { createStaticHandler } from './static-files.js';
 import type { NotebookStore } from './store.js';

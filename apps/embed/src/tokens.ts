@@ -1,10 +1,12 @@
 // Minting Candyce tokens, as a host platform does on its own server with the
 // secret it shares with the Candyce server (CANDYCE_SECRET). Never in a
 // browser: whoever holds the secret can mint any token.
+
+import type { Role } from '@candyce/protocol';
 import { SignJWT } from 'jose';
 
-/** The roles a Candyce token can carry. */
-export type Role = 'teacher' | 'student' | 'viewer';
+/** The roles a Candyce token can carry. (defined once in @candyce/protocol). */
+export type { Role };
 
 /** What a token says about its holder. */
 export interface TokenClaims {

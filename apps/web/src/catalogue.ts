@@ -8,7 +8,8 @@ export const fr = {
   'lang.switch.label': 'Switch to English',
   'home.title': 'Ouvrir ou créer un carnet',
   'home.room': 'Nom du carnet',
-  'home.room.help': 'Lettres, chiffres, tirets. Le même nom ouvre le même carnet pour tout le monde.',
+  'home.room.help':
+    'Lettres sans accents, chiffres, « - », « _ » et « . ». Le même nom ouvre le même carnet pour tout le monde.',
   'home.name': 'Votre prénom',
   'home.role': 'Vous êtes',
   'home.role.student': 'élève',
@@ -16,7 +17,8 @@ export const fr = {
   'home.role.viewer': 'lecteur·rice',
   'home.open': 'Ouvrir le carnet',
   'home.recent': 'Carnets récents',
-  'home.invalid': 'Choisissez un nom de carnet (lettres, chiffres, - et _).',
+  'home.invalid':
+    'Choisissez un nom de carnet : lettres sans accents, chiffres, « - », « _ » et « . », sans « - » ni « . » au début.',
   'notebook.back': '← Accueil',
   'notebook.askName': 'Votre prénom, pour que les autres vous reconnaissent',
   'notebook.join': 'Rejoindre',
@@ -323,7 +325,8 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'lang.switch.label': 'Passer en français',
   'home.title': 'Open or create a notebook',
   'home.room': 'Notebook name',
-  'home.room.help': 'Letters, digits, dashes. The same name opens the same notebook for everyone.',
+  'home.room.help':
+    'Unaccented letters, digits, "-", "_" and ".". The same name opens the same notebook for everyone.',
   'home.name': 'Your first name',
   'home.role': 'You are',
   'home.role.student': 'student',
@@ -331,7 +334,8 @@ export const en: { readonly [K in WebMessageKey]: string } = {
   'home.role.viewer': 'viewer',
   'home.open': 'Open the notebook',
   'home.recent': 'Recent notebooks',
-  'home.invalid': 'Choose a notebook name (letters, digits, - and _).',
+  'home.invalid':
+    'Choose a notebook name: unaccented letters, digits, "-", "_" and ".", not starting with "-" or ".".',
   'notebook.back': '← Home',
   'notebook.askName': 'Your first name, so that the others know you',
   'notebook.join': 'Join',

@@ -1,3 +1,4 @@
+import { roomNameProblem } from '@candyce/protocol';
 /** The pages of the web app. */
 export type Route =
   | { page: 'home' }
@@ -44,8 +45,12 @@ export const dashboardPath = (activityId: string): string => `/a/${encodeURIComp
 export const withToken = (path: string, token: string): string =>
   `${path}#token=${encodeURIComponent(token)}`;
 
-/** Returns true when `room` is a name the home form accepts. */
-export const isRoomName = (room: string): boolean => /^[\p{L}\p{N}_-]{1,100}$/u.test(room);
+/**
+ * Returns true when `room` is a name the home form accepts: exactly the names
+ * the server accepts (one rule, in @candyce/protocol), so that a name the form
+ * lets through never ends in a refused connection.
+ */
+export const isRoomName = (room: string): boolean => roomNameProblem(room) === null;
 
 /** Returns the sync WebSocket URL of the server that serves the page. */
 export const syncUrlOf = (location: { protocol: string; host: string }): string =>

@@ -1,10 +1,11 @@
+import type { Role } from '@candyce/protocol';
 import * as Y from 'yjs';
 import { CellLockedError } from './errors.js';
 import { isPlainObject } from './json.js';
 import { cellIdOf, cellMetadataOf, type YCell } from './ydoc.js';
 
-/** The roles of the people who open a notebook, as in Candyce tokens. */
-export type Role = 'teacher' | 'student' | 'viewer';
+/** The roles of the people who open a notebook, as in Candyce tokens. (defined once in @candyce/protocol). */
+export type { Role };
 
 /** The lock state of a cell, as read from its metadata. */
 export interface CellLock {

@@ -1,11 +1,12 @@
 import type { IncomingMessage } from 'node:http';
+import type { Lang } from '@candyce/protocol';
 import { HttpError } from '../http-util.js';
 
 // The classroom's messages to users, in French and English. French is the
 // default: a request gets English only when its Accept-Language prefers it.
 
-/** A language of the messages. */
-export type Lang = 'fr' | 'en';
+/** A language of the messages. (defined once in @candyce/protocol). */
+export type { Lang };
 
 /**
  * Returns the language of a request: the first of French and English in its

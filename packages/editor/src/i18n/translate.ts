@@ -1,7 +1,8 @@
+import type { Lang } from '@candyce/protocol';
 import { type Catalogue, en, fr, type MessageKey } from './catalogue.js';
 
-/** The languages the editor speaks. */
-export type Lang = 'fr' | 'en';
+/** The languages the editor speaks. (defined once in @candyce/protocol). */
+export type { Lang };
 
 /** The catalogues by language. */
 export const catalogues: { readonly [L in Lang]: Catalogue } = { fr, en };
