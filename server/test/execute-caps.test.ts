@@ -1,9 +1,6 @@
 import { jupyterGateway } from '@candyce/kernels';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startJupyterServer,
-  type TestJupyterServer,
-} from '../../packages/kernels/test/helpers/jupyter-server.js';
+import { describe, expect, it } from 'vitest';
+import { useJupyterServer } from '../../packages/kernels/test/helpers/jupyter-server.js';
 import { call, createActivity, joinActivity, lesson } from './classroom-fixtures.js';
 import { startServer, waitFor } from './helpers.js';
 
@@ -19,18 +16,12 @@ const run = (http: string, room: string, tokenValue: string, lang?: string) =>
   });
 
 describe('server kernels: caps overall and per activity', () => {
-  let jupyter: TestJupyterServer;
-  beforeAll(async () => {
-    jupyter = await startJupyterServer();
-  }, 120_000);
-  afterAll(async () => {
-    await jupyter?.stop();
-  });
+  const jupyterServer = useJupyterServer();
 
   it('refuses a second kernel in one activity (429) and a third on the server (503), and frees a removed copy’s', async () => {
     const { http } = await startServer({
       execution: {
-        gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }),
+        gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }),
         maxKernels: 2,
         maxKernelsPerActivity: 1,
       },
@@ -84,7 +75,7 @@ describe('server kernels: caps overall and per activity', () => {
   it('gives a place back when an idle kernel shuts down', async () => {
     const { http } = await startServer({
       execution: {
-        gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }),
+        gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }),
         maxKernels: 1,
         idleShutdownMs: 500,
       },

@@ -4,11 +4,8 @@
 // when they are deleted; another room's kernel does not see them.
 import { jupyterGateway } from '@candyce/kernels';
 import { readOutputs } from '@candyce/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startJupyterServer,
-  type TestJupyterServer,
-} from '../../packages/kernels/test/helpers/jupyter-server.js';
+import { describe, expect, it } from 'vitest';
+import { useJupyterServer } from '../../packages/kernels/test/helpers/jupyter-server.js';
 import { startServer } from './helpers.js';
 
 const notebook = (source: string) => ({
@@ -22,17 +19,11 @@ const reader =
   "import os\nprint(open('data.csv').read() if os.path.exists('data.csv') else 'absent', end='')";
 
 describe('data files on a Jupyter server kernel', () => {
-  let jupyter: TestJupyterServer;
-  beforeAll(async () => {
-    jupyter = await startJupyterServer();
-  }, 120_000);
-  afterAll(async () => {
-    await jupyter?.stop();
-  });
+  const jupyterServer = useJupyterServer();
 
   it("puts the room's files in its kernel's working directory before the run", async () => {
     const { http, server } = await startServer({
-      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+      execution: { gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }) },
     });
     const json = { 'content-type': 'application/json' };
     for (const room of ['avec', 'sans'])

@@ -1,10 +1,7 @@
 import { jupyterGateway } from '@candyce/kernels';
 import { getCell, readOutputs } from '@candyce/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startJupyterServer,
-  type TestJupyterServer,
-} from '../../packages/kernels/test/helpers/jupyter-server.js';
+import { describe, expect, it } from 'vitest';
+import { useJupyterServer } from '../../packages/kernels/test/helpers/jupyter-server.js';
 import { connect, secret, startServer, synced, token, waitFor } from './helpers.js';
 
 const notebook = {
@@ -32,17 +29,11 @@ const post = (http: string, room: string, body: unknown, auth?: string) =>
   });
 
 describe('server-side execution', () => {
-  let jupyter: TestJupyterServer;
-  beforeAll(async () => {
-    jupyter = await startJupyterServer();
-  }, 120_000);
-  afterAll(async () => {
-    await jupyter?.stop();
-  });
+  const jupyterServer = useJupyterServer();
 
   it('runs a cell on the room kernel and a stock client sees the outputs in the shared doc', async () => {
     const { http, ws } = await startServer({
-      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+      execution: { gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }) },
     });
     await fetch(`${http}/api/notebooks/classe`, {
       method: 'PUT',
@@ -67,7 +58,7 @@ describe('server-side execution', () => {
 
   it('interrupts a running cell of the room on POST /interrupt', async () => {
     const { http, ws } = await startServer({
-      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+      execution: { gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }) },
     });
     const looping = {
       ...notebook,
@@ -112,7 +103,7 @@ describe('server-side execution', () => {
 
   it('answers bad requests with a clear 4xx and runs nothing', async () => {
     const { http } = await startServer({
-      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+      execution: { gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }) },
     });
     await fetch(`${http}/api/notebooks/classe`, {
       method: 'PUT',
@@ -136,7 +127,7 @@ describe('server-side execution', () => {
   it('refuses viewers and says when execution is not configured', async () => {
     const secured = await startServer({
       secret,
-      execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) },
+      execution: { gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }) },
     });
     const viewer = await token({ role: 'viewer', name: 'Val' });
     expect((await post(secured.http, 'classe', { cell_id: 'hello' }, viewer)).status).toBe(403);

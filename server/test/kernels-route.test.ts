@@ -2,12 +2,9 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { jupyterGateway, type KernelGateway } from '@candyce/kernels';
 import { metaOf } from '@candyce/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
-import {
-  startJupyterServer,
-  type TestJupyterServer,
-} from '../../packages/kernels/test/helpers/jupyter-server.js';
+import { useJupyterServer } from '../../packages/kernels/test/helpers/jupyter-server.js';
 import { call, createActivity, joinActivity, lesson, open } from './classroom-fixtures.js';
 import { onTeardown, secret, startServer, token, waitFor } from './helpers.js';
 
@@ -120,17 +117,11 @@ describe('GET /api/kernels without a Jupyter server', () => {
 });
 
 describe('GET /api/kernels with a Jupyter server', () => {
-  let jupyter: TestJupyterServer;
-  beforeAll(async () => {
-    jupyter = await startJupyterServer();
-  }, 120_000);
-  afterAll(async () => {
-    await jupyter?.stop();
-  });
+  const jupyterServer = useJupyterServer();
 
   /** The real gateway, counting how often its kernelspecs are asked for. */
   const counted = () => {
-    const gateway = jupyterGateway({ url: jupyter.url, token: jupyter.token });
+    const gateway = jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token });
     const counter = { calls: 0 };
     const wrapped: KernelGateway = {
       name: gateway.name,
@@ -173,12 +164,12 @@ describe('GET /api/kernels with a Jupyter server', () => {
     await call(http, 'GET', '/api/kernels');
     expect(counter.calls).toBe(1);
     const text = JSON.stringify(first.body);
-    expect(text).not.toContain(new URL(jupyter.url).port);
-    expect(text).not.toContain(jupyter.token);
+    expect(text).not.toContain(new URL(jupyterServer().url).port);
+    expect(text).not.toContain(jupyterServer().token);
   }, 60_000);
 
   it('answers within a second while a slow Jupyter server thinks, and has its list as soon as it answered', async () => {
-    const gateway = jupyterGateway({ url: jupyter.url, token: jupyter.token });
+    const gateway = jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token });
     let calls = 0;
     const slow: KernelGateway = {
       name: gateway.name,

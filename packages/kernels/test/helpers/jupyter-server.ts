@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 
 /** A Jupyter Server started for a test, with a random token, in a temporary directory. */
 export interface TestJupyterServer {
@@ -83,3 +84,22 @@ export async function startJupyterServer(): Promise<TestJupyterServer> {
   await stop();
   throw new Error(`jupyter-server did not start on port ${port}:\n${log}`);
 }
+
+/**
+ * Starts a Jupyter Server before the tests of the current suite and stops it
+ * after them; returns a getter of the running server (it throws when called
+ * before the server started, i.e. outside a test).
+ */
+export const useJupyterServer = (): (() => TestJupyterServer) => {
+  let server: TestJupyterServer | undefined;
+  beforeAll(async () => {
+    server = await startJupyterServer();
+  }, 120_000);
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('The Jupyter Server is not started yet: call this inside a test');
+    return server;
+  };
+};
