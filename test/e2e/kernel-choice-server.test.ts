@@ -1,26 +1,13 @@
-import { jupyterGateway } from '@candyce/kernels';
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-  startJupyterServer,
-  type TestJupyterServer,
-} from '../../packages/kernels/test/helpers/jupyter-server.js';
-import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useJupyterStack } from './helpers/jupyter-stack.js';
+import { cellOf as cell, outputText, putNotebook } from './helpers/stack.js';
 
 // The kernel selector with a real Jupyter server (Debian's jupyter-server and
 // ipykernel): the page lists its kernelspecs as « (serveur) », and choosing
 // Python on the server on a page whose default is the browser runs the next
 // cell there (sys.platform says linux, not emscripten), then back.
 
-let jupyter: TestJupyterServer;
-
-const stack = useStack(async () => {
-  jupyter = await startJupyterServer();
-  return { execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) } };
-});
-
-afterAll(async () => {
-  await jupyter?.stop();
-});
+const stack = useJupyterStack();
 
 const poll = { timeout: 90_000, interval: 200 };
 

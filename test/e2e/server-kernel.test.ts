@@ -1,25 +1,12 @@
-import { jupyterGateway } from '@candyce/kernels';
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-  startJupyterServer,
-  type TestJupyterServer,
-} from '../../packages/kernels/test/helpers/jupyter-server.js';
-import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/stack.js';
+import { describe, expect, it } from 'vitest';
+import { useJupyterStack } from './helpers/jupyter-stack.js';
+import { cellOf as cell, outputText, putNotebook } from './helpers/stack.js';
 
 // kernel="server": the Candyce server runs cells on a real Jupyter Server
 // (Debian's jupyter-server and python3-ipykernel, started on a free port),
 // and writes the outputs into the room, where every browser sees them.
 
-let jupyter: TestJupyterServer;
-
-const stack = useStack(async () => {
-  jupyter = await startJupyterServer();
-  return { execution: { gateway: jupyterGateway({ url: jupyter.url, token: jupyter.token }) } };
-});
-
-afterAll(async () => {
-  await jupyter?.stop();
-});
+const stack = useJupyterStack();
 
 const poll = { timeout: 60_000, interval: 200 };
 
