@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { codeCell as code } from './fixtures/notebooks.js';
 import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/stack.js';
 
 // The environments of the browser kernels, in Chromium on the real stack: a
@@ -10,15 +11,6 @@ import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/sta
 const stack = useStack();
 let alice: Page;
 let bob: Page;
-
-const code = (id: string, source: string) => ({
-  id,
-  cell_type: 'code',
-  metadata: {},
-  source,
-  outputs: [],
-  execution_count: null,
-});
 
 const sqlLesson = {
   nbformat: 4,

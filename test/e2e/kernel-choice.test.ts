@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { codeCell as code } from './fixtures/notebooks.js';
 import { axeViolations, joinActivity, visit } from './helpers/classroom.js';
 import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/stack.js';
 
@@ -11,15 +12,6 @@ import { cellOf as cell, outputText, putNotebook, useStack } from './helpers/sta
 
 const stack = useStack();
 const poll = { timeout: 90_000, interval: 200 };
-
-const code = (id: string, source: string) => ({
-  id,
-  cell_type: 'code',
-  metadata: {},
-  source,
-  outputs: [],
-  execution_count: null,
-});
 
 const notebook = (kernelspec: unknown, source: string) => ({
   nbformat: 4,

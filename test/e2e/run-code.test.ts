@@ -1,5 +1,6 @@
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { codeCell as code } from './fixtures/notebooks.js';
 import { cellOf as cell, outputText, putNotebook, statusOf, useStack } from './helpers/stack.js';
 
 // Running cells with Python in the browser (Pyodide): outputs, execution
@@ -10,15 +11,6 @@ import { cellOf as cell, outputText, putNotebook, statusOf, useStack } from './h
 const stack = useStack();
 let alice: Page;
 let bob: Page;
-
-const code = (id: string, source: string) => ({
-  id,
-  cell_type: 'code',
-  metadata: {},
-  source,
-  outputs: [],
-  execution_count: null,
-});
 
 const lesson = {
   nbformat: 4,
