@@ -1,10 +1,4 @@
-import {
-  type Browser,
-  type BrowserContext,
-  type BrowserContextOptions,
-  chromium,
-  type Page,
-} from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 /** Chromium from Debian, with the flags that keep it quiet and quick in a container. */
 export const chromiumArgs = [
@@ -22,8 +16,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** A browser with a fresh profile (Playwright makes a new one per launch and removes it on close). */
 export interface TestBrowser {
   browser: Browser;
-  /** A fresh context at 1200×900; `options` adds e.g. a colour scheme or forced colours. */
-  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
+  newContext(): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -32,7 +25,7 @@ export const launchBrowser = async (): Promise<TestBrowser> => {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   return {
     browser,
-    newContext: (options) => browser.newContext({ viewport: { width: 1200, height: 900 }, ...options }),
+    newContext: () => browser.newContext({ viewport: { width: 1200, height: 900 } }),
     close: () => browser.close(),
   };
 };

@@ -7,6 +7,13 @@ import { css } from 'lit';
 /** The styles of `<candyce-notebook>`. */
 export const notebookStyles = css`
   :host {
+    --_accent: var(--candyce-accent, #0b5cad);
+    --_bg: var(--candyce-bg, #ffffff);
+    --_fg: var(--candyce-fg, #1f2328);
+    --_muted: var(--candyce-muted, #57606a);
+    --_border: var(--candyce-border, #d0d7de);
+    --_code-bg: var(--candyce-code-bg, #f6f8fa);
+    --_danger: var(--candyce-danger, #b42318);
     display: block;
     font-family: var(--candyce-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif);
     font-size: 15px;
@@ -40,20 +47,20 @@ export const notebookStyles = css`
     cursor: pointer;
   }
   button:hover:not(:disabled) {
-    background: var(--_hover-bg);
+    background: #eef2f6;
   }
   button:disabled,
   select:disabled {
-    color: var(--_disabled);
+    color: #6e7781;
     cursor: not-allowed;
   }
   button.primary {
     background: var(--_accent);
     border-color: var(--_accent);
-    color: var(--_on-accent);
+    color: #fff;
   }
   button.primary:hover:not(:disabled) {
-    background: var(--_accent-hover);
+    background: #094a8c;
   }
   button.danger {
     color: var(--_danger);
@@ -156,26 +163,26 @@ export const notebookStyles = css`
     width: 10px;
     height: 10px;
     border-radius: 50%;
-    background: var(--_neutral);
+    background: #8c959f;
   }
   .status-online .dot {
-    background: var(--_success);
+    background: #1a7f37;
   }
   .status-syncing .dot,
   .status-connecting .dot {
-    background: var(--_warning);
+    background: #9a6700;
   }
   .status-offline {
-    background: var(--_warning-bg);
-    border-color: var(--_warning-border);
+    background: #fff8c5;
+    border-color: #d4a72c;
   }
   .status-offline .dot {
-    background: var(--_warning);
+    background: #9a6700;
   }
   .status-denied,
   .status-stale {
-    background: var(--_error-bg);
-    border-color: var(--_error-border);
+    background: #ffebe9;
+    border-color: #ff8182;
   }
   .status-denied .dot,
   .status-stale .dot {
@@ -194,11 +201,11 @@ export const notebookStyles = css`
     width: 10px;
     height: 10px;
     border-radius: 50%;
-    background: var(--_warning);
+    background: #9a6700;
   }
   .kernel-failed {
-    background: var(--_error-bg);
-    border-color: var(--_error-border);
+    background: #ffebe9;
+    border-color: #ff8182;
   }
   .kernel-failed .dot {
     background: var(--_danger);
@@ -207,8 +214,8 @@ export const notebookStyles = css`
     font-size: 13px;
     padding: 2px 10px;
     border-radius: 999px;
-    background: var(--_info-bg);
-    border: 1px solid var(--_info-border);
+    background: #ddf4ff;
+    border: 1px solid #54aeff;
   }
   .toolbar {
     display: flex;
@@ -270,7 +277,7 @@ export const notebookStyles = css`
     border-radius: 8px;
     background: var(--_bg);
     color: var(--_fg);
-    box-shadow: 0 6px 24px var(--_shadow);
+    box-shadow: 0 6px 24px rgb(0 0 0 / 18%);
     max-height: min(60vh, 420px);
     max-width: min(92vw, 360px);
     overflow: auto;
@@ -323,7 +330,7 @@ export const notebookStyles = css`
     width: 26px;
     height: 26px;
     border-radius: 50%;
-    color: var(--_on-person);
+    color: #fff;
     display: grid;
     place-items: center;
     font-weight: 700;
@@ -349,21 +356,21 @@ export const notebookStyles = css`
   .notice {
     padding: 8px 12px;
     border-radius: 6px;
-    background: var(--_info-bg);
-    border: 1px solid var(--_info-border);
+    background: #ddf4ff;
+    border: 1px solid #54aeff;
     display: flex;
     gap: 8px;
     align-items: center;
     flex-wrap: wrap;
   }
   .notice.warning {
-    background: var(--_warning-bg);
-    border-color: var(--_warning-border);
+    background: #fff8c5;
+    border-color: #d4a72c;
   }
   .notice.error {
-    background: var(--_error-bg);
-    border-color: var(--_error-border);
-    color: var(--_error-fg);
+    background: #ffebe9;
+    border-color: #ff8182;
+    color: #82071e;
   }
   .notice.error span {
     flex: 1;
@@ -434,7 +441,7 @@ export const notebookStyles = css`
   candyce-cell[active] .cell {
     border-color: var(--_border);
     border-left-color: var(--_accent);
-    background: var(--_surface-raised);
+    background: #fbfcfd;
   }
   candyce-cell[editing] .cell {
     border-color: var(--_accent);
@@ -453,7 +460,7 @@ export const notebookStyles = css`
     color: var(--_muted);
   }
   .prompt.queued {
-    color: var(--_warning);
+    color: #9a6700;
   }
   .waiting {
     font-size: 12px;
@@ -483,13 +490,13 @@ export const notebookStyles = css`
     color: var(--_muted);
   }
   .prompt.running {
-    color: var(--_warning);
+    color: #9a6700;
     font-weight: 700;
   }
   .spinner {
     width: 14px;
     height: 14px;
-    border: 2px solid var(--_warning-border);
+    border: 2px solid #d4a72c;
     border-top-color: transparent;
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
@@ -505,7 +512,7 @@ export const notebookStyles = css`
     }
   }
   .lock {
-    color: var(--_warning);
+    color: #9a6700;
     display: inline-flex;
   }
   .main {
@@ -527,7 +534,7 @@ export const notebookStyles = css`
     border-style: dashed;
   }
   .cell.is-locked .source {
-    background: var(--_locked-bg);
+    background: #f3f0e8;
   }
   .source-preview {
     margin: 0;
@@ -548,7 +555,7 @@ export const notebookStyles = css`
     z-index: 2;
   }
   .person-tag {
-    color: var(--_on-person);
+    color: #fff;
     font-size: 12px;
     padding: 0 8px;
     border-radius: 999px;
@@ -568,13 +575,13 @@ export const notebookStyles = css`
     font-size: 13px;
   }
   .cell-toolbar .run {
-    color: var(--_on-accent);
+    color: #fff;
     background: var(--_accent);
     border-color: var(--_accent);
   }
   .cell-toolbar .run:disabled {
-    background: var(--_subtle-bg);
-    color: var(--_muted);
+    background: #eaeef2;
+    color: #57606a;
     border-color: var(--_border);
   }
   .markdown {
@@ -660,10 +667,10 @@ export const notebookStyles = css`
     word-break: break-word;
   }
   .output-stream.stderr {
-    background: var(--_error-output-bg);
+    background: #fff1f0;
   }
   .output-error {
-    background: var(--_error-output-bg);
+    background: #fff1f0;
     border-left: 3px solid var(--_danger);
   }
   .output-image {
@@ -675,8 +682,8 @@ export const notebookStyles = css`
     padding: 6px 10px;
     font-size: 14px;
     color: var(--_fg);
-    background: var(--_warning-bg);
-    border-left: 3px solid var(--_warning);
+    background: #fff8c5;
+    border-left: 3px solid #9a6700;
   }
   .output-frame {
     width: 100%;
@@ -698,31 +705,31 @@ export const notebookStyles = css`
   .ansi-underline {
     text-decoration: underline;
   }
-  .ansi-black-fg { color: var(--_ansi-black-fg); }
-  .ansi-red-fg { color: var(--_ansi-red-fg); }
-  .ansi-green-fg { color: var(--_ansi-green-fg); }
-  .ansi-yellow-fg { color: var(--_ansi-yellow-fg); }
-  .ansi-blue-fg { color: var(--_ansi-blue-fg); }
-  .ansi-magenta-fg { color: var(--_ansi-magenta-fg); }
-  .ansi-cyan-fg { color: var(--_ansi-cyan-fg); }
-  .ansi-white-fg { color: var(--_ansi-white-fg); }
-  .ansi-bright-black-fg { color: var(--_ansi-bright-black-fg); }
-  .ansi-bright-red-fg { color: var(--_ansi-bright-red-fg); }
-  .ansi-bright-green-fg { color: var(--_ansi-bright-green-fg); }
-  .ansi-bright-yellow-fg { color: var(--_ansi-bright-yellow-fg); }
-  .ansi-bright-blue-fg { color: var(--_ansi-bright-blue-fg); }
-  .ansi-bright-magenta-fg { color: var(--_ansi-bright-magenta-fg); }
-  .ansi-bright-cyan-fg { color: var(--_ansi-bright-cyan-fg); }
-  .ansi-bright-white-fg { color: var(--_ansi-bright-white-fg); }
-  .ansi-black-bg { background: var(--_ansi-black-bg); color: var(--_ansi-on-dark); }
-  .ansi-red-bg { background: var(--_ansi-red-bg); }
-  .ansi-green-bg { background: var(--_ansi-green-bg); }
-  .ansi-yellow-bg { background: var(--_ansi-yellow-bg); }
-  .ansi-blue-bg { background: var(--_ansi-blue-bg); }
-  .ansi-magenta-bg { background: var(--_ansi-magenta-bg); }
-  .ansi-cyan-bg { background: var(--_ansi-cyan-bg); }
-  .ansi-white-bg { background: var(--_ansi-white-bg); }
-  [class*='ansi-bright-'][class*='-bg'] { background: var(--_ansi-bright-bg); }
+  .ansi-black-fg { color: #1f2328; }
+  .ansi-red-fg { color: #b42318; }
+  .ansi-green-fg { color: #116329; }
+  .ansi-yellow-fg { color: #7d4e00; }
+  .ansi-blue-fg { color: #0550ae; }
+  .ansi-magenta-fg { color: #8250df; }
+  .ansi-cyan-fg { color: #1b7c83; }
+  .ansi-white-fg { color: #57606a; }
+  .ansi-bright-black-fg { color: #57606a; }
+  .ansi-bright-red-fg { color: #a40e26; }
+  .ansi-bright-green-fg { color: #1a7f37; }
+  .ansi-bright-yellow-fg { color: #7d4e00; }
+  .ansi-bright-blue-fg { color: #0969da; }
+  .ansi-bright-magenta-fg { color: #8250df; }
+  .ansi-bright-cyan-fg { color: #1b7c83; }
+  .ansi-bright-white-fg { color: #57606a; }
+  .ansi-black-bg { background: #1f2328; color: #fff; }
+  .ansi-red-bg { background: #ffebe9; }
+  .ansi-green-bg { background: #dafbe1; }
+  .ansi-yellow-bg { background: #fff8c5; }
+  .ansi-blue-bg { background: #ddf4ff; }
+  .ansi-magenta-bg { background: #fbefff; }
+  .ansi-cyan-bg { background: #dcf7f9; }
+  .ansi-white-bg { background: #f6f8fa; }
+  [class*='ansi-bright-'][class*='-bg'] { background: #eaeef2; }
 
   /* A teacher's comments: a note under the cell's content, never mistaken for an output. */
   .comments ul {
@@ -733,9 +740,9 @@ export const notebookStyles = css`
     gap: 6px;
   }
   .comment {
-    border: 1px solid var(--_warning-border);
-    border-left: 4px solid var(--_warning);
-    background: var(--_warning-bg);
+    border: 1px solid #d4a72c;
+    border-left: 4px solid #9a6700;
+    background: #fff8c5;
     border-radius: 6px;
     padding: 6px 10px;
   }
@@ -750,7 +757,7 @@ export const notebookStyles = css`
     gap: 8px;
     align-items: center;
     font-size: 12px;
-    color: var(--_warning-fg);
+    color: #6c4b00;
   }
   .comment-author {
     font-weight: 600;
@@ -778,7 +785,7 @@ export const notebookStyles = css`
     font: inherit;
     font-weight: 400;
     padding: 6px;
-    border: 1px solid var(--_neutral);
+    border: 1px solid #8c959f;
     border-radius: 6px;
     resize: vertical;
   }
@@ -798,10 +805,10 @@ export const notebookStyles = css`
     background: var(--_bg);
   }
   dialog::backdrop {
-    background: var(--_backdrop);
+    background: rgb(0 0 0 / 30%);
   }
   .files-panel {
-    border: 1px solid var(--_border);
+    border: 1px solid var(--candyce-border, #d0d7de);
     border-radius: 6px;
     padding: 8px 12px;
     display: flex;
@@ -829,7 +836,7 @@ export const notebookStyles = css`
     font-family: var(--candyce-code-font, monospace);
   }
   .files-panel .file-size {
-    color: var(--_muted);
+    color: var(--candyce-muted, #57606a);
   }
   .files-panel .files-actions {
     display: flex;
@@ -840,15 +847,15 @@ export const notebookStyles = css`
   .files-panel label.upload span {
     display: inline-block;
     padding: 4px 10px;
-    border: 1px solid var(--_border);
+    border: 1px solid var(--candyce-border, #d0d7de);
     border-radius: 6px;
     cursor: pointer;
   }
   .files-panel label.upload:focus-within span {
-    outline: 2px solid var(--_focus-strong);
+    outline: 2px solid #0969da;
     outline-offset: 2px;
   }
   .files-panel .files-message.error {
-    color: var(--_error-fg);
+    color: #82071e;
   }
 `;
