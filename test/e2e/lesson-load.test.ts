@@ -57,12 +57,17 @@ const recordTexts = (page: Page) =>
     const seen = { indicator: [] as string[], announced: [] as string[] };
     (window as unknown as { seen: typeof seen }).seen = seen;
     const root = document.querySelector('candyce-notebook')?.shadowRoot;
-    setInterval(() => {
+    const read = () => {
       const indicator = root?.querySelector('.kernel-status')?.textContent?.trim() ?? '';
       const live = root?.querySelector('[role="status"][aria-live="polite"]')?.textContent?.trim() ?? '';
       if (indicator && seen.indicator.at(-1) !== indicator) seen.indicator.push(indicator);
       if (live && seen.announced.at(-1) !== live) seen.announced.push(live);
-    }, 20);
+    };
+    // Every change of the shadow tree, not only every 20 ms: a message replaced
+    // within one poll (under a loaded CI machine) would otherwise go unseen.
+    if (root)
+      new MutationObserver(read).observe(root, { subtree: true, childList: true, characterData: true });
+    setInterval(read, 20);
   });
 
 const recorded = (page: Page) =>
@@ -133,6 +138,10 @@ describe('a lesson on a school line', () => {
       await runCell(page, 'one', '1');
       proxy.throttle(0);
       const firstBytes = proxy.bytesUnder('/pyodide/');
+      // The end is told once the kernel is ready, which may come a moment after the first output.
+      await expect
+        .poll(async () => (await recorded(page)).announced.includes('Python est prêt.'), slow)
+        .toBe(true);
       const seen = await recorded(page);
       // Shown with the size of the download, in French, as it grows.
       const counted = seen.indicator.filter((s) => /^Python se charge… \d+ \/ 14 Mo$/.test(s));
