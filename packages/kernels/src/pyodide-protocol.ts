@@ -19,6 +19,13 @@ export const Slot = {
   inputReady: 1,
   /** Byte length of that answer. */
   inputLength: 2,
+  /**
+   * 1 once the worker has taken this run's interrupt. Pyodide clears its
+   * interrupt buffer with a plain read then write, so a SIGINT stored between
+   * the two is lost; the main thread stores it again until this slot says it
+   * arrived.
+   */
+  interruptTaken: 3,
 } as const;
 
 /** Byte offset of the answer to `input()` in the control buffer. */

@@ -92,6 +92,17 @@ if _SIGNALS:
     signal.signal(signal.SIGUSR1, lambda signum, frame: _buffer.flush())
 
 
+def _on_interrupt(signum, frame):
+    # The main thread repeats an interrupt until it is taken (see Slot.interruptTaken):
+    # only the first of a run stops it, a repeat arriving during the unwinding is dropped.
+    if _host.take_interrupt():
+        raise KeyboardInterrupt
+
+
+if _SIGNALS:
+    signal.signal(signal.SIGINT, _on_interrupt)
+
+
 class StdinNotImplementedError(RuntimeError):
     """Raised by input() when no one can answer it."""
 

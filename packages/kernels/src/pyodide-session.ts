@@ -54,10 +54,14 @@ interface Run {
   resolve(reply: ExecuteReply): void;
   flushTimer?: ReturnType<typeof setInterval>;
   interruptTimer?: ReturnType<typeof setTimeout>;
+  /** Stores the interrupt again until the worker takes it. */
+  repeatTimer?: ReturnType<typeof setInterval>;
   unlisten(): void;
 }
 
 const encoder = new TextEncoder();
+/** How often an interrupt not yet taken by the worker is stored again. */
+const interruptRepeatMs = 50;
 
 /**
  * A Python kernel in a worker. The worker is started by `start`, and started
@@ -133,9 +137,22 @@ export class PyodideSession implements KernelSession {
     if (!run) return;
     if (!this.control) return this.replaceWorker(run);
     const ctrl = new Int32Array(this.control, 0, 4);
-    Atomics.store(ctrl, Slot.signal, SIGINT);
-    Atomics.notify(ctrl, Slot.signal);
-    Atomics.notify(ctrl, Slot.inputReady);
+    const signal = () => {
+      Atomics.store(ctrl, Slot.signal, SIGINT);
+      Atomics.notify(ctrl, Slot.signal);
+      Atomics.notify(ctrl, Slot.inputReady);
+    };
+    // Each request is new: code that caught the last KeyboardInterrupt gets another one.
+    Atomics.store(ctrl, Slot.interruptTaken, 0);
+    signal();
+    // Pyodide clears the slot with a read then a write, which can erase a SIGINT stored in
+    // between: store it again until the worker says it took it, rather than restart the worker.
+    clearInterval(run.repeatTimer);
+    run.repeatTimer = setInterval(() => {
+      if (this.run !== run || Atomics.load(ctrl, Slot.interruptTaken) === 1) clearInterval(run.repeatTimer);
+      // A pending flush request gives way: the interrupt matters more.
+      else if (Atomics.load(ctrl, Slot.signal) !== SIGINT) signal();
+    }, interruptRepeatMs);
     run.interruptTimer ??= setTimeout(() => {
       if (this.run === run) this.replaceWorker(run);
     }, this.config.interruptTimeoutMs);
@@ -373,7 +390,11 @@ export class PyodideSession implements KernelSession {
       options.signal?.addEventListener('abort', onAbort, { once: true });
       // Cleared here, while the worker is idle, not by the worker when the run starts: an
       // interrupt sent before the worker picks the run up must stop that run, not be lost.
-      if (this.control) Atomics.store(new Int32Array(this.control, 0, 4), Slot.signal, 0);
+      if (this.control) {
+        const ctrl = new Int32Array(this.control, 0, 4);
+        Atomics.store(ctrl, Slot.signal, 0);
+        Atomics.store(ctrl, Slot.interruptTaken, 0);
+      }
       const run: Run = {
         id,
         count,
@@ -404,6 +425,7 @@ export class PyodideSession implements KernelSession {
     this.run = undefined;
     clearInterval(run.flushTimer);
     clearTimeout(run.interruptTimer);
+    clearInterval(run.repeatTimer);
     run.unlisten();
     if (notice) run.onNotice?.(notice);
     run.emit(this.message('execute_reply', reply, 'shell', run.parent));

@@ -88,6 +88,7 @@ const iopub = (msgType: WorkerIOPubType, content: { [key: string]: unknown }) =>
 
 // Consumes a pending signal: a flush request is dropped (the buffer was
 // flushed before waiting), any other signal is returned as an interrupt.
+// Hoisted: takeInterrupt is declared below.
 const takeSignal = (): number => {
   if (!control) return 0;
   const signal = Atomics.load(control, Slot.signal);
@@ -97,14 +98,23 @@ const takeSignal = (): number => {
     return 0;
   }
   Atomics.store(control, Slot.signal, 0);
+  // A repeat of an interrupt already taken is dropped, like a flush request.
+  if (signal === SIGINT && !takeInterrupt()) return 0;
   return signal;
 };
+
+// Records that this run's interrupt arrived; false when it had already arrived (a repeat).
+const takeInterrupt = (): boolean =>
+  control === undefined || Atomics.exchange(control, Slot.interruptTaken, 1) === 0;
 
 // What Python calls (module `_candyce_host`). Calls block the worker: that is
 // how input() waits for an answer without returning to the event loop.
 const host = {
   get signals() {
     return control !== undefined;
+  },
+  take_interrupt(): boolean {
+    return takeInterrupt();
   },
   stream(name: string, text: string) {
     iopub('stream', { name, text });
@@ -242,6 +252,7 @@ const execute = async (message: Extract<ToWorker, { type: 'execute' }>) => {
   // An interrupt sent before this run reached the worker stops it here, before any Python runs:
   // raised inside Pyodide's own loader it would be fatal to the interpreter.
   if (control && Atomics.exchange(control, Slot.signal, 0) === SIGINT) {
+    takeInterrupt();
     const interrupted = { ename: 'KeyboardInterrupt', evalue: '', traceback: ['KeyboardInterrupt'] };
     iopub('error', interrupted);
     port.post({ type: 'reply', id: message.id, content: { status: 'error', ...interrupted } });
