@@ -20,14 +20,15 @@ afterAll(async () => {
 // Plays Pyodide's erasing write, deterministically: the next SIGINT the main thread stores
 // never reaches the slot, as if the worker's write of 0 had landed just after it.
 const eraseNextInterrupt = () => {
-  const store = Atomics.store;
-  const spy = vi.spyOn(Atomics, 'store').mockImplementation((array, index, value) => {
+  const store = Atomics.store.bind(Atomics) as (array: Int32Array, index: number, value: number) => number;
+  const spy = vi.spyOn(Atomics, 'store');
+  spy.mockImplementation(((array: Int32Array, index: number, value: number) => {
     if (index === Slot.signal && value === SIGINT) {
       spy.mockRestore();
       return value;
     }
-    return store(array as Int32Array, index, value);
-  });
+    return store(array, index, value);
+  }) as typeof Atomics.store);
 };
 
 describe('an interrupt erased by Pyodide', () => {
