@@ -63,6 +63,9 @@ interface LevelDbExtras {
   approximateSize(start: string, end: string): Promise<number>;
 }
 
+/** Rooms whose free sequence numbers a LevelStore remembers (about 100 bytes each). */
+const maxKnownRooms = 100_000;
+
 const utf8 = new TextEncoder();
 const fromUtf8 = new TextDecoder();
 
@@ -88,6 +91,13 @@ export class LevelStore implements NotebookStore {
   private writtenSinceCompaction = 0;
   private tablesBytes = 0;
   private compaction: Promise<void> | null = null;
+  /**
+   * Per room, a sequence number from which on every number is free, learnt
+   * from loading the room and from this store's own appends. LevelDB's lock
+   * lets one process open the database, so no one else can take a number
+   * behind this store's back: an append at or past it needs no read.
+   */
+  private readonly freeFrom = new Map<string, number>();
   /** The last background compaction's error, if it failed (nothing is lost: it is retried later). */
   compactionError: Error | null = null;
 
@@ -156,6 +166,7 @@ export class LevelStore implements NotebookStore {
       nextSeq = seq + 1;
       updates.push(value);
     }
+    this.learnFree(room, nextSeq);
     return {
       epoch,
       snapshot: snapshot ?? null,
@@ -251,16 +262,29 @@ export class LevelStore implements NotebookStore {
    * recorded. One read of each kind for the whole batch.
    */
   private async refuseStale(appends: readonly { room: string; seq: number }[]): Promise<void> {
-    if (appends.length === 0) return;
-    const [taken, nexts] = await Promise.all([
-      this.db.hasMany(appends.map((w) => logKey(w.room, w.seq))),
-      this.db.getMany(appends.map((w) => nextKey(w.room))),
-    ]);
-    appends.forEach((w, i) => {
-      const next = nexts[i];
-      if (taken[i] || (next && w.seq < Number.parseInt(fromUtf8.decode(next), 16)))
-        throw new StaleWriteError(w.room, w.seq);
-    });
+    // The usual case, a room this store loaded or wrote, is settled from memory.
+    const unknown = appends.filter((w) => w.seq < (this.freeFrom.get(w.room) ?? Number.POSITIVE_INFINITY));
+    if (unknown.length > 0) {
+      const [taken, nexts] = await Promise.all([
+        this.db.hasMany(unknown.map((w) => logKey(w.room, w.seq))),
+        this.db.getMany(unknown.map((w) => nextKey(w.room))),
+      ]);
+      unknown.forEach((w, i) => {
+        const next = nexts[i];
+        if (taken[i] || (next && w.seq < Number.parseInt(fromUtf8.decode(next), 16)))
+          throw new StaleWriteError(w.room, w.seq);
+      });
+    }
+    // Taken from now on, even before the batch lands: a second writer of the same number
+    // reads the database instead, and finds it free only if this batch failed.
+    for (const w of appends) this.learnFree(w.room, Math.max(w.seq + 1, this.freeFrom.get(w.room) ?? 0));
+  }
+
+  /** Records that numbers from `seq` on are free in `room`; the oldest entry goes past {@link maxKnownRooms}. */
+  private learnFree(room: string, seq: number): void {
+    this.freeFrom.delete(room);
+    this.freeFrom.set(room, seq);
+    if (this.freeFrom.size > maxKnownRooms) this.freeFrom.delete(this.freeFrom.keys().next().value as string);
   }
 
   async readLog(room: string, from: number, to: number): Promise<LogEntry[]> {
@@ -335,6 +359,7 @@ export class LevelStore implements NotebookStore {
     const merged = previous
       ? mergeStateVectors(Y.decodeStateVector(previous), Y.decodeStateVector(stateVector))
       : Y.decodeStateVector(stateVector);
+    this.freeFrom.delete(room);
     const batch = this.db.batch().put(tombKey(room), Y.encodeStateVector(merged));
     for (const prefix of [roomPrefix(room), historyPrefix(room)])
       for await (const key of this.db.keys({ gt: prefix, lt: `${prefix}~` })) batch.del(key);
