@@ -64,10 +64,13 @@ export class ExecutionService {
   constructor(
     private readonly options: ExecutionOptions,
     private readonly logger: Logger,
+    /** The group of rooms whose kernels share the per-activity cap (the features' kernel policies). */
+    groupOf: (room: string) => string | null = () => null,
   ) {
     this.budget = new KernelBudget(
       options.maxKernels ?? defaultMaxKernels,
       options.maxKernelsPerActivity ?? defaultMaxKernelsPerActivity,
+      groupOf,
     );
   }
 

@@ -1,19 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { kernelNameOf } from '@candyce/kernels';
 import {
   cellTypeOf,
   exportIpynb,
   findCell,
   importIpynb,
-  metaOf,
   NotebookFormatError,
   parseIpynb,
 } from '@candyce/model';
 import { roomNameProblem } from '@candyce/protocol';
-import * as Y from 'yjs';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
-import { parseRoom, templateRoom } from './classroom/ids.js';
 import { RoomDeleted } from './close-codes.js';
 import type { Limits } from './config.js';
 import type { ExecutionService } from './execution.js';
@@ -42,6 +38,8 @@ export interface HttpContext {
   readonly guard?: RequestGuard;
   /** Server-side execution, when a kernel gateway is configured (JUPYTER_URL). */
   readonly execution?: ExecutionService;
+  /** Why a room may not start the kernel its notebook asks for, by the features' kernel policies. */
+  readonly kernelProblem?: (room: Room) => Promise<string | null>;
   /** What this deployment offers to run notebooks with (`GET /api/kernels`). */
   readonly kernels?: KernelCatalog;
   /** Serves the built web app; answers false for paths that are not its files or pages. */
@@ -246,8 +244,7 @@ const executeCell = async (
     if (!cell) throw new HttpError(404, `No cell with id ${JSON.stringify(cellId)} in ${name}`);
     if (cellTypeOf(cell) !== 'code')
       throw new HttpError(400, `Cell ${cellId} is a ${cellTypeOf(cell)} cell, not code`);
-    const refused =
-      ctx.execution.kernelProblem(room.doc) ?? (await templateKernelProblem(ctx, name, room.doc));
+    const refused = ctx.execution.kernelProblem(room.doc) ?? (await ctx.kernelProblem?.(room)) ?? null;
     if (refused) throw new HttpError(403, refused, { code: 'kernel-not-allowed' });
     const run = await ctx.execution.run(name, room.doc, cellId).catch((err: unknown) => {
       throw kernelBudgetError(req, err) ?? err;
@@ -256,45 +253,6 @@ const executeCell = async (
   } finally {
     ctx.rooms.release(room);
   }
-};
-
-/**
- * Why a classroom copy may not start the kernel its metadata asks for: the
- * kernelspec is notebook metadata, which a pupil's editor can change, so a
- * copy runs the kernel of its activity's template only. Null when it may, or
- * when `name` is no copy (or its template is gone).
- */
-const templateKernelProblem = async (
-  ctx: HttpContext,
-  name: string,
-  doc: Room['doc'],
-): Promise<string | null> => {
-  const parsed = parseRoom(name);
-  if (!parsed?.copy) return null;
-  const template = templateRoom(parsed.activity);
-  if (!(await isStored(ctx, template))) return null;
-  const room = await ctx.rooms.acquire(template);
-  try {
-    const wanted = kernelNameOf(room.doc);
-    const asked = kernelNameOf(doc);
-    // The teacher chose a browser kernel: the pupils' copies do not use the server's.
-    if (kernelLocationOf(room.doc) === 'browser')
-      return `This copy runs the activity's kernel "${wanted}" in the browser, not on the server`;
-    return asked === wanted
-      ? null
-      : `This copy runs the activity's kernel "${wanted}", not "${asked.slice(0, 100)}": set the notebook's kernel back`;
-  } finally {
-    ctx.rooms.release(room);
-  }
-};
-
-/** The `candyce_location` of a notebook's kernelspec (`browser`, `server`), or '' when it says none. */
-const kernelLocationOf = (doc: Room['doc']): string => {
-  const md = metaOf(doc).get('metadata');
-  const spec = md instanceof Y.Map ? md.get('kernelspec') : undefined;
-  const where =
-    spec && typeof spec === 'object' ? (spec as { candyce_location?: unknown }).candyce_location : '';
-  return typeof where === 'string' ? where : '';
 };
 
 const getNotebook = async (ctx: HttpContext, name: string, res: ServerResponse): Promise<void> => {

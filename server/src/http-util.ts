@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { type Lang, langOfAcceptLanguage } from '@candyce/protocol';
 
 // Small pieces shared by the HTTP routes (notebooks, classroom).
 
@@ -100,3 +101,6 @@ export const refuseUpgrade = (socket: Duplex, status: number, error: string, cod
       `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
   );
 };
+
+/** The language of a request: what its `Accept-Language` prefers of French and English, French by default. */
+export const langOf = (req: IncomingMessage): Lang => langOfAcceptLanguage(req.headers['accept-language']);

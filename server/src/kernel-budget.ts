@@ -1,8 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { KernelGateway, KernelSession } from '@candyce/kernels';
-import { langOf } from './classroom/i18n.js';
-import { parseRoom } from './classroom/ids.js';
-import { HttpError } from './http-util.js';
+import { HttpError, langOf } from './http-util.js';
 
 // How many server kernels may run at once. Each is a process of the Jupyter
 // server (tens of megabytes, a share of the CPU), and any pupil may start one
@@ -30,8 +28,9 @@ export class KernelBudgetFull extends Error {
 /**
  * The kernels of the server's rooms, counted: a room holds one place from the
  * run that starts its kernel until that kernel stops (idle shutdown, room
- * deleted, server shutdown, failed start). Rooms of one classroom activity
- * also count against that activity's cap; other rooms only overall.
+ * deleted, server shutdown, failed start). Rooms of one group (the
+ * classroom's activity, by the features' kernel policies) also count
+ * against that group's cap; other rooms only overall.
  */
 export class KernelBudget {
   private readonly holders = new Map<string, string | null>();
@@ -40,6 +39,8 @@ export class KernelBudget {
   constructor(
     private readonly maxTotal: number,
     private readonly maxPerActivity: number,
+    /** The group (activity) of a room, whose cap it also counts against; null for none. */
+    private readonly groupOf: (room: string) => string | null = () => null,
   ) {}
 
   /** Rooms holding a place now. */
@@ -55,7 +56,7 @@ export class KernelBudget {
   /** Takes a place for `room` (nothing when it holds one); throws {@link KernelBudgetFull} when none is left. */
   take(room: string): void {
     if (this.holders.has(room)) return;
-    const group = parseRoom(room)?.activity ?? null;
+    const group = this.groupOf(room);
     if (this.holders.size >= this.maxTotal) throw new KernelBudgetFull('server', this.maxTotal);
     const inGroup = group === null ? 0 : (this.perGroup.get(group) ?? 0);
     if (group !== null && inGroup >= this.maxPerActivity)

@@ -118,12 +118,12 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
   const store = options.store ?? new LevelStore(options.dataDir ?? './data');
   // Data files attached to notebooks, kept by the store beside the rooms, deleted with their room.
   const files: NotebookFiles = store.files;
-  const execution = options.execution
-    ? new ExecutionService({ files, ...options.execution }, logger)
-    : undefined;
   const weak = options.secret ? weakSecretProblem(options.secret) : null;
   if (weak) throw new RangeError(weak);
   const features = new FeatureSet(options.features ?? [], logger, metrics);
+  const execution = options.execution
+    ? new ExecutionService({ files, ...options.execution }, logger, (room) => features.kernelGroup(room))
+    : undefined;
   // Every token is also checked by the features (the classroom's revoked teacher links).
   const auth: Authenticator = features.checked(
     createAuthenticator(options.secret, security.maxTokenLifetimeSeconds),
@@ -181,6 +181,7 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
         (req, res, url) => featureRoute(req, res, url),
       ],
       ...(execution ? { execution } : {}),
+      kernelProblem: (room) => features.kernelProblem(room),
       kernels,
       ...(options.staticDir ? { serveStatic: createStaticHandler(options.staticDir) } : {}),
     }),

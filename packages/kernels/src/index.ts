@@ -22,7 +22,7 @@ export { type JupyterGatewayOptions, jupyterGateway } from './jupyter-gateway.js
 export type { SocketEvent, WebSocketConstructor, WebSocketLike } from './jupyter-wire.js';
 export { KernelError, type KernelNotice } from './kernel-notice.js';
 export { englishTexts, frenchTexts, type KernelTexts } from './kernel-texts.js';
-export { kernelNameOf } from './kernelspec.js';
+export { kernelLocationOf, kernelNameOf } from './kernelspec.js';
 export { type LazyKernelOptions, lazyKernel } from './lazy-kernel.js';
 export {
   type Channel,

@@ -10,6 +10,7 @@ import type { Identity } from '../auth.js';
 import { TokenRevoked } from '../close-codes.js';
 import type { FeatureHooks } from '../features/feature.js';
 import type { Logger } from '../logger.js';
+import { KeyedMutex } from '../mutex.js';
 import type { Room } from '../room.js';
 import type { RoomManager } from '../rooms.js';
 import type { FeatureKv } from '../store.js';
@@ -33,7 +34,6 @@ import {
   templateRoom,
 } from './ids.js';
 import { LiveCopies } from './live.js';
-import { KeyedMutex } from './mutex.js';
 import { joinName, pupilName, teacherName } from './names.js';
 import {
   digestCells,

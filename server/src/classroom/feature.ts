@@ -2,6 +2,7 @@ import type { Feature, FeatureHooks, FeatureHost, FeatureRoute } from '../featur
 import { copyRoomFiles } from '../files-api.js';
 import { AttemptLimiter } from './attempts.js';
 import { Classroom } from './classroom.js';
+import { classroomKernelPolicy } from './kernel-policy.js';
 import { RevokedTokenError } from './revocation.js';
 import { createClassroomRoutes } from './routes.js';
 import { tokenLifetimeSeconds } from './tokens.js';
@@ -27,6 +28,7 @@ export interface ClassroomFeatureOptions {
 export const classroomFeature = (options: ClassroomFeatureOptions = {}): ClassroomFeature => {
   let service: Classroom | null = null;
   let routes: FeatureRoute[] = [];
+  let opening: FeatureHost | null = null;
   const opened = (): Classroom => {
     if (!service) throw new Error('The classroom feature is not open');
     return service;
@@ -44,10 +46,12 @@ export const classroomFeature = (options: ClassroomFeatureOptions = {}): Classro
     roomPrefixes: ['act-'],
     hooks,
     tokenChecks: [(identity) => (service?.revoked(identity) ? new RevokedTokenError() : null)],
+    kernelPolicy: classroomKernelPolicy(() => opening),
     get classroom() {
       return opened();
     },
     async open(host: FeatureHost) {
+      opening = host;
       const classroom = new Classroom({
         rooms: () => host.rooms.manager,
         kv: host.kv,

@@ -1,12 +1,12 @@
 import { exportIpynb } from '@candyce/model';
 import type { Identity } from '../auth.js';
+import type { KeyedMutex } from '../mutex.js';
 import type { RoomManager } from '../rooms.js';
 import type { ActivityState } from './classroom.js';
 import type { EventHub } from './events.js';
 import { outputsNotice } from './handin-notice.js';
 import { classroomError, type Lang } from './i18n.js';
 import { newTimedId } from './ids.js';
-import type { KeyedMutex } from './mutex.js';
 import type { Comment, CopyRecord, CopyState, HandinRecord } from './records.js';
 import type { ActivityStore } from './store.js';
 

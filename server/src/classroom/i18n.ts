@@ -1,35 +1,13 @@
-import type { IncomingMessage } from 'node:http';
 import type { Lang } from '@candyce/protocol';
 import { HttpError } from '../http-util.js';
 
 // The classroom's messages to users, in French and English. French is the
 // default: a request gets English only when its Accept-Language prefers it.
 
+/** The language of a request (its Accept-Language): see @candyce/protocol. */
+export { langOf } from '../http-util.js';
 /** A language of the messages. (defined once in @candyce/protocol). */
 export type { Lang };
-
-/**
- * Returns the language of a request: the first of French and English in its
- * `Accept-Language` by preference (q values), French when it names neither.
- */
-export const langOf = (req: IncomingMessage): Lang => {
-  const header = req.headers['accept-language'];
-  if (!header) return 'fr';
-  const ranked = header
-    .split(',')
-    .map((part, index) => {
-      const [tag = '', ...params] = part.trim().split(';');
-      const q = params.map((p) => /^\s*q=([\d.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((l) => l.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index);
-  for (const { tag } of ranked) {
-    if (tag === 'en' || tag.startsWith('en-')) return 'en';
-    if (tag === 'fr' || tag.startsWith('fr-')) return 'fr';
-  }
-  return 'fr';
-};
 
 type Text = { fr: string; en: string };
 

@@ -222,7 +222,53 @@ export class FeatureSet implements RoomHooks {
     this.each('compacting', { room, from, to });
   }
 
+  /** The features that own the room `name` (by their room prefixes), in order. */
+  private owners(name: string): Feature[] {
+    return this.features.filter((f) => f.roomPrefixes?.some((p) => name.startsWith(p)));
+  }
+
+  /**
+   * The group whose kernel cap `room` counts against: the first answer of
+   * the features that own it, null when none groups it (or its policy
+   * throws: then the room counts against the server's cap only, and the
+   * error is logged and counted).
+   */
+  kernelGroup(room: string): string | null {
+    for (const feature of this.owners(room)) {
+      const group = feature.kernelPolicy?.group;
+      if (!group) continue;
+      try {
+        const answer = group.call(feature.kernelPolicy, room);
+        if (answer !== null) return answer;
+      } catch (err) {
+        this.failed(feature, 'kernelGroup', err);
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Why `room` may not start the kernel its notebook asks for: the first
+   * problem its owning features find, or null. Fails closed: a check that
+   * throws refuses the start with a message saying so.
+   */
+  async kernelProblem(room: Room): Promise<string | null> {
+    for (const feature of this.owners(room.name)) {
+      const problem = feature.kernelPolicy?.problem;
+      if (!problem) continue;
+      try {
+        const answer = await problem.call(feature.kernelPolicy, { room });
+        if (answer !== null) return answer;
+      } catch (err) {
+        this.failed(feature, 'kernelProblem', err);
+        return 'The kernel of this notebook could not be checked: try again in a moment';
+      }
+    }
+    return null;
+  }
+
   canWrite(room: Room, identity: Identity): boolean {
+    // The hot path of every update: no array is built here.
     for (const feature of this.features) {
       const check = feature.hooks?.canWrite;
       if (!check || !feature.roomPrefixes?.some((p) => room.name.startsWith(p))) continue;

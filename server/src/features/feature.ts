@@ -76,6 +76,20 @@ export interface FeatureHooks {
 }
 
 /**
+ * How the server kernels of a feature's rooms are governed. `group` names
+ * the rooms whose kernels share one cap (`maxKernelsPerActivity`: the
+ * classroom groups an activity's template and copies); it runs on every
+ * start and must be synchronous and cheap. `problem` says why a room may not
+ * start the kernel its notebook asks for (a copy asking for another kernel
+ * than its template's), or null. Both are asked of the features that own
+ * the room only.
+ */
+export interface KernelPolicy {
+  group?(room: string): string | null;
+  problem?(event: RoomEvent): Promise<string | null> | string | null;
+}
+
+/**
  * An HTTP route of a feature: answers true when it handled the request,
  * false to let the next route try. It is called after the server's request
  * guard (origins, sizes); a rejection or a thrown {@link HttpError} becomes
@@ -155,4 +169,6 @@ export interface Feature {
   routes?(): readonly FeatureRoute[];
   /** Checks of every accepted identity (revocation). */
   readonly tokenChecks?: readonly TokenCheck[];
+  /** How its rooms' server kernels are capped and checked. */
+  readonly kernelPolicy?: KernelPolicy;
 }

@@ -1,7 +1,7 @@
 /**
- * Runs tasks one at a time per key (per activity): joins, copy creations,
- * state changes and pushes of one activity never interleave, while different
- * activities proceed in parallel.
+ * Runs tasks one at a time per key (a room's files, a classroom activity):
+ * the tasks of one key never interleave, while different keys proceed in
+ * parallel.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<unknown>>();
