@@ -34,7 +34,7 @@ export default defineConfig({
         test: {
           ...shared,
           name: 'classroom-on-memory-store',
-          include: ['server/test/classroom*.test.ts'],
+          include: ['packages/classroom/test/classroom*.test.ts'],
           env: { CANDYCE_TEST_STORE: 'memory' },
         },
       },

@@ -11,26 +11,13 @@ export {
   minSecretBytes,
   weakSecretProblem,
 } from './auth.js';
-export type { Classroom, ClassroomOptions, JoinResult } from './classroom/classroom.js';
-export type { ClassroomFeature, ClassroomFeatureOptions } from './classroom/feature.js';
-export { classroomFeature } from './classroom/feature.js';
-export type { ErrorCode, Lang } from './classroom/i18n.js';
-export type {
-  ActivityRecord,
-  Comment,
-  CopyRecord,
-  CopyState,
-  CopyStats,
-  HandinRecord,
-  Member,
-  Mode,
-  ReadOnlyReason,
-} from './classroom/records.js';
-export type { CopyRow, CopyStatus } from './classroom/views.js';
 export type { CloseCode } from './close-codes.js';
 export * as closeCodes from './close-codes.js';
+export { RoomDeleted, TokenRevoked } from './close-codes.js';
 export type { Limits, Security, Timings } from './config.js';
 export { defaultLimits, defaultSecurity, defaultTimings, limitsFromEnv, securityFromEnv } from './config.js';
+export type { ConnectionCaps, Slot } from './connection-caps.js';
+export { isRefusal } from './connection-caps.js';
 export type { EventBus, EventHandler } from './features/events.js';
 export type {
   CompactingEvent,
@@ -39,18 +26,26 @@ export type {
   FeatureHooks,
   FeatureHost,
   FeatureRoute,
+  KernelPolicy,
   MemberEvent,
   RoomEvent,
   TokenCheck,
   UpdatedEvent,
 } from './features/feature.js';
 export { FeatureSet, featuresProblem } from './features/feature-set.js';
+export { copyRoomFiles } from './files-api.js';
 export type { RoomHooks } from './hooks.js';
+// What a feature's routes share with the core: errors, bodies, answers, tokens, languages.
+export { bearer, HttpError, json, langOf, readBody } from './http-util.js';
+export { KernelCatalog } from './kernel-catalog.js';
 export { LevelStore } from './level-store.js';
 export type { Logger } from './logger.js';
 export { createLogger } from './logger.js';
 export { MemoryStore } from './memory-store.js';
+export { KeyedMutex } from './mutex.js';
 export type { FileEntry, NotebookFiles } from './notebook-files.js';
+export type { Room } from './room.js';
+export type { RoomManager } from './rooms.js';
 export type { CandyceServer, ServerOptions } from './server.js';
 export { createServer } from './server.js';
 export type {

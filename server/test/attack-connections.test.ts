@@ -1,7 +1,12 @@
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import { createActivity, joinActivity, lesson, openEvents } from './classroom-fixtures.js';
+import {
+  createActivity,
+  joinActivity,
+  lesson,
+  openEvents,
+} from '../../packages/classroom/test/classroom-fixtures.js';
 import { connect, rawClient, secret, startServer, synced, token, waitFor } from './helpers.js';
 import { rawRequest, upgradeHeaders } from './raw-http.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createActivity, lesson } from './classroom-fixtures.js';
+import { createActivity, lesson } from '../../packages/classroom/test/classroom-fixtures.js';
 import { startServer } from './helpers.js';
 
 // One pupil behind the school's NAT guessing join codes in a loop: the guard

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
+import type { ClassroomFeature } from '@candyce/classroom';
 import { describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
-import type { ClassroomFeature } from '../src/index.js';
 import { lockedNotebook, startServer, token } from './helpers.js';
 
 // A web page in the teacher's own browser, on another origin or on a DNS

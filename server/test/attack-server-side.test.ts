@@ -5,8 +5,13 @@ import { jupyterGateway } from '@candyce/kernels';
 import { readOutputs } from '@candyce/model';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import {
+  call,
+  createActivity,
+  joinActivity,
+  lesson,
+} from '../../packages/classroom/test/classroom-fixtures.js';
 import { spawnServer } from './child-server.js';
-import { call, createActivity, joinActivity, lesson } from './classroom-fixtures.js';
 import { connect, startServer, synced, tempDir, waitFor } from './helpers.js';
 
 // What else a pupil (or a proxy log) gets today: a token in the event

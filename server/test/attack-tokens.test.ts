@@ -1,8 +1,13 @@
 import { decodeJwt, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
+import {
+  call,
+  createActivity,
+  joinActivity,
+  lesson,
+} from '../../packages/classroom/test/classroom-fixtures.js';
 import { createLogger, createServer } from '../src/index.js';
 import { spawnServer } from './child-server.js';
-import { call, createActivity, joinActivity, lesson } from './classroom-fixtures.js';
 import { rawClient, secret, startServer, tempDir } from './helpers.js';
 
 // Tokens an attacker would like the server to accept: signed with a secret

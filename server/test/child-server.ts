@@ -1,4 +1,4 @@
-// Runs the real entry point (server/src/main.ts) as a child process, the way
+// Runs the real entry point (apps/server/src/main.ts) as a child process, the way
 // `npm start` does, and reads the port from its "listening" log line.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -15,16 +15,20 @@ export interface ChildServer {
   logs: string[];
 }
 
-/** Spawns `node --conditions=source --import tsx server/src/main.ts` on a free port. */
+/** Spawns `node --conditions=source --import tsx apps/server/src/main.ts` on a free port. */
 export const spawnServer = async (
   dataDir: string,
   env: Record<string, string> = {},
 ): Promise<ChildServer> => {
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'server/src/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--conditions=source', '--import', 'tsx', 'apps/server/src/main.ts'],
+    {
+      cwd: root,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   const logs: string[] = [];
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.on('exit', (code, signal) => resolve({ code, signal })),

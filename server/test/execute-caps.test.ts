@@ -1,7 +1,12 @@
 import { jupyterGateway } from '@candyce/kernels';
 import { describe, expect, it } from 'vitest';
+import {
+  call,
+  createActivity,
+  joinActivity,
+  lesson,
+} from '../../packages/classroom/test/classroom-fixtures.js';
 import { useJupyterServer } from '../../packages/kernels/test/helpers/jupyter-server.js';
-import { call, createActivity, joinActivity, lesson } from './classroom-fixtures.js';
 import { startServer, waitFor } from './helpers.js';
 
 // Finding 9 of issue 13 (kernels): every copy could start a Jupyter kernel,

@@ -5,6 +5,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { classroomFeature } from '@candyce/classroom';
 import { SignJWT } from 'jose';
 import { afterEach } from 'vitest';
 import { WebSocket } from 'ws';
@@ -12,7 +13,6 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import {
   type CandyceServer,
-  classroomFeature,
   createLogger,
   createServer,
   MemoryStore,

@@ -4,8 +4,14 @@ import { jupyterGateway, type KernelGateway } from '@candyce/kernels';
 import { metaOf } from '@candyce/model';
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
+import {
+  call,
+  createActivity,
+  joinActivity,
+  lesson,
+  open,
+} from '../../packages/classroom/test/classroom-fixtures.js';
 import { useJupyterServer } from '../../packages/kernels/test/helpers/jupyter-server.js';
-import { call, createActivity, joinActivity, lesson, open } from './classroom-fixtures.js';
 import { onTeardown, secret, startServer, token, waitFor } from './helpers.js';
 
 const ids = (body: { kernels: { id: string }[] }) => body.kernels.map((k) => k.id);

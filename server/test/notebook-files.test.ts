@@ -1,7 +1,12 @@
 import { request } from 'node:http';
 import { unzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { call, createActivity, joinActivity, lesson } from './classroom-fixtures.js';
+import {
+  call,
+  createActivity,
+  joinActivity,
+  lesson,
+} from '../../packages/classroom/test/classroom-fixtures.js';
 import { connect, secret, startServer, synced, token, waitFor } from './helpers.js';
 
 // Data files attached to a notebook (issue 18): rights as the notebook's,

@@ -1,7 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type CandyceServer, classroomFeature, createLogger, createServer } from '@candyce/server';
+import { classroomFeature } from '@candyce/classroom';
+import { type CandyceServer, createLogger, createServer } from '@candyce/server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, classroomApi } from '../src/classroom/api.js';
 

@@ -1,13 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  type CandyceServer,
-  classroomFeature,
-  createLogger,
-  createServer,
-  type ServerOptions,
-} from '@candyce/server';
+import { classroomFeature } from '@candyce/classroom';
+import { type CandyceServer, createLogger, createServer, type ServerOptions } from '@candyce/server';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import { buildWebApp } from '../../../apps/web/build.mjs';
