@@ -1,21 +1,10 @@
 // The records of the classroom, as stored (JSON) and held in memory.
 
 import type { PushSnapshot } from './push.js';
+import type { Comment, CopyState, Member, Mode } from './wire.js';
 
-/** How pupils work on an activity. */
-export type Mode = 'individual' | 'pairs' | 'class' | 'demo';
-
-/** Every mode, for validation. */
-export const modes: readonly Mode[] = ['individual', 'pairs', 'class', 'demo'];
-
-/** Where a copy is in the hand-in cycle. */
-export type CopyState = 'in-progress' | 'handed-in' | 'corrected';
-
-/** Every copy state, for validation. */
-export const copyStates: readonly CopyState[] = ['in-progress', 'handed-in', 'corrected'];
-
-/** Why pupils cannot change a copy now, or null when they can. */
-export type ReadOnlyReason = null | 'deadline' | 'locked' | 'handed-in';
+export type { Comment, CopyState, Member, Mode, ReadOnlyReason } from './wire.js';
+export { copyStates, modes } from './wire.js';
 
 /** An activity: a template notebook handed out to a class under a join code. */
 export interface ActivityRecord {
@@ -42,21 +31,6 @@ export interface ActivityRecord {
   readonly teacherCodeHash?: string;
   /** The template as last pushed (push.ts), for the preview of the next push. */
   pushed?: PushSnapshot;
-}
-
-/** A pupil of a copy. */
-export interface Member {
-  readonly id: string;
-  readonly name: string;
-}
-
-/** A teacher's comment on one cell of a copy; never stored in the notebook. */
-export interface Comment {
-  readonly id: string;
-  readonly cell_id: string;
-  readonly text: string;
-  readonly author: string;
-  readonly at: string;
 }
 
 /** Live statistics of a copy, kept up to date by the room hooks. */

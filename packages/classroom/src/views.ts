@@ -1,52 +1,9 @@
 import { readOnlyReason } from './access.js';
-import type {
-  ActivityRecord,
-  Comment,
-  CopyRecord,
-  CopyState,
-  Member,
-  Mode,
-  ReadOnlyReason,
-} from './records.js';
+import type { ActivityRecord, CopyRecord } from './records.js';
 
-/** A copy's row on the teacher's dashboard. */
-export interface CopyRow {
-  id: string;
-  room: string;
-  label: string;
-  members: { id: string; name: string; online: boolean }[];
-  online: boolean;
-  lastEditAt: string | null;
-  cellsRun: number;
-  errors: number;
-  state: CopyState;
-  handedInAt: string | null;
-  grade: string | null;
-  pairCode: string | null;
-}
+import type { CopyRow, CopyStatus } from './wire.js';
 
-/** What a copy's pupils see of it: state, read-only reason, grade, comments. */
-export interface CopyStatus {
-  id: string;
-  room: string;
-  title: string;
-  /** The activity's mode: in `class` mode only the teacher hands the shared copy in. */
-  mode: Mode;
-  label: string;
-  members: Member[];
-  /** The code a partner joins this copy with (pairs), or null. */
-  pairCode: string | null;
-  state: CopyState;
-  handedInAt: string | null;
-  /** Who handed it in (a name), or null. */
-  handedInBy: string | null;
-  readOnly: ReadOnlyReason;
-  deadline: string | null;
-  grade: string | null;
-  comments: Comment[];
-  /** The last push of the teacher's correction into this copy, or null. */
-  push: { at: string; cells: string[] } | null;
-}
+export type { CopyRow, CopyStatus };
 
 /** Returns the dashboard row of a copy; `online` holds the ids connected to its room. */
 export const copyRow = (copy: CopyRecord, online: ReadonlySet<string>): CopyRow => {

@@ -1,4 +1,5 @@
-import type { ActivityMode, CopyState, ReadOnlyReason } from './format.js';
+import type { Comment, CopyRow, CopyState, CopyStatus } from '@candyce/classroom/wire';
+import type { ActivityMode } from './format.js';
 
 // The classroom HTTP API as the pages use it (docs/API.md): typed calls,
 // errors as ApiError with the server's stable code, live events through
@@ -62,61 +63,13 @@ export interface JoinPeek {
   activity: { title: string; mode: ActivityMode; open: boolean };
 }
 
-/** A member of a copy (a pupil). */
-export interface Member {
-  id: string;
-  name: string;
-  online: boolean;
-}
+/** A member of a copy (a pupil), as a dashboard row lists it. */
+export type Member = CopyRow['members'][number];
 
-/** One copy, as a row of the teacher's dashboard. */
-export interface CopyRow {
-  id: string;
-  room: string;
-  label?: string;
-  members: Member[];
-  online: boolean;
-  lastEditAt: string | null;
-  cellsRun: number;
-  errors: number;
-  state: CopyState;
-  handedInAt: string | null;
-  grade: string | null;
-  pairCode?: string | null;
-}
+export type { CopyRow, CopyStatus };
 
 /** A comment on a cell, as the API stores it. */
-export interface ApiComment {
-  id: string;
-  cell_id: string;
-  text: string;
-  author?: string;
-  at?: string;
-}
-
-/** The status of one copy (what its pupils see). */
-export interface CopyStatus {
-  id: string;
-  room: string;
-  /** The activity's title. */
-  title?: string;
-  /** The activity's mode: in `class` mode only the teacher hands the shared copy in. */
-  mode?: ActivityMode;
-  label?: string;
-  members?: { id: string; name: string }[];
-  /** The code a partner joins with (pairs), or null. */
-  pairCode?: string | null;
-  state: CopyState;
-  handedInAt: string | null;
-  /** Who handed it in (a name), or null. */
-  handedInBy?: string | null;
-  readOnly: ReadOnlyReason;
-  deadline: string | null;
-  grade: string | null;
-  comments: ApiComment[];
-  /** The teacher's last push of a correction into this copy: when, and the cells it changed. */
-  push?: { at: string; cells: string[] } | null;
-}
+export type ApiComment = Comment;
 
 /** A cell in the preview of a push. */
 export interface PreviewCell {

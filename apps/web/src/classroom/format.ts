@@ -1,3 +1,4 @@
+import { type CopyState, copyStates, type Mode, modes, type ReadOnlyReason } from '@candyce/classroom/wire';
 // Pure helpers of the classroom pages: join codes, activity rooms, dates,
 // states. No DOM: unit-tested in Node.
 
@@ -18,11 +19,11 @@ export const normalizeCode = (input: string): string => input.toUpperCase().repl
 export const isJoinCode = (code: string): boolean =>
   code.length === codeLength && [...code].every((c) => codeAlphabet.includes(c));
 
-/** The four ways an activity hands out work. */
-export type ActivityMode = 'individual' | 'pairs' | 'class' | 'demo';
+/** The four ways an activity hands out work (the classroom's wire types, defined once). */
+export type ActivityMode = Mode;
 
 /** The modes, in the order the create form offers them. */
-export const activityModes: readonly ActivityMode[] = ['individual', 'pairs', 'class', 'demo'];
+export const activityModes: readonly ActivityMode[] = modes;
 
 /** Returns `value` as an activity mode, or null. */
 export const asMode = (value: unknown): ActivityMode | null =>
@@ -30,14 +31,8 @@ export const asMode = (value: unknown): ActivityMode | null =>
     ? (value as ActivityMode)
     : null;
 
-/** The hand-in state of a copy. */
-export type CopyState = 'in-progress' | 'handed-in' | 'corrected';
-
-/** The states, in the order of the work. */
-export const copyStates: readonly CopyState[] = ['in-progress', 'handed-in', 'corrected'];
-
-/** Why a pupil cannot change their copy now, or null when they can. */
-export type ReadOnlyReason = 'deadline' | 'locked' | 'handed-in' | null;
+export type { CopyState, ReadOnlyReason };
+export { copyStates };
 
 /** An activity's rooms: its template `act-<id>`, its copies `act-<id>-<copyId>`. */
 export interface ActivityRoom {
