@@ -1,42 +1,24 @@
-import { metaOf, type NotebookKernelspec } from '@candyce/model';
+import { metaOf } from '@candyce/model';
+import {
+  browserKernels,
+  type KernelCatalogBody,
+  type KernelLocation,
+  type KernelOffer,
+} from '@candyce/protocol';
 import * as Y from 'yjs';
 import type { KernelKind } from './cell-runner.js';
 
-/** Where a kernel runs. */
-export type KernelLocation = 'browser' | 'server';
+/** Where a kernel runs (defined once in @candyce/protocol). */
+export type { KernelLocation };
 
 /** One kernel the deployment offers (an entry of `GET /api/kernels`). */
-export interface KernelOption {
-  /** `pyodide`, `sql` or `server:<kernelspec name>`. */
-  id: string;
-  location: KernelLocation;
-  kernelspec: NotebookKernelspec & { candyce_location: KernelLocation };
-}
+export type KernelOption = KernelOffer;
 
 /** What the deployment offers (the body of `GET /api/kernels`). */
-export interface KernelCatalog {
-  kernels: readonly KernelOption[];
-  server: { configured: boolean; available: boolean; reason?: string };
-}
+export type KernelCatalog = KernelCatalogBody;
 
 /** The kernels every deployment offers, in the browser (also what a page without a server knows). */
-export const browserKernelOptions: readonly KernelOption[] = [
-  {
-    id: 'pyodide',
-    location: 'browser',
-    kernelspec: {
-      name: 'python3',
-      display_name: 'Python 3',
-      language: 'python',
-      candyce_location: 'browser',
-    },
-  },
-  {
-    id: 'sql',
-    location: 'browser',
-    kernelspec: { name: 'sql', display_name: 'SQL', language: 'sql', candyce_location: 'browser' },
-  },
-];
+export const browserKernelOptions: readonly KernelOption[] = browserKernels;
 
 /** The catalogue known without asking the server: the browser kernels only. */
 export const browserCatalog: KernelCatalog = {
