@@ -7,7 +7,7 @@ import {
   NotebookFormatError,
   parseIpynb,
 } from '@candyce/model';
-import { roomNameProblem } from '@candyce/protocol';
+import { errorCodeOfStatus, roomNameProblem } from '@candyce/protocol';
 import type { Authenticator, Identity } from './auth.js';
 import { AuthError, canAccessRoom, canWrite } from './auth.js';
 import { RoomDeleted } from './close-codes.js';
@@ -63,22 +63,24 @@ The WebSocket endpoint is <code>/sync/&lt;room&gt;</code>; the HTTP API is under
 /**
  * Returns the request handler of the HTTP API: `/api/notebooks/<room>`
  * (PUT, GET, DELETE), `/api/notebooks/<room>/execute` (POST), `/healthz`,
- * `/metrics` and the page at `/`. Every error is a JSON `{ error }` body with
- * a sentence saying what happened; no request can crash the process.
+ * `/metrics` and the page at `/`. Every error is the JSON `{ error, code }`
+ * body, a sentence saying what happened and a stable code; no request can
+ * crash the process.
  */
 export const createHttpHandler =
   (ctx: HttpContext) =>
   (req: IncomingMessage, res: ServerResponse): void => {
     handle(ctx, req, res).catch((err: unknown) => {
       if (err instanceof HttpError) {
-        if (!res.headersSent) json(res, err.status, { error: err.message, ...err.extra });
+        if (!res.headersSent) json(res, err.status, err.body);
         return;
       }
       ctx.metrics.errors.inc({ kind: 'http' });
       // The path only: a query may carry a token (the classroom's event stream).
       const path = (req.url ?? '/').split('?')[0];
       ctx.logger.error({ err, method: req.method, path }, 'HTTP request failed');
-      if (!res.headersSent) json(res, 500, { error: 'Internal server error; see the server logs' });
+      if (!res.headersSent)
+        json(res, 500, { error: 'Internal server error; see the server logs', code: errorCodeOfStatus(500) });
     });
   };
 

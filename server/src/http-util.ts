@@ -1,17 +1,29 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { type Lang, langOfAcceptLanguage } from '@candyce/protocol';
+import { type ErrorBody, errorCodeOfStatus, type Lang, langOfAcceptLanguage } from '@candyce/protocol';
 
 // Small pieces shared by the HTTP routes (notebooks, classroom).
 
-/** An error that becomes a JSON response `{ error }` with this status. */
+/**
+ * An error that becomes the one error answer `{ error, code, ...extra }` with
+ * this status. `extra.code` is the stable code; without one, the status's
+ * (`not-found` for 404…, see `errorCodeOfStatus` of @candyce/protocol).
+ */
 export class HttpError extends Error {
+  readonly extra: Record<string, unknown>;
   constructor(
     readonly status: number,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    extra: Record<string, unknown> = {},
   ) {
     super(message);
+    this.extra = typeof extra.code === 'string' ? extra : { code: errorCodeOfStatus(status), ...extra };
+  }
+
+  /** The answer's body. */
+  get body(): ErrorBody & Record<string, unknown> {
+    return { error: this.message, code: errorCodeOfStatus(this.status), ...this.extra } as ErrorBody &
+      Record<string, unknown>;
   }
 }
 

@@ -49,7 +49,7 @@ describe('authentication', () => {
     expect((await fetch(`${http}/api/notebooks/room1`)).status).toBe(401);
     const bad = await fetch(`${http}/api/notebooks/room1`, { headers: { authorization: 'Bearer nonsense' } });
     expect(bad.status).toBe(401);
-    expect(await bad.json()).toEqual({ error: 'Unauthorized: invalid token' });
+    expect(await bad.json()).toEqual({ error: 'Unauthorized: invalid token', code: 'unauthorized' });
     const scoped = await token({ rooms: ['other'] });
     const forbidden = await fetch(`${http}/api/notebooks/room1`, {
       headers: { authorization: `Bearer ${scoped}` },

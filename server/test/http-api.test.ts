@@ -169,4 +169,31 @@ describe('HTTP API', () => {
     expect(metrics).toMatch(/candyce_store_write_seconds_bucket/);
     expect((await fetch(`${http}/`)).headers.get('content-type')).toMatch(/text\/html/);
   });
+
+  it('answers every error with the one { error, code } shape, the status naming the code when none is given', async () => {
+    const { http } = await startServer({ limits: { maxDocumentBytes: 1000 } });
+    const cases: [string, RequestInit, number, string][] = [
+      ['/api/notebooks/bad%20name', {}, 400, 'bad-request'],
+      ['/api/notebooks/never-created', {}, 404, 'not-found'],
+      ['/api/nothing-here', {}, 404, 'not-found'],
+      [
+        '/api/notebooks/big',
+        { method: 'PUT', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(5000) },
+        413,
+        'too-large',
+      ],
+      [
+        '/api/notebooks/room/execute',
+        { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"cell_id":"a"}' },
+        501,
+        'not-implemented',
+      ],
+    ];
+    for (const [path, init, status, code] of cases) {
+      const res = await fetch(`${http}${path}`, init);
+      const body = (await res.json()) as { error: unknown; code: unknown };
+      expect({ path, status: res.status, code: body.code }).toEqual({ path, status, code });
+      expect(typeof body.error === 'string' && body.error.length > 0, path).toBe(true);
+    }
+  });
 });

@@ -1,6 +1,9 @@
 // The public API of @candyce/protocol: what the browser and the server must
 // agree on, defined once. Isomorphic: no DOM and no Node-only API.
 
+export type { CloseCode } from './close-codes.js';
+export * as closeCodes from './close-codes.js';
+export { type ErrorBody, errorCodeOfStatus, readErrorBody } from './errors.js';
 export { browserKernels, type KernelCatalogBody, type KernelLocation, type KernelOffer } from './kernels.js';
 export { isLang, type Lang, langFrom, langOfAcceptLanguage, langs } from './lang.js';
 export { isRole, type Role, roles } from './roles.js';

@@ -1,4 +1,5 @@
 import type { Comment, CopyRow, CopyState, CopyStatus } from '@candyce/classroom/wire';
+import { readErrorBody } from '@candyce/protocol';
 import type { ActivityMode } from './format.js';
 
 // The classroom HTTP API as the pages use it (docs/API.md): typed calls,
@@ -153,16 +154,13 @@ const request = async <T>(
     throw new ApiError(0, 'network', error instanceof Error ? error.message : String(error));
   }
   if (!response.ok) {
-    let code = `http-${response.status}`;
-    let message = response.statusText;
-    try {
-      const data = (await response.json()) as { error?: unknown; code?: unknown };
-      if (typeof data.code === 'string') code = data.code;
-      if (typeof data.error === 'string') message = data.error;
-    } catch {
-      // Not JSON (a proxy's page): the status says enough.
-    }
-    throw new ApiError(response.status, code, message);
+    // Not JSON (a proxy's page): the status says enough.
+    const said = readErrorBody(await response.json().catch(() => null));
+    throw new ApiError(
+      response.status,
+      said.code ?? `http-${response.status}`,
+      said.error ?? response.statusText,
+    );
   }
   if (accept !== 'application/json') return (await response.text()) as T;
   return (await response.json()) as T;

@@ -1,3 +1,4 @@
+import { readErrorBody } from '@candyce/protocol';
 // Getting the host's room ready before the notebook connects to it: a new
 // or empty room gets the content the host gave (PUT /api/notebooks/<room>);
 // a room that already has cells keeps them, because the live room is the
@@ -36,13 +37,8 @@ export const blankNotebook = (): object => ({
 });
 
 const errorOf = async (response: Response): Promise<RoomError> => {
-  let detail = response.statusText;
-  try {
-    const body = (await response.json()) as { error?: unknown };
-    if (typeof body.error === 'string') detail = body.error;
-  } catch {
-    // not JSON: keep the status text
-  }
+  // Not JSON: keep the status text.
+  const detail = readErrorBody(await response.json().catch(() => null)).error ?? response.statusText;
   const kind =
     response.status === 401
       ? 'unauthorized'

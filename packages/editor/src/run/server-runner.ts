@@ -1,3 +1,4 @@
+import { readErrorBody } from '@candyce/protocol';
 import type * as Y from 'yjs';
 import { type CellRunner, RunError, type RunRefusal, type RunState } from './cell-runner.js';
 
@@ -63,13 +64,10 @@ export function serverRunner(server: string, room: string, token: string): CellR
       if (body.status === 'error') throw new CellFailed();
       return;
     }
-    let detail = `${response.status} ${response.statusText}`;
-    try {
-      const body = (await response.json()) as { error?: string };
-      if (body.error) detail = body.error;
-    } catch {
-      // The status line says enough.
-    }
+    // Not JSON: the status line says enough.
+    const detail =
+      readErrorBody(await response.json().catch(() => null)).error ??
+      `${response.status} ${response.statusText}`;
     throw new RunError(refusalOf(response.status), detail, response.status);
   };
 

@@ -1,3 +1,4 @@
+import { closeCodes } from '@candyce/protocol';
 /**
  * What the connection indicator shows:
  * - `local`: no server configured, the notebook lives on this device;
@@ -21,12 +22,12 @@ export interface ConnectionState {
   code?: number;
 }
 
-/** Close codes of @candyce/server that the editor acts on (see server/src/close-codes.ts). */
+/** The close codes of the server that the editor acts on (defined in @candyce/protocol). */
 export const closeCode = {
-  unauthorized: 4401,
-  forbidden: 4403,
-  staleEpoch: 4409,
-  roomDeleted: 4410,
+  unauthorized: closeCodes.Unauthorized.code,
+  forbidden: closeCodes.Forbidden.code,
+  staleEpoch: closeCodes.StaleEpoch.code,
+  roomDeleted: closeCodes.RoomDeleted.code,
 } as const;
 
 /** Returns the state after the server closed the connection for good with `code`. */

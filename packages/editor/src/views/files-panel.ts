@@ -1,3 +1,4 @@
+import { readErrorBody } from '@candyce/protocol';
 import {
   html,
   nothing,
@@ -154,7 +155,7 @@ export class FilesPanel implements ReactiveController {
           this.say(t('files.uploaded', { name: file.name }));
           continue;
         }
-        const body = (await response.json().catch(() => ({}))) as { error?: string };
+        const body = readErrorBody(await response.json().catch(() => null));
         this.say(
           t('files.failed', { name: file.name, reason: inLang(body.error ?? String(response.status), lang) }),
           true,
@@ -177,7 +178,7 @@ export class FilesPanel implements ReactiveController {
     try {
       const response = await fetch(url, { headers: this.headers(source) });
       if (!response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { error?: string };
+        const body = readErrorBody(await response.json().catch(() => null));
         throw new Error(inLang(body.error ?? String(response.status), lang));
       }
       const a = document.createElement('a');
@@ -204,7 +205,7 @@ export class FilesPanel implements ReactiveController {
         headers: this.headers(source),
       });
       if (!response.ok) {
-        const body = (await response.json().catch(() => ({}))) as { error?: string };
+        const body = readErrorBody(await response.json().catch(() => null));
         throw new Error(inLang(body.error ?? String(response.status), lang));
       }
       this.say(t('files.deleted', { name }));
