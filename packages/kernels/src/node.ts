@@ -29,7 +29,6 @@ export const kernelsBrowserDirectory = (): string => {
 export const kernelsBrowserFiles: readonly string[] = [
   'pyodide-worker.js',
   'pyodide-protocol.js',
-  'pyodide-runtime.js',
   'pyodide-python.js',
 ];
 

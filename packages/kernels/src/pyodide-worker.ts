@@ -14,7 +14,6 @@ import {
   type WorkerTexts,
 } from './pyodide-protocol.js';
 import { pythonModules } from './pyodide-python.js';
-import { matplotlibBackend, pythonRuntime } from './pyodide-runtime.js';
 
 interface Port {
   post(message: FromWorker): void;
@@ -231,8 +230,6 @@ const init = async (message: Extract<ToWorker, { type: 'init' }>) => {
     if (control) py.setInterruptBuffer(new Int32Array(message.control as SharedArrayBuffer, 0, 1));
     py.registerJsModule('_candyce_host', host);
     py.FS.mkdirTree('/lib/candyce');
-    py.FS.writeFile('/lib/candyce/_candyce.py', pythonRuntime);
-    py.FS.writeFile('/lib/candyce/_candyce_matplotlib.py', matplotlibBackend);
     for (const [name, text] of Object.entries(pythonModules)) py.FS.writeFile(`/lib/candyce/${name}`, text);
     const version = py.runPython(
       "import sys\nsys.path.insert(0, '/lib/candyce')\nimport _candyce\n'.'.join(map(str, sys.version_info[:3]))",

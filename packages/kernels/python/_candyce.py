@@ -1,11 +1,8 @@
-// The Python side of the Pyodide kernel, installed in the worker as the
-// module `_candyce`: output streams, display() and an IPython.display shim,
-// input(), an interruptible time.sleep, and the cell runner. It talks to the
-// worker through the JavaScript module `_candyce_host` (see
-// pyodide-worker.ts). No imports here: the worker is served on its own.
-
-/** The source of the `_candyce` Python module. */
-export const pythonRuntime = String.raw`
+# The Python side of the Pyodide kernel, installed in the worker as the module
+# `_candyce`: output streams, display() and an IPython.display shim, input(),
+# an interruptible time.sleep, and the cell runner. It talks to the worker
+# through the JavaScript module `_candyce_host` (see src/pyodide-worker.ts).
+# Embedded into src/pyodide-python.ts by scripts/embed-python.mjs.
 import base64, builtins, html, io, json, linecache, os, pprint, re, signal, sys, time, traceback, types, uuid
 import __main__
 import _candyce_host as _host
@@ -555,15 +552,3 @@ def inspect(code, cursor, detail):
         return json.dumps({'found': False, 'data': {}})
     text = pydoc.render_doc(obj, title='%s', renderer=pydoc.plaintext)
     return json.dumps({'found': True, 'data': {'text/plain': text}})
-`;
-
-/** The source of the matplotlib backend that shows figures as PNG images in the cell. */
-export const matplotlibBackend = `
-from matplotlib.backends.backend_agg import FigureCanvasAgg as FigureCanvas
-from matplotlib.backend_bases import FigureManagerBase as FigureManager
-
-
-def show(*args, **kwargs):
-    import _candyce
-    _candyce.show_figures()
-`;
