@@ -1,4 +1,10 @@
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import {
+  type Browser,
+  type BrowserContext,
+  type BrowserContextOptions,
+  chromium,
+  type Page,
+} from 'playwright-core';
 
 /** Chromium from Debian, with the flags that keep it quiet and quick in a container. */
 export const chromiumArgs = [
@@ -16,7 +22,8 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** A browser with a fresh profile (Playwright makes a new one per launch and removes it on close). */
 export interface TestBrowser {
   browser: Browser;
-  newContext(): Promise<BrowserContext>;
+  /** A fresh context at 1200×900; `options` adds e.g. a colour scheme or forced colours. */
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
@@ -25,7 +32,7 @@ export const launchBrowser = async (): Promise<TestBrowser> => {
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
   return {
     browser,
-    newContext: () => browser.newContext({ viewport: { width: 1200, height: 900 } }),
+    newContext: (options) => browser.newContext({ viewport: { width: 1200, height: 900 }, ...options }),
     close: () => browser.close(),
   };
 };

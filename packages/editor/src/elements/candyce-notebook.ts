@@ -36,6 +36,7 @@ import { sanitizer } from '../render/sanitize.js';
 import { type InputRequest, type KernelLoad, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
+import { themeTokens } from '../styles/tokens.js';
 import type { ConnectionState } from '../sync/connection-state.js';
 import { ProviderController } from '../sync/provider-controller.js';
 import { FilesPanel, filesPanelView } from '../views/files-panel.js';
@@ -81,13 +82,15 @@ const moreCells = 40;
  * and `candyce-comment-delete` (the user wrote or removed a comment: the page
  * stores it and gives back the new `comments`).
  *
+ * Its colours follow the system (dark, more contrast, forced colours); the
+ * `theme` attribute (`light`, `dark`) overrides the scheme.
  * Restyle it with the `--candyce-*` custom properties and the parts `cell`,
  * `code-cell`, `markdown-cell`, `raw-cell`, `source`, `markdown`, `outputs`,
  * `output`, `gutter`, `lock`, `cell-toolbar`, `header`, `toolbar`,
  * `presence`, `status`, `kernel-status` (Python's download, while it loads), `readonly-badge`.
  */
 export class CandyceNotebook extends LitElement {
-  static override styles = notebookStyles;
+  static override styles = [themeTokens, notebookStyles];
 
   static override properties = {
     server: { type: String },
@@ -102,6 +105,7 @@ export class CandyceNotebook extends LitElement {
     pyodideWorker: { type: String, attribute: 'pyodide-worker' },
     follow: { type: String },
     label: { type: String },
+    theme: { type: String, reflect: true },
     commentable: { type: Boolean },
     comments: { attribute: false },
     commentingCell: { state: true },
@@ -136,6 +140,8 @@ export class CandyceNotebook extends LitElement {
   declare pyodideWorker: string;
   /** The title shown in the header (`label`; default: the room's name). */
   declare label: string;
+  /** `light` or `dark` forces that theme; anything else (the default) follows the system's `prefers-color-scheme`. */
+  declare theme: string;
   /** Whom to follow as soon as they are here: a display name, or `role:teacher` (empty: nobody). */
   declare follow: string;
   /** True when this user may comment on cells (the page decides: a teacher of the activity). */

@@ -7,13 +7,6 @@ import { css } from 'lit';
 /** The styles of `<candyce-notebook>`. */
 export const notebookStyles = css`
   :host {
-    --_accent: var(--candyce-accent, #0b5cad);
-    --_bg: var(--candyce-bg, #ffffff);
-    --_fg: var(--candyce-fg, #1f2328);
-    --_muted: var(--candyce-muted, #57606a);
-    --_border: var(--candyce-border, #d0d7de);
-    --_code-bg: var(--candyce-code-bg, #f6f8fa);
-    --_danger: var(--candyce-danger, #b42318);
     display: block;
     font-family: var(--candyce-font, system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif);
     font-size: 15px;
@@ -47,20 +40,20 @@ export const notebookStyles = css`
     cursor: pointer;
   }
   button:hover:not(:disabled) {
-    background: #eef2f6;
+    background: var(--_hover-bg);
   }
   button:disabled,
   select:disabled {
-    color: #6e7781;
+    color: var(--_disabled);
     cursor: not-allowed;
   }
   button.primary {
     background: var(--_accent);
     border-color: var(--_accent);
-    color: #fff;
+    color: var(--_on-accent);
   }
   button.primary:hover:not(:disabled) {
-    background: #094a8c;
+    background: var(--_accent-hover);
   }
   button.danger {
     color: var(--_danger);
@@ -163,26 +156,26 @@ export const notebookStyles = css`
     width: 10px;
     height: 10px;
     border-radius: 50%;
-    background: #8c959f;
+    background: var(--_neutral);
   }
   .status-online .dot {
-    background: #1a7f37;
+    background: var(--_success);
   }
   .status-syncing .dot,
   .status-connecting .dot {
-    background: #9a6700;
+    background: var(--_warning);
   }
   .status-offline {
-    background: #fff8c5;
-    border-color: #d4a72c;
+    background: var(--_warning-bg);
+    border-color: var(--_warning-border);
   }
   .status-offline .dot {
-    background: #9a6700;
+    background: var(--_warning);
   }
   .status-denied,
   .status-stale {
-    background: #ffebe9;
-    border-color: #ff8182;
+    background: var(--_error-bg);
+    border-color: var(--_error-border);
   }
   .status-denied .dot,
   .status-stale .dot {
@@ -201,11 +194,11 @@ export const notebookStyles = css`
     width: 10px;
     height: 10px;
     border-radius: 50%;
-    background: #9a6700;
+    background: var(--_warning);
   }
   .kernel-failed {
-    background: #ffebe9;
-    border-color: #ff8182;
+    background: var(--_error-bg);
+    border-color: var(--_error-border);
   }
   .kernel-failed .dot {
     background: var(--_danger);
@@ -214,8 +207,8 @@ export const notebookStyles = css`
     font-size: 13px;
     padding: 2px 10px;
     border-radius: 999px;
-    background: #ddf4ff;
-    border: 1px solid #54aeff;
+    background: var(--_info-bg);
+    border: 1px solid var(--_info-border);
   }
   .toolbar {
     display: flex;
@@ -277,7 +270,7 @@ export const notebookStyles = css`
     border-radius: 8px;
     background: var(--_bg);
     color: var(--_fg);
-    box-shadow: 0 6px 24px rgb(0 0 0 / 18%);
+    box-shadow: 0 6px 24px var(--_shadow);
     max-height: min(60vh, 420px);
     max-width: min(92vw, 360px);
     overflow: auto;
@@ -330,7 +323,7 @@ export const notebookStyles = css`
     width: 26px;
     height: 26px;
     border-radius: 50%;
-    color: #fff;
+    color: var(--_on-person);
     display: grid;
     place-items: center;
     font-weight: 700;
@@ -356,21 +349,21 @@ export const notebookStyles = css`
   .notice {
     padding: 8px 12px;
     border-radius: 6px;
-    background: #ddf4ff;
-    border: 1px solid #54aeff;
+    background: var(--_info-bg);
+    border: 1px solid var(--_info-border);
     display: flex;
     gap: 8px;
     align-items: center;
     flex-wrap: wrap;
   }
   .notice.warning {
-    background: #fff8c5;
-    border-color: #d4a72c;
+    background: var(--_warning-bg);
+    border-color: var(--_warning-border);
   }
   .notice.error {
-    background: #ffebe9;
-    border-color: #ff8182;
-    color: #82071e;
+    background: var(--_error-bg);
+    border-color: var(--_error-border);
+    color: var(--_error-fg);
   }
   .notice.error span {
     flex: 1;
@@ -441,7 +434,7 @@ export const notebookStyles = css`
   candyce-cell[active] .cell {
     border-color: var(--_border);
     border-left-color: var(--_accent);
-    background: #fbfcfd;
+    background: var(--_surface-raised);
   }
   candyce-cell[editing] .cell {
     border-color: var(--_accent);
@@ -460,7 +453,7 @@ export const notebookStyles = css`
     color: var(--_muted);
   }
   .prompt.queued {
-    color: #9a6700;
+    color: var(--_warning);
   }
   .waiting {
     font-size: 12px;
@@ -490,13 +483,13 @@ export const notebookStyles = css`
     color: var(--_muted);
   }
   .prompt.running {
-    color: #9a6700;
+    color: var(--_warning);
     font-weight: 700;
   }
   .spinner {
     width: 14px;
     height: 14px;
-    border: 2px solid #d4a72c;
+    border: 2px solid var(--_warning-border);
     border-top-color: transparent;
     border-radius: 50%;
     animation: spin 0.8s linear infinite;
@@ -512,7 +505,7 @@ export const notebookStyles = css`
     }
   }
   .lock {
-    color: #9a6700;
+    color: var(--_warning);
     display: inline-flex;
   }
   .main {
@@ -534,7 +527,7 @@ export const notebookStyles = css`
     border-style: dashed;
   }
   .cell.is-locked .source {
-    background: #f3f0e8;
+    background: var(--_locked-bg);
   }
   .source-preview {
     margin: 0;
@@ -555,7 +548,7 @@ export const notebookStyles = css`
     z-index: 2;
   }
   .person-tag {
-    color: #fff;
+    color: var(--_on-person);
     font-size: 12px;
     padding: 0 8px;
     border-radius: 999px;
@@ -575,13 +568,13 @@ export const notebookStyles = css`
     font-size: 13px;
   }
   .cell-toolbar .run {
-    color: #fff;
+    color: var(--_on-accent);
     background: var(--_accent);
     border-color: var(--_accent);
   }
   .cell-toolbar .run:disabled {
-    background: #eaeef2;
-    color: #57606a;
+    background: var(--_subtle-bg);
+    color: var(--_muted);
     border-color: var(--_border);
   }
   .markdown {
@@ -667,10 +660,10 @@ export const notebookStyles = css`
     word-break: break-word;
   }
   .output-stream.stderr {
-    background: #fff1f0;
+    background: var(--_error-output-bg);
   }
   .output-error {
-    background: #fff1f0;
+    background: var(--_error-output-bg);
     border-left: 3px solid var(--_danger);
   }
   .output-image {
@@ -682,8 +675,8 @@ export const notebookStyles = css`
     padding: 6px 10px;
     font-size: 14px;
     color: var(--_fg);
-    background: #fff8c5;
-    border-left: 3px solid #9a6700;
+    background: var(--_warning-bg);
+    border-left: 3px solid var(--_warning);
   }
   .output-frame {
     width: 100%;
@@ -705,31 +698,31 @@ export const notebookStyles = css`
   .ansi-underline {
     text-decoration: underline;
   }
-  .ansi-black-fg { color: #1f2328; }
-  .ansi-red-fg { color: #b42318; }
-  .ansi-green-fg { color: #116329; }
-  .ansi-yellow-fg { color: #7d4e00; }
-  .ansi-blue-fg { color: #0550ae; }
-  .ansi-magenta-fg { color: #8250df; }
-  .ansi-cyan-fg { color: #1b7c83; }
-  .ansi-white-fg { color: #57606a; }
-  .ansi-bright-black-fg { color: #57606a; }
-  .ansi-bright-red-fg { color: #a40e26; }
-  .ansi-bright-green-fg { color: #1a7f37; }
-  .ansi-bright-yellow-fg { color: #7d4e00; }
-  .ansi-bright-blue-fg { color: #0969da; }
-  .ansi-bright-magenta-fg { color: #8250df; }
-  .ansi-bright-cyan-fg { color: #1b7c83; }
-  .ansi-bright-white-fg { color: #57606a; }
-  .ansi-black-bg { background: #1f2328; color: #fff; }
-  .ansi-red-bg { background: #ffebe9; }
-  .ansi-green-bg { background: #dafbe1; }
-  .ansi-yellow-bg { background: #fff8c5; }
-  .ansi-blue-bg { background: #ddf4ff; }
-  .ansi-magenta-bg { background: #fbefff; }
-  .ansi-cyan-bg { background: #dcf7f9; }
-  .ansi-white-bg { background: #f6f8fa; }
-  [class*='ansi-bright-'][class*='-bg'] { background: #eaeef2; }
+  .ansi-black-fg { color: var(--_ansi-black-fg); }
+  .ansi-red-fg { color: var(--_ansi-red-fg); }
+  .ansi-green-fg { color: var(--_ansi-green-fg); }
+  .ansi-yellow-fg { color: var(--_ansi-yellow-fg); }
+  .ansi-blue-fg { color: var(--_ansi-blue-fg); }
+  .ansi-magenta-fg { color: var(--_ansi-magenta-fg); }
+  .ansi-cyan-fg { color: var(--_ansi-cyan-fg); }
+  .ansi-white-fg { color: var(--_ansi-white-fg); }
+  .ansi-bright-black-fg { color: var(--_ansi-bright-black-fg); }
+  .ansi-bright-red-fg { color: var(--_ansi-bright-red-fg); }
+  .ansi-bright-green-fg { color: var(--_ansi-bright-green-fg); }
+  .ansi-bright-yellow-fg { color: var(--_ansi-bright-yellow-fg); }
+  .ansi-bright-blue-fg { color: var(--_ansi-bright-blue-fg); }
+  .ansi-bright-magenta-fg { color: var(--_ansi-bright-magenta-fg); }
+  .ansi-bright-cyan-fg { color: var(--_ansi-bright-cyan-fg); }
+  .ansi-bright-white-fg { color: var(--_ansi-bright-white-fg); }
+  .ansi-black-bg { background: var(--_ansi-black-bg); color: var(--_ansi-on-dark); }
+  .ansi-red-bg { background: var(--_ansi-red-bg); }
+  .ansi-green-bg { background: var(--_ansi-green-bg); }
+  .ansi-yellow-bg { background: var(--_ansi-yellow-bg); }
+  .ansi-blue-bg { background: var(--_ansi-blue-bg); }
+  .ansi-magenta-bg { background: var(--_ansi-magenta-bg); }
+  .ansi-cyan-bg { background: var(--_ansi-cyan-bg); }
+  .ansi-white-bg { background: var(--_ansi-white-bg); }
+  [class*='ansi-bright-'][class*='-bg'] { background: var(--_ansi-bright-bg); }
 
   /* A teacher's comments: a note under the cell's content, never mistaken for an output. */
   .comments ul {
@@ -740,9 +733,9 @@ export const notebookStyles = css`
     gap: 6px;
   }
   .comment {
-    border: 1px solid #d4a72c;
-    border-left: 4px solid #9a6700;
-    background: #fff8c5;
+    border: 1px solid var(--_warning-border);
+    border-left: 4px solid var(--_warning);
+    background: var(--_warning-bg);
     border-radius: 6px;
     padding: 6px 10px;
   }
@@ -757,7 +750,7 @@ export const notebookStyles = css`
     gap: 8px;
     align-items: center;
     font-size: 12px;
-    color: #6c4b00;
+    color: var(--_warning-fg);
   }
   .comment-author {
     font-weight: 600;
@@ -785,7 +778,7 @@ export const notebookStyles = css`
     font: inherit;
     font-weight: 400;
     padding: 6px;
-    border: 1px solid #8c959f;
+    border: 1px solid var(--_neutral);
     border-radius: 6px;
     resize: vertical;
   }
@@ -805,10 +798,10 @@ export const notebookStyles = css`
     background: var(--_bg);
   }
   dialog::backdrop {
-    background: rgb(0 0 0 / 30%);
+    background: var(--_backdrop);
   }
   .files-panel {
-    border: 1px solid var(--candyce-border, #d0d7de);
+    border: 1px solid var(--_border);
     border-radius: 6px;
     padding: 8px 12px;
     display: flex;
@@ -836,7 +829,7 @@ export const notebookStyles = css`
     font-family: var(--candyce-code-font, monospace);
   }
   .files-panel .file-size {
-    color: var(--candyce-muted, #57606a);
+    color: var(--_muted);
   }
   .files-panel .files-actions {
     display: flex;
@@ -847,15 +840,15 @@ export const notebookStyles = css`
   .files-panel label.upload span {
     display: inline-block;
     padding: 4px 10px;
-    border: 1px solid var(--candyce-border, #d0d7de);
+    border: 1px solid var(--_border);
     border-radius: 6px;
     cursor: pointer;
   }
   .files-panel label.upload:focus-within span {
-    outline: 2px solid #0969da;
+    outline: 2px solid var(--_focus-strong);
     outline-offset: 2px;
   }
   .files-panel .files-message.error {
-    color: #82071e;
+    color: var(--_error-fg);
   }
 `;
