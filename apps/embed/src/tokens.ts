@@ -2,30 +2,21 @@
 // secret it shares with the Candyce server (CANDYCE_SECRET). Never in a
 // browser: whoever holds the secret can mint any token.
 
-import type { Role } from '@candyce/protocol';
+import { mintProblem, type TokenClaims as ProtocolClaims, type Role } from '@candyce/protocol';
 import { SignJWT } from 'jose';
 
 /** The roles a Candyce token can carry. (defined once in @candyce/protocol). */
 export type { Role };
 
-/** What a token says about its holder. */
-export interface TokenClaims {
-  /** A pseudonymous, stable user id (`sub`): not an e-mail, not a name. */
-  readonly sub: string;
-  /** The name shown to the others in the notebook (`name`). */
-  readonly name: string;
-  readonly role: Role;
-  /** The rooms it opens; a name ending in `*` opens every room it prefixes. */
-  readonly rooms: readonly string[];
+/**
+ * What a host puts in a token it mints: the claims of @candyce/protocol's
+ * `TokenClaims` a host sets, and a lifetime instead of `exp`.
+ */
+export interface TokenClaims
+  extends Pick<ProtocolClaims, 'sub' | 'name' | 'role' | 'rooms' | 'act' | 'copy'> {
   /** Lifetime in seconds (default 4 hours: one lesson, with margin). */
   readonly expiresIn?: number;
-  /** Classroom activity id (`act`), for tokens of an activity. */
-  readonly act?: string;
-  /** Classroom copy id (`copy`), for a pupil's token. */
-  readonly copy?: string;
 }
-
-const roles: ReadonlySet<string> = new Set(['teacher', 'student', 'viewer']);
 
 /**
  * Returns an HS256 JWT signed with `secret` carrying `claims` (`sub`, `name`,
@@ -35,14 +26,8 @@ const roles: ReadonlySet<string> = new Set(['teacher', 'student', 'viewer']);
  */
 export const mintToken = async (secret: string, claims: TokenClaims): Promise<string> => {
   if (secret.length < 32) throw new RangeError(`The secret has ${secret.length} characters; use at least 32`);
-  if (!claims.sub) throw new RangeError('The token needs a sub (a pseudonymous user id)');
-  if (!roles.has(claims.role))
-    throw new RangeError(`Role ${JSON.stringify(claims.role)} is not teacher, student or viewer`);
-  if (claims.rooms.length === 0 || claims.rooms.some((r) => typeof r !== 'string' || r === '' || r === '*')) {
-    throw new RangeError(
-      `Rooms ${JSON.stringify(claims.rooms)} must be room names or prefixes ending in * (never * alone)`,
-    );
-  }
+  const problem = mintProblem(claims);
+  if (problem) throw new RangeError(problem);
   const lifetime = claims.expiresIn ?? 4 * 3600;
   if (!Number.isInteger(lifetime) || lifetime <= 0)
     throw new RangeError(`expiresIn ${lifetime} is not a positive number of seconds`);

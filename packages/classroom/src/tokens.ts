@@ -1,3 +1,4 @@
+import type { TokenClaims } from '@candyce/protocol';
 import { SignJWT } from 'jose';
 import { copyRoom, templateRoom } from './ids.js';
 
@@ -20,8 +21,9 @@ export interface TokenMinter {
 /** Returns a minter of HS256 tokens signed with `secret`, living `lifetimeSeconds`. */
 export const createMinter = (secret: string, lifetimeSeconds = tokenLifetimeSeconds): TokenMinter => {
   const key = new TextEncoder().encode(secret);
-  const sign = (claims: Record<string, unknown>, sub: string): Promise<string> =>
-    new SignJWT(claims)
+  // The claims of @candyce/protocol's TokenClaims; `sub`, `iat` and `exp` are set here.
+  const sign = (claims: Omit<TokenClaims, 'sub' | 'exp' | 'iat'>, sub: string): Promise<string> =>
+    new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'HS256' })
       .setSubject(sub)
       .setIssuedAt()

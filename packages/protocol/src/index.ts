@@ -8,3 +8,4 @@ export { browserKernels, type KernelCatalogBody, type KernelLocation, type Kerne
 export { isLang, type Lang, langFrom, langOfAcceptLanguage, langs } from './lang.js';
 export { isRole, type Role, roles } from './roles.js';
 export { maxRoomNameLength, roomNameProblem } from './room-name.js';
+export { mintProblem, readTokenClaims, type TokenClaims } from './token-claims.js';
