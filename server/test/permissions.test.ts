@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jupyterGateway } from '@candyce/kernels';
 import { getCell, sourceOf } from '@candyce/model';
+import { type Role, roles } from '@candyce/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { type CandyceServer, createLogger, createServer } from '../src/index.js';
@@ -22,9 +23,6 @@ import {
   token,
   waitFor,
 } from './helpers.js';
-
-type Role = 'viewer' | 'student' | 'teacher';
-const roles: Role[] = ['viewer', 'student', 'teacher'];
 
 let server: CandyceServer;
 let http: string;
