@@ -1,3 +1,4 @@
+import { type Lang, type MessageParams, messagesOf } from '@candyce/protocol';
 // Every string of the web app (home and notebook pages), French first.
 
 /** The French catalogue: the reference. */
@@ -621,5 +622,7 @@ export const en: { readonly [K in WebMessageKey]: string } = {
 };
 
 /** Returns the message `key` in `lang`, with `{placeholders}` filled in. */
-export const webText = (lang: 'fr' | 'en', key: WebMessageKey, params: Record<string, string> = {}): string =>
-  (lang === 'en' ? en : fr)[key].replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+export const webText: (lang: Lang, key: WebMessageKey, params?: MessageParams) => string = messagesOf({
+  fr,
+  en,
+});

@@ -28,7 +28,7 @@ import {
   templateRoom,
 } from './ids.js';
 import { LiveCopies } from './live.js';
-import { joinName, pupilName, teacherName } from './names.js';
+import { classLabel, joinName, pupilName, teacherName } from './names.js';
 import {
   digestCells,
   nextSnapshot,
@@ -293,7 +293,7 @@ export class Classroom {
         const state: ActivityState = { record, copies: new Map() };
         const copies: CopyRecord[] = [];
         if (input.mode === 'class') {
-          copies.push(await this.fork(state, 'class', lang === 'fr' ? 'Classe' : 'Class', null, []));
+          copies.push(await this.fork(state, 'class', classLabel(lang), null, []));
         }
         await this.store.saveAll(record, copies);
         this.activities.set(id, state);

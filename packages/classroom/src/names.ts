@@ -1,3 +1,4 @@
+import { messagesOf } from '@candyce/protocol';
 import { classroomError, type Lang } from './i18n.js';
 
 /** Longest display name of a pupil, in characters. */
@@ -20,8 +21,20 @@ export const pupilName = (lang: Lang, raw: unknown): string => {
   return name;
 };
 
+// The names the classroom gives when no one typed one.
+const defaults = messagesOf({
+  fr: { teacher: 'Enseignant', pair: 'Binôme {n}', class: 'Classe' },
+  en: { teacher: 'Teacher', pair: 'Pair {n}', class: 'Class' },
+});
+
 /** The display name of a teacher whose token has none (the local teacher of open mode). */
-export const teacherName = (lang: Lang): string => (lang === 'fr' ? 'Enseignant' : 'Teacher');
+export const teacherName = (lang: Lang): string => defaults(lang, 'teacher');
+
+/** The label of the `n`-th pair's copy, when the teacher forms it without naming it. */
+export const pairLabel = (lang: Lang, n: number): string => defaults(lang, 'pair', { n });
+
+/** The label of the one copy of an activity in `class` mode. */
+export const classLabel = (lang: Lang): string => defaults(lang, 'class');
 
 /**
  * The form of a name that two names must not share: compatibility-decomposed,

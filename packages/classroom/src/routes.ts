@@ -29,7 +29,7 @@ import type { ActivityState, Classroom } from './classroom.js';
 import { withOutputsNotice } from './handin-notice.js';
 import { badRequest, classroomError, type Lang, langOf } from './i18n.js';
 import { copyRoom, isActivityId, templateRoom } from './ids.js';
-import { maxNameLength } from './names.js';
+import { maxNameLength, pairLabel, teacherName } from './names.js';
 import { pushRoute } from './push-route.js';
 import { type ActivityRecord, type CopyRecord, type Mode, modes } from './records.js';
 import { recoverRoute } from './recover.js';
@@ -132,8 +132,7 @@ export const createClassroomRoutes =
             );
           const body = await readJson(lang, req);
           const label =
-            optionalString(lang, body, 'label', maxLabelLength) ??
-            (lang === 'fr' ? `Binôme ${state.copies.size + 1}` : `Pair ${state.copies.size + 1}`);
+            optionalString(lang, body, 'label', maxLabelLength) ?? pairLabel(lang, state.copies.size + 1);
           const copy = await classroom.addPairCopy(lang, state, label);
           json(res, 201, { id: copy.id, room: copy.room, label: copy.label, pairCode: copy.pairCode });
         } else {
@@ -304,7 +303,7 @@ const copyRoute = async (
       const body = await readJson(lang, req);
       const cellId = requiredString(lang, body, 'cell_id', 64);
       const text = requiredString(lang, body, 'text', maxCommentLength);
-      const author = identity.name ?? (lang === 'fr' ? 'Enseignant' : 'Teacher');
+      const author = identity.name ?? teacherName(lang);
       json(res, 201, await classroom.feedback.addComment(state, copy, { cell_id: cellId, text, author }));
       return;
     }

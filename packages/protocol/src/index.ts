@@ -6,6 +6,7 @@ export * as closeCodes from './close-codes.js';
 export { type ErrorBody, errorCodeOfStatus, readErrorBody } from './errors.js';
 export { browserKernels, type KernelCatalogBody, type KernelLocation, type KernelOffer } from './kernels.js';
 export { isLang, type Lang, langFrom, langOfAcceptLanguage, langs } from './lang.js';
+export { fillPlaceholders, type MessageParams, type Messages, messagesOf } from './messages.js';
 export { isRole, type Role, roles } from './roles.js';
 export { maxRoomNameLength, roomNameProblem } from './room-name.js';
 export { mintProblem, readTokenClaims, type TokenClaims } from './token-claims.js';

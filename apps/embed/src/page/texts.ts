@@ -1,3 +1,5 @@
+import { type Lang, type MessageParams, messagesOf } from '@candyce/protocol';
+
 // Every sentence of the example host page, in French and English.
 
 const fr = {
@@ -82,5 +84,4 @@ const en: Record<Key, string> = {
 export type HostText = Key;
 
 /** Returns `key` in `lang`, with `{name}` placeholders filled from `params`. */
-export const hostText = (lang: 'fr' | 'en', key: HostText, params: Record<string, string> = {}): string =>
-  (lang === 'en' ? en : fr)[key].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+export const hostText: (lang: Lang, key: HostText, params?: MessageParams) => string = messagesOf({ fr, en });

@@ -1,3 +1,5 @@
+import { type Lang, type MessageParams, messagesOf } from '@candyce/protocol';
+
 // Every sentence the player page shows, in French and English.
 
 const fr = {
@@ -47,8 +49,7 @@ const en: Record<Key, string> = {
 export type PlayerMessage = Key;
 
 /** Returns the message `key` in `lang`, with `{name}` placeholders filled from `params`. */
-export const playerText = (
-  lang: 'fr' | 'en',
-  key: PlayerMessage,
-  params: Record<string, string> = {},
-): string => (lang === 'en' ? en : fr)[key].replace(/\{(\w+)\}/g, (_, name: string) => params[name] ?? '');
+export const playerText: (lang: Lang, key: PlayerMessage, params?: MessageParams) => string = messagesOf({
+  fr,
+  en,
+});

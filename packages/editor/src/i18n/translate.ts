@@ -1,4 +1,4 @@
-import type { Lang } from '@candyce/protocol';
+import { fillPlaceholders, type Lang } from '@candyce/protocol';
 import { type Catalogue, en, fr, type MessageKey } from './catalogue.js';
 
 /** The languages the editor speaks. (defined once in @candyce/protocol). */
@@ -20,10 +20,5 @@ export const resolveLang = (value: string | null | undefined): Lang =>
  */
 export const translator =
   (lang: Lang): Translate =>
-  (key, params) => {
-    const text = catalogues[lang][key] ?? fr[key];
-    if (!params) return text;
-    return text.replace(/\{(\w+)\}/g, (whole, name: string) =>
-      name in params ? String(params[name]) : whole,
-    );
-  };
+  (key, params) =>
+    fillPlaceholders(catalogues[lang][key] ?? fr[key], params);
