@@ -4,6 +4,7 @@
 import { defineElements } from './define.js';
 
 export { CandyceCell, type CellActivateDetail, type CellCommandDetail } from './cells/candyce-cell.js';
+export { type AddonCell, addonsView, type CellAddon } from './cells/cell-addons.js';
 export {
   type CellComment,
   type CellComments,

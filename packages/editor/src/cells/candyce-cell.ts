@@ -8,6 +8,7 @@ import type { Person } from '../presence/people.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { loadMath, type MathRenderer } from '../render/math.js';
 import { type OutputContext, renderOutput } from '../render/outputs.js';
+import { addonsView, type CellAddon } from './cell-addons.js';
 import {
   type CellComment,
   type CommentDeleteDetail,
@@ -67,6 +68,7 @@ export class CandyceCell extends LitElement {
     comments: { attribute: false },
     commentable: { type: Boolean },
     commentForm: { type: Boolean },
+    addons: { attribute: false },
     refusedInsert: { state: true },
   };
 
@@ -92,6 +94,8 @@ export class CandyceCell extends LitElement {
   declare commentable: boolean;
   /** True while the form that writes a comment on this cell is open. */
   declare commentForm: boolean;
+  /** The page's add-ons, rendered under the cell (see cell-addons.ts). */
+  declare addons: readonly CellAddon[];
   /** Characters of the last paste refused as too large (see maxInsertChars), until the cell changes. */
   declare refusedInsert: number | null;
 
@@ -114,6 +118,7 @@ export class CandyceCell extends LitElement {
     this.comments = [];
     this.commentable = false;
     this.commentForm = false;
+    this.addons = [];
   }
 
   protected override updated(changed: PropertyValues): void {
@@ -386,6 +391,7 @@ export class CandyceCell extends LitElement {
         ${this.renderOutputs(session, view)}
         ${this.input && view.type === 'code' ? inputPromptView(session.t, this.input) : nothing}
         ${this.renderComments(session, view)}
+        ${addonsView(this.addons, { id: view.id, index: this.index, type: view.type, active: this.active, lang: session.lang })}
       </div>
       ${this.renderToolbar(session, view)}
     </div>`;

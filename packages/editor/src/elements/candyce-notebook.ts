@@ -15,6 +15,7 @@ import { html, LitElement, nothing, type PropertyValues, type TemplateResult } f
 import { repeat } from 'lit/directives/repeat.js';
 import type * as Y from 'yjs';
 import type { CandyceCell, CellActivateDetail, CellCommandDetail } from '../cells/candyce-cell.js';
+import type { CellAddon } from '../cells/cell-addons.js';
 import { type CellComments, commentsOf } from '../cells/cell-comments.js';
 import { notebookLanguageOf } from '../cells/code-language.js';
 import type { PendingInput } from '../cells/input-prompt.js';
@@ -108,6 +109,7 @@ export class CandyceNotebook extends LitElement {
     theme: { type: String, reflect: true },
     commentable: { type: Boolean },
     comments: { attribute: false },
+    addons: { attribute: false },
     commentingCell: { state: true },
     offline: {
       type: Boolean,
@@ -148,6 +150,11 @@ export class CandyceNotebook extends LitElement {
   declare commentable: boolean;
   /** Comments shown beside their cells, by cell id. */
   declare comments: CellComments;
+  /**
+   * What the page attaches to every cell (grading results, trace marks…),
+   * rendered under each cell; a new array renders them again. See {@link CellAddon}.
+   */
+  declare addons: readonly CellAddon[];
   /** The cell whose comment form is open, or null. */
   declare private commentingCell: string | null;
   /** Keep the notebook in IndexedDB to open and edit it offline (the `no-offline` attribute turns it off). */
@@ -247,6 +254,7 @@ export class CandyceNotebook extends LitElement {
     this.label = '';
     this.commentable = false;
     this.comments = {};
+    this.addons = [];
     this.commentingCell = null;
     this.activeId = null;
     this.editing = false;
@@ -1068,6 +1076,7 @@ export class CandyceNotebook extends LitElement {
         .comments=${commentsOf(this.comments, ids[i]!)}
         .commentable=${this.commentable}
         .commentForm=${this.commentable && this.commentingCell === ids[i]}
+        .addons=${this.addons}
         ?active=${ids[i] === active}
         ?editing=${ids[i] === active && this.editing}
       ></candyce-cell>`,

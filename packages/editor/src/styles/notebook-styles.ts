@@ -724,6 +724,12 @@ export const notebookStyles = css`
   .ansi-white-bg { background: var(--_ansi-white-bg); }
   [class*='ansi-bright-'][class*='-bg'] { background: var(--_ansi-bright-bg); }
 
+  /* A page's add-ons (grading results, trace marks): under the cell, in the page's own words. */
+  .addon {
+    margin: 6px 0 2px;
+    overflow-wrap: anywhere;
+  }
+
   /* A teacher's comments: a note under the cell's content, never mistaken for an output. */
   .comments ul {
     list-style: none;
