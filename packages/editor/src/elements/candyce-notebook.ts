@@ -18,23 +18,23 @@ import type { CandyceCell, CellActivateDetail, CellCommandDetail } from '../cell
 import type { CellAddon } from '../cells/cell-addons.js';
 import { type CellComments, commentsOf } from '../cells/cell-comments.js';
 import { notebookLanguageOf } from '../cells/code-language.js';
-import type { PendingInput } from '../cells/input-prompt.js';
 import { type NotebookSession, sessionContext } from '../context.js';
 import { type Lang, resolveLang, translator } from '../i18n/translate.js';
 import { type CommandKeyState, commandModeKey, initialKeyState } from '../keys/commands.js';
 import { afterNextFrame } from '../notebook/after-frame.js';
+import { Announcer } from '../notebook/announcer.js';
 import { HeaderLayout } from '../notebook/header-layout.js';
 import { browserUserId } from '../notebook/identity-store.js';
+import { InputRequests } from '../notebook/input-requests.js';
 import { KernelChooser } from '../notebook/kernel-chooser.js';
 import { type Command, runCommand } from '../notebook/notebook-commands.js';
 import { moveToolbarFocus, syncToolbarFocus } from '../notebook/toolbar-focus.js';
 import { asRole, colorFor, type Identity, readTokenClaims } from '../presence/identity.js';
 import { findFollowed, type Person, peopleKey, readPeople } from '../presence/people.js';
 import { queuePublisher } from '../presence/queued.js';
-import { stripAnsi } from '../render/ansi.js';
 import { outputFrameUrlOf } from '../render/sandbox-frame.js';
 import { sanitizer } from '../render/sanitize.js';
-import { type InputRequest, type KernelLoad, RunError, type RunState } from '../run/cell-runner.js';
+import { type KernelLoad, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import { themeTokens } from '../styles/tokens.js';
@@ -43,7 +43,7 @@ import { ProviderController } from '../sync/provider-controller.js';
 import { FilesPanel, filesPanelView } from '../views/files-panel.js';
 import { kernelLoadView, kernelStep, kernelText } from '../views/kernel-load-view.js';
 import { presenceView } from '../views/presence-view.js';
-import { statusText, statusView } from '../views/status-view.js';
+import { statusView } from '../views/status-view.js';
 import { type ToolbarItem, toolbarView } from '../views/toolbar-view.js';
 
 /** Detail of the `candyce-change` event. */
@@ -122,7 +122,6 @@ export class CandyceNotebook extends LitElement {
     following: { state: true },
     peopleOpen: { state: true },
     menuOpen: { state: true },
-    message: { state: true },
     showHelp: { state: true },
     runError: { state: true },
     localRun: { state: true },
@@ -167,7 +166,6 @@ export class CandyceNotebook extends LitElement {
   declare private peopleOpen: boolean;
   /** True while the toolbar's "More" menu is open. */
   declare private menuOpen: boolean;
-  declare private message: string;
   declare private showHelp: boolean;
   /** Why the last run was refused, shown until dismissed (empty: nothing to show). */
   declare private runError: string;
@@ -181,11 +179,15 @@ export class CandyceNotebook extends LitElement {
     () => ({ server: this.server, room: this.room, token: this.token, persist: this.offline }),
     (state) => {
       this.emit('candyce-status', state);
-      this.announceStatus(state);
+      const t = this.session?.t;
+      if (t) this.announcer.connection(t, state);
     },
   );
   /** The connection state last announced (none before the first time online: the page says it is loading). */
-  private announcedStatus: string | null = null;
+  private readonly announcer = new Announcer(this);
+  private readonly inputRequests = new InputRequests(this, (id) =>
+    this.cellElement(id)?.focus({ preventScroll: true }),
+  );
   private readonly sessionProvider = new ContextProvider(this, { context: sessionContext });
   private readonly headerLayout = new HeaderLayout(
     this,
@@ -217,13 +219,9 @@ export class CandyceNotebook extends LitElement {
   private versions = new Map<string, number>();
   private peopleByCell = new Map<string, readonly Person[]>();
   private keyState: CommandKeyState = initialKeyState;
-  private running = new Set<string>();
   private names = new Map<number, string>();
   /** Cells waiting their turn in anyone's queue (read from the awareness). */
   private queuedCells: ReadonlySet<string> = new Set();
-  /** Questions of `input()` waiting for this user's answer, by cell. */
-  private inputs = new Map<string, PendingInput>();
-  private inputCount = 0;
   private stopRunState: (() => void) | null = null;
   private stopKernelLoad: (() => void) | null = null;
   private emptyFocused: Y.Doc | null = null;
@@ -262,7 +260,6 @@ export class CandyceNotebook extends LitElement {
     this.following = null;
     this.peopleOpen = false;
     this.menuOpen = false;
-    this.message = '';
     this.showHelp = false;
     this.runError = '';
     this.localRun = { running: null, queued: [] };
@@ -421,7 +418,8 @@ export class CandyceNotebook extends LitElement {
           lang,
           pyodideIndexURL: this.pyodideIndex,
           pyodideWorkerURL: this.pyodideWorker,
-          input: (request) => this.askInput(request),
+          input: (request) =>
+            this.inputRequests.ask(request, request.cellId ?? this.localRun.running ?? this.activeId ?? ''),
         }),
       };
       const queue = queuePublisher(room.awareness);
@@ -453,10 +451,11 @@ export class CandyceNotebook extends LitElement {
     this.stopObserving?.();
     this.shown = firstCells;
     this.versions.clear();
-    this.running.clear();
+    this.announcer.reset();
     const onChange = (change: NotebookChange) => {
       for (const id of change.cells) this.versions.set(id, (this.versions.get(id) ?? 0) + 1);
-      this.announceFinished(change);
+      const t = this.session?.t;
+      if (t) this.announcer.runs(t, doc, change);
       this.requestUpdate();
       this.emit<NotebookChangeDetail>('candyce-change', {
         local: change.local,
@@ -593,44 +592,6 @@ export class CandyceNotebook extends LitElement {
     }
   }
 
-  /** Shows the question of an `input()` in its cell; resolves with the answer, rejects when cancelled. */
-  private askInput(request: InputRequest): Promise<string> {
-    const cellId = request.cellId ?? this.localRun.running ?? this.activeId ?? '';
-    return new Promise<string>((resolve, reject) => {
-      const done = () => {
-        if (this.inputs.get(cellId) === pending) this.inputs.delete(cellId);
-        request.signal.removeEventListener('abort', onAbort);
-        this.requestUpdate();
-      };
-      const onAbort = () => {
-        done();
-        reject(new Error('The run ended before an answer'));
-      };
-      const pending: PendingInput = {
-        id: ++this.inputCount,
-        prompt: request.prompt,
-        password: request.password,
-        answer: (value) => {
-          done();
-          resolve(value);
-          this.cellElement(cellId)?.focus({ preventScroll: true });
-        },
-        cancel: () => {
-          done();
-          reject(new Error('Cancelled by the user'));
-          this.cellElement(cellId)?.focus({ preventScroll: true });
-        },
-      };
-      if (request.signal.aborted) {
-        reject(new Error('The run ended before an answer'));
-        return;
-      }
-      request.signal.addEventListener('abort', onAbort);
-      this.inputs.set(cellId, pending);
-      this.requestUpdate();
-    });
-  }
-
   /** Shows, visibly and in the user's language, why a run was refused. */
   private runFailed(error: unknown): void {
     const t = this.session?.t;
@@ -654,56 +615,8 @@ export class CandyceNotebook extends LitElement {
     else if (load.state === 'failed' && before.state !== 'failed') this.announce(t('kernel.failed'));
   }
 
-  private announceFinished(change: NotebookChange): void {
-    const session = this.session;
-    if (!session) return;
-    const cells = cellsOf(session.doc);
-    const ids = cells.map(cellIdOf);
-    for (const id of change.cells) {
-      const index = ids.indexOf(id);
-      if (index < 0) continue;
-      const cell = cells.get(index);
-      const state = cell.get('execution_state');
-      if (state === 'running') this.running.add(id);
-      else if (this.running.delete(id))
-        this.announce(session.t('announce.finished', { n: index + 1, summary: this.summary(cell) }));
-    }
-  }
-
-  private summary(cell: Y.Map<unknown>): string {
-    const t = this.session!.t;
-    const outputs = cell.get('outputs') as Y.Array<unknown> | undefined;
-    const list = (outputs?.toJSON() ?? []) as {
-      output_type?: string;
-      ename?: string;
-      text?: string;
-      data?: Record<string, unknown>;
-    }[];
-    const error = list.find((o) => o.output_type === 'error');
-    if (error) return t('announce.error', { name: String(error.ename ?? '') });
-    for (const o of list) {
-      const text = o.output_type === 'stream' ? o.text : o.data?.['text/plain'];
-      if (typeof text === 'string' && text.trim()) return stripAnsi(text).trim().slice(0, 140);
-    }
-    return t('announce.noOutput');
-  }
-
-  /** Says changes of the connection to screen readers (lost, back, refused), not the first connection. */
-  private announceStatus(state: ConnectionState): void {
-    const t = this.session?.t;
-    // Connecting and syncing pass in a moment: only where the connection ends up is said.
-    if (!t || state.status === 'connecting' || state.status === 'syncing') return;
-    const key = `${state.status}:${state.unsent ? 1 : 0}`;
-    if (key === this.announcedStatus) return;
-    const first = this.announcedStatus === null;
-    this.announcedStatus = key;
-    if (first && state.status === 'online') return;
-    this.announce(statusText(t, state));
-  }
-
   private announce(message: string): void {
-    // The same words twice must be said twice: a changed text is what screen readers announce.
-    this.message = this.message === message ? `${message}\u00a0` : message;
+    this.announcer.say(message);
   }
 
   override disconnectedCallback(): void {
@@ -719,7 +632,6 @@ export class CandyceNotebook extends LitElement {
     this.stopRunState = null;
     this.stopKernelLoad?.();
     this.stopKernelLoad = null;
-    for (const pending of [...this.inputs.values()]) pending.cancel();
     this.session?.undo.destroy();
     this.session?.runner.dispose?.();
     this.session = undefined;
@@ -1071,7 +983,7 @@ export class CandyceNotebook extends LitElement {
         .version=${this.versions.get(ids[i]!) ?? 0}
         .people=${this.peopleByCell.get(ids[i]!) ?? noPeople}
         .queued=${this.queuedCells.has(ids[i]!)}
-        .input=${this.inputs.get(ids[i]!) ?? null}
+        .input=${this.inputRequests.of(ids[i]!)}
         .language=${language}
         .comments=${commentsOf(this.comments, ids[i]!)}
         .commentable=${this.commentable}
@@ -1126,7 +1038,7 @@ export class CandyceNotebook extends LitElement {
       >
         ${this.renderCells(session)}
       </div>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.message}</div>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcer.message}</div>
       ${
         this.showHelp
           ? html`<dialog class="help" aria-labelledby="help-title" @close=${() => {
