@@ -1,4 +1,4 @@
-import type { Role } from '@candyce/model';
+import { isRole, type TokenClaims as ProtocolClaims, type Role } from '@candyce/protocol';
 
 /** Who is editing, as shown to the others. */
 export interface Identity {
@@ -31,16 +31,11 @@ export const colorFor = (seed: string): string => {
   return personColors[(h >>> 0) % personColors.length]!;
 };
 
-/** The claims of a Candyce token that the editor shows (the server checks the signature, not the editor). */
-export interface TokenClaims {
-  sub?: string;
-  name?: string;
-  role?: Role;
-  /** The classroom activity the token belongs to. */
-  act?: string;
-  /** The pupil's copy in that activity. */
-  copy?: string;
-}
+/**
+ * The claims of a Candyce token that the editor shows (those of
+ * @candyce/protocol's TokenClaims; the server checks the signature, not the editor).
+ */
+export type TokenClaims = Partial<Pick<ProtocolClaims, 'sub' | 'name' | 'role' | 'act' | 'copy'>>;
 
 /**
  * Returns the claims of a JWT without verifying it, or an empty object when it
@@ -54,14 +49,13 @@ export const readTokenClaims = (token: string | null | undefined): TokenClaims =
     const json = atob(part.replace(/-/g, '+').replace(/_/g, '/'));
     const bytes = Uint8Array.from(json, (c) => c.charCodeAt(0));
     const claims = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
-    const out: TokenClaims = {};
-    if (typeof claims.sub === 'string') out.sub = claims.sub;
-    if (typeof claims.name === 'string') out.name = claims.name;
-    if (claims.role === 'teacher' || claims.role === 'student' || claims.role === 'viewer')
-      out.role = claims.role;
-    if (typeof claims.act === 'string') out.act = claims.act;
-    if (typeof claims.copy === 'string') out.copy = claims.copy;
-    return out;
+    return {
+      ...(typeof claims.sub === 'string' ? { sub: claims.sub } : {}),
+      ...(typeof claims.name === 'string' ? { name: claims.name } : {}),
+      ...(isRole(claims.role) ? { role: claims.role } : {}),
+      ...(typeof claims.act === 'string' ? { act: claims.act } : {}),
+      ...(typeof claims.copy === 'string' ? { copy: claims.copy } : {}),
+    };
   } catch {
     return {};
   }
@@ -69,4 +63,4 @@ export const readTokenClaims = (token: string | null | undefined): TokenClaims =
 
 /** Returns `value` as a role, or `fallback`. */
 export const asRole = (value: string | null | undefined, fallback: Role): Role =>
-  value === 'teacher' || value === 'student' || value === 'viewer' ? value : fallback;
+  isRole(value) ? value : fallback;
