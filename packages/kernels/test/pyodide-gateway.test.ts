@@ -9,19 +9,12 @@ import {
 } from '../src/index.js';
 import { nodePyodideGateway } from '../src/node.js';
 import { notebook, runCode, streamText } from './helpers/notebook.js';
+import { usePyodide } from './helpers/pyodide.js';
 
 // One worker serves the whole file: Pyodide takes seconds to load.
-let session: KernelSession;
+const kernel = usePyodide({ interruptTimeoutMs: 1500 });
 
-beforeAll(async () => {
-  session = await nodePyodideGateway({ interruptTimeoutMs: 1500 }).startKernel('python3');
-}, 60_000);
-
-afterAll(async () => {
-  await session?.shutdown();
-});
-
-const run = (code: string, options?: ExecuteCellOptions) => runCode(session, code, options);
+const run = (code: string, options?: ExecuteCellOptions) => runCode(kernel(), code, options);
 
 // Records the stream text of the cell at every document update.
 const watchText = (doc: Y.Doc) => {
@@ -47,7 +40,7 @@ describe('the Pyodide gateway', () => {
       },
     ]);
     expect(getCell(doc, 'c1').get('execution_count')).toBe(result.executionCount);
-    expect(session.info?.language).toBe('python');
+    expect(kernel().info?.language).toBe('python');
   });
 
   it('streams output as it comes, across a sleep and a busy loop', async () => {
@@ -55,7 +48,7 @@ describe('the Pyodide gateway', () => {
       'import time\nprint("a")\ntime.sleep(0.4)\nprint("b")\nt = time.monotonic()\nwhile time.monotonic() - t < 0.4: pass\nprint("c")',
     );
     const seen = watchText(doc);
-    await executeCell(doc, 'c1', session, { flushInterval: 5 });
+    await executeCell(doc, 'c1', kernel(), { flushInterval: 5 });
     expect(seen).toContain('a\n');
     expect(seen).toContain('a\nb\n');
     expect(seen[seen.length - 1]).toBe('a\nb\nc\n');
@@ -128,14 +121,14 @@ describe('the Pyodide gateway', () => {
 
   it('completes names', async () => {
     await run('import math');
-    const reply = await session.complete!('math.sq', 7);
+    const reply = await kernel().complete!('math.sq', 7);
     expect(reply.matches).toContain('math.sqrt');
     expect(reply.cursorStart).toBe(0);
   });
 
   it('interrupts an endless loop and keeps the variables', async () => {
     const doc = notebook('x = 41', 'while True:\n    x += 0', 'print(x + 1)');
-    const queue = createExecutionQueue(doc, session, { flushInterval: 5 });
+    const queue = createExecutionQueue(doc, kernel(), { flushInterval: 5 });
     await queue.run('c1');
     const looping = queue.run(['c2', 'c3']);
     while (queue.running() !== 'c2' || getCell(doc, 'c2').get('execution_state') !== 'running')
@@ -152,9 +145,9 @@ describe('the Pyodide gateway', () => {
     await run('y = 7');
     const messages: string[] = [];
     // Interrupted as soon as the run starts, before the request is even posted to the worker.
-    const looping = session.execute('while True:\n    y += 0', {
+    const looping = kernel().execute('while True:\n    y += 0', {
       onMessage: (m) => {
-        if (m.msg_type === 'execute_input') void session.interrupt();
+        if (m.msg_type === 'execute_input') void kernel().interrupt();
         if (m.msg_type === 'error') messages.push(String(m.content.ename));
       },
     });
@@ -166,7 +159,7 @@ describe('the Pyodide gateway', () => {
 
   it('restarts a worker that does not respond to an interrupt, and says so in the cell', async () => {
     const doc = notebook('import js\njs.eval("for (;;) {}")');
-    const queue = createExecutionQueue(doc, session, { flushInterval: 5 });
+    const queue = createExecutionQueue(doc, kernel(), { flushInterval: 5 });
     const stuck = queue.run('c1');
     await new Promise((resolve) => setTimeout(resolve, 300));
     await queue.interrupt();

@@ -3,19 +3,13 @@
 // kernel (restarted after the interrupt timeout, variables lost); now the
 // session stores the interrupt again until the worker says it took it.
 import { readOutputs } from '@candyce/model';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { executeCell, type KernelSession } from '../src/index.js';
-import { nodePyodideGateway } from '../src/node.js';
+import { describe, expect, it, vi } from 'vitest';
+import { executeCell } from '../src/index.js';
 import { SIGINT, Slot } from '../src/pyodide-protocol.js';
 import { notebook } from './helpers/notebook.js';
+import { usePyodide } from './helpers/pyodide.js';
 
-let session: KernelSession;
-beforeAll(async () => {
-  session = await nodePyodideGateway({ interruptTimeoutMs: 3000 }).startKernel('python3');
-}, 60_000);
-afterAll(async () => {
-  await session?.shutdown();
-});
+const kernel = usePyodide({ interruptTimeoutMs: 3000 });
 
 // Plays Pyodide's erasing write, deterministically: the next SIGINT the main thread stores
 // never reaches the slot, as if the worker's write of 0 had landed just after it.
@@ -34,18 +28,18 @@ const eraseNextInterrupt = () => {
 describe('an interrupt erased by Pyodide', () => {
   it('is stored again and stops the loop without a restart', async () => {
     const doc = notebook('kept = 42\nwhile True: pass', 'print(kept)');
-    const running = executeCell(doc, 'c1', session, { flushInterval: 5 });
+    const running = executeCell(doc, 'c1', kernel(), { flushInterval: 5 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const asked = performance.now();
     eraseNextInterrupt();
-    await session.interrupt();
+    await kernel().interrupt();
     const result = await running;
     expect(performance.now() - asked).toBeLessThan(1500);
     expect(result.status).toBe('error');
     // The error alone: no notice of a restart beside it.
     expect(readOutputs(doc, 'c1')).toMatchObject([{ output_type: 'error', ename: 'KeyboardInterrupt' }]);
     expect(readOutputs(doc, 'c1')).toHaveLength(1);
-    await executeCell(doc, 'c2', session, { flushInterval: 5 });
+    await executeCell(doc, 'c2', kernel(), { flushInterval: 5 });
     expect(readOutputs(doc, 'c2')).toEqual([{ output_type: 'stream', name: 'stdout', text: '42\n' }]);
   }, 30_000);
 
@@ -54,11 +48,11 @@ describe('an interrupt erased by Pyodide', () => {
       'try:\n    while True: pass\nexcept KeyboardInterrupt:\n    print("once")\nwhile True: pass',
       'print("after")',
     );
-    const running = executeCell(doc, 'c1', session, { flushInterval: 5 });
+    const running = executeCell(doc, 'c1', kernel(), { flushInterval: 5 });
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await session.interrupt();
+    await kernel().interrupt();
     await new Promise((resolve) => setTimeout(resolve, 300));
-    await session.interrupt();
+    await kernel().interrupt();
     const result = await running;
     expect(result.status).toBe('error');
     expect(readOutputs(doc, 'c1')).toMatchObject([

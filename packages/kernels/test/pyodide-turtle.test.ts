@@ -6,11 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { getCell, readOutputs } from '@candyce/model';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { executeCell, type KernelSession } from '../src/index.js';
-import { nodePyodideGateway } from '../src/node.js';
+import { describe, expect, it } from 'vitest';
+import { executeCell } from '../src/index.js';
 import { pythonModules } from '../src/pyodide-python.js';
 import { notebook, runCode } from './helpers/notebook.js';
+import { usePyodide } from './helpers/pyodide.js';
 
 type Segment = [number, number, number, number];
 
@@ -79,13 +79,7 @@ const expectSameSegments = (drawn: Segment[], expected: Segment[]) => {
 
 const angleGap = (a: number, b: number) => Math.abs(((a - b + 540) % 360) - 180);
 
-let session: KernelSession;
-beforeAll(async () => {
-  session = await nodePyodideGateway({ interruptTimeoutMs: 1500 }).startKernel('python3');
-}, 60_000);
-afterAll(async () => {
-  await session?.shutdown();
-});
+const kernel = usePyodide({ interruptTimeoutMs: 1500 });
 
 const svgOf = (outputs: ReturnType<typeof readOutputs>): string => {
   const shown = outputs.filter((o) => o.output_type === 'display_data');
@@ -153,7 +147,7 @@ describe('the turtle of browser Python', () => {
     it(`draws what CPython's turtle computes: ${name}`, async () => {
       const expected = cpython(program);
       const code = `from turtle import *\nScreen().clear()\n${program}\nprint([[t.xcor(), t.ycor(), t.heading()] for t in Screen().turtles()])`;
-      const { result, outputs } = await runCode(session, code);
+      const { result, outputs } = await runCode(kernel(), code);
       expect(result.status).toBe('ok');
       expectSameSegments(segmentsOf(svgOf(outputs)), expected.segments);
       const stream = outputs.find((o) => o.output_type === 'stream');
@@ -177,7 +171,7 @@ describe('the turtle of browser Python', () => {
       for (const o of readOutputs(doc, 'c1'))
         if (o.output_type === 'display_data') frames.add(String(o.data['image/svg+xml']));
     });
-    const result = await executeCell(doc, 'c1', session, { flushInterval: 5 });
+    const result = await executeCell(doc, 'c1', kernel(), { flushInterval: 5 });
     expect(result.status).toBe('ok');
     const outputs = readOutputs(doc, 'c1');
     // Several frames were seen while it ran; the cell keeps the last, with every line.
@@ -189,7 +183,7 @@ describe('the turtle of browser Python', () => {
 
   it('fills, dots, writes (escaped), colours, background, shapes; done() and mainloop() return', async () => {
     const { result, outputs } = await runCode(
-      session,
+      kernel(),
       [
         'import turtle',
         'turtle.Screen().clear()',
@@ -223,13 +217,13 @@ describe('the turtle of browser Python', () => {
   }, 30_000);
 
   it('refuses a colour that is not one, with a turtle error', async () => {
-    const { outputs } = await runCode(session, 'import turtle\nturtle.color("red\\" onload=\\"x")');
+    const { outputs } = await runCode(kernel(), 'import turtle\nturtle.color("red\\" onload=\\"x")');
     expect(outputs.find((o) => o.output_type === 'error')).toMatchObject({ ename: 'TurtleGraphicsError' });
   }, 30_000);
 
   it('bounds a drawing of 200,000 segments to 50,000 items, and says so in it', async () => {
     const { result, outputs } = await runCode(
-      session,
+      kernel(),
       'import turtle\nturtle.Screen().clear()\nturtle.speed(0)\nfor i in range(200_000):\n    turtle.forward(1)\n    turtle.left(1)',
     );
     expect(result.status).toBe('ok');
@@ -244,14 +238,14 @@ describe('the turtle of browser Python', () => {
       'import turtle\nturtle.Screen().clear()\nn = 0\nt = turtle.Turtle()\nt.speed(1)\nwhile True:\n    t.forward(100)\n    t.left(91)\n    n += 1',
       'print(n > 0)',
     );
-    const running = executeCell(doc, 'c1', session, { flushInterval: 5 });
+    const running = executeCell(doc, 'c1', kernel(), { flushInterval: 5 });
     await new Promise((resolve) => setTimeout(resolve, 1500));
-    await session.interrupt();
+    await kernel().interrupt();
     expect((await running).status).toBe('error');
     const outputs = readOutputs(doc, 'c1');
     expect(outputs.find((o) => o.output_type === 'error')).toMatchObject({ ename: 'KeyboardInterrupt' });
     expect(segmentsOf(svgOf(outputs)).length).toBeGreaterThan(0);
-    await executeCell(doc, 'c2', session, { flushInterval: 5 });
+    await executeCell(doc, 'c2', kernel(), { flushInterval: 5 });
     expect(readOutputs(doc, 'c2')).toEqual([{ output_type: 'stream', name: 'stdout', text: 'True\n' }]);
   }, 30_000);
 });
