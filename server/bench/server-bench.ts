@@ -1,6 +1,6 @@
 // Benchmark of the sync server: ROOMS rooms x CLIENTS clients typing for
 // SECONDS seconds on loopback. The server runs as a child process (the built
-// server/dist/main.js, as `npm start` runs it) so that the load generator in
+// apps/server/dist/main.js, as `npm start` runs it) so that the load generator in
 // this process is not measured as the server. Clients speak the protocol
 // directly with ws + lib0: each owns a Y.Doc for its own keystrokes only and
 // never integrates others' updates, so the generator stays light.
@@ -126,7 +126,7 @@ const type = (client: BenchClient): void => {
 
 const startServer = async (dataDir: string): Promise<{ child: ChildProcess; port: number }> => {
   const serverArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...serverArgs, 'server/dist/main.js'], {
+  const child = spawn(process.execPath, [...serverArgs, 'apps/server/dist/main.js'], {
     cwd: root,
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', CANDYCE_SECRET: '' },
     stdio: ['ignore', 'pipe', 'inherit'],

@@ -70,10 +70,11 @@ const baseline = process.env.BENCH_BASELINE;
 
 /**
  * The peers, in the order runs alternate through them. `BENCH_BASELINE=<path to
- * an older server/dist/main.js>` adds that build as the peer `candyce-before`.
+ * an older build's entry point>` (`server/dist/main.js` before the composition root moved to
+ * apps/server, `apps/server/dist/main.js` since) adds that build as the peer `candyce-before`.
  */
 export const peers: PeerSpec[] = [
-  candyce('candyce', 'Candyce (LevelDB)', 'server/dist/main.js'),
+  candyce('candyce', 'Candyce (LevelDB)', 'apps/server/dist/main.js'),
   ...(baseline ? [candyce('candyce-before', 'Candyce before (LevelDB)', baseline)] : []),
   {
     id: 'y-websocket',
