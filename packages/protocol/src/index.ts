@@ -4,6 +4,31 @@
 export type { CloseCode } from './close-codes.js';
 export * as closeCodes from './close-codes.js';
 export { type ErrorBody, errorCodeOfStatus, readErrorBody } from './errors.js';
+export {
+  type HostActNotice,
+  type HostKernelState,
+  type HostState,
+  hostBeatMs,
+  hostLeaseMs,
+  hostMarginMs,
+  type InputAnswer,
+  type InputAsk,
+  type KernelAct,
+  type KernelPresence,
+  kernelField,
+  type LostReason,
+  maxCellsPerRequest,
+  maxInputChars,
+  maxRequests,
+  maxShownQueue,
+  type RunAsk,
+  readHostState,
+  readKernelPresence,
+  readServerKernel,
+  type ServerKernel,
+  serverField,
+} from './kernel-host.js';
+export { HostArbiter, HostLease, type Volunteer } from './kernel-lease.js';
 export { browserKernels, type KernelCatalogBody, type KernelLocation, type KernelOffer } from './kernels.js';
 export { isLang, type Lang, langFrom, langOfAcceptLanguage, langs } from './lang.js';
 export { fillPlaceholders, type MessageParams, type Messages, messagesOf } from './messages.js';
