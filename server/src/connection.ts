@@ -119,7 +119,8 @@ export class Connection implements RoomMember {
     ws.on('pong', () => {
       this.alive = true;
     });
-    ws.on('close', () => this.dispose());
+    // 1006: the socket ended without a close frame (network cut, crash): the browser may not know yet.
+    ws.on('close', (code: number) => this.dispose(code !== 1006));
     ws.on('error', (err) => {
       ctx.logger.debug({ room: roomName, err }, 'websocket error');
       this.dispose();
@@ -190,13 +191,21 @@ export class Connection implements RoomMember {
     this.dispose();
   }
 
-  private dispose(): void {
+  /** True when this connection may change the room's document now. */
+  mayWrite(room: Room): boolean {
+    const identity = this.identity;
+    if (!identity || !canWrite(identity)) return false;
+    return !room.hooks?.canWrite || room.hooks.canWrite(room, identity);
+  }
+
+  /** Leaves the room; `clean` when the browser closed the socket itself (server-side closes may not reach it). */
+  private dispose(clean = false): void {
     if (this.closed) return;
     this.closed = true;
     if (this.expiryTimer) clearTimeout(this.expiryTimer);
     this.ctx.metrics.connections.dec();
     if (this.room) {
-      this.room.removeMember(this, this.awarenessIds);
+      this.room.removeMember(this, this.awarenessIds, clean);
       if (this.identity) this.room.hooks?.left?.(this.room, this.identity);
     }
     this.queue = [];
@@ -406,8 +415,16 @@ export class Connection implements RoomMember {
       return true;
     });
     if (accepted.length === 0) return;
+    // No client speaks as the server; readers ask for no runs; only the named host publishes a host state.
+    const writer = this.mayWrite(room);
+    const stateOf = new Map(entries.map((entry, i) => [entry, states[i]]));
+    const admitted = accepted.map((entry) => {
+      if (entry.json === 'null') return entry;
+      const json = room.kernel.admit(entry.clientId, entry.json, stateOf.get(entry), writer);
+      return json === entry.json ? entry : { ...entry, json };
+    });
     try {
-      applyAwarenessUpdate(room.awareness, encodeEntries(accepted), this);
+      applyAwarenessUpdate(room.awareness, encodeEntries(admitted), this);
     } catch (err) {
       this.refuseMalformed(err);
     }

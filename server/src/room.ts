@@ -6,6 +6,7 @@ import { StorageFailure } from './close-codes.js';
 import type { Timings } from './config.js';
 import { type CommitParticipant, type GroupCommit, groupCommitFor } from './group-commit.js';
 import { authorOf, type RoomHooks } from './hooks.js';
+import { KernelArbiter } from './kernel-arbiter.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 import { encodeAwareness, encodeStep2, encodeUpdate } from './protocol.js';
@@ -27,6 +28,8 @@ export interface RoomContext {
 export interface RoomMember {
   send(message: Uint8Array): void;
   close(code: CloseCode): void;
+  /** True when this member may change the document now (and so run its code in the shared kernel). */
+  mayWrite(room: Room): boolean;
 }
 
 /** Transaction origin of updates replayed from the store: they are not written again. */
@@ -62,6 +65,8 @@ export class Room implements CommitParticipant {
   readonly members = new Set<RoomMember>();
   /** Which member owns each awareness client id: a member may only change its own states. */
   readonly awarenessOwners = new Map<number, RoomMember>();
+  /** Who hosts the room's shared browser kernel (see kernel-arbiter.ts). */
+  readonly kernel: KernelArbiter;
   /** Connections and requests using the room; it may unload only at zero. */
   refs = 0;
   /** Set once the room is closing (unload, deletion, shutdown) or failed. */
@@ -123,9 +128,15 @@ export class Room implements CommitParticipant {
       this.size += update.length;
       this.schedule();
     });
+    this.kernel = new KernelArbiter(this.awareness, (id) => {
+      const owner = this.awarenessOwners.get(id);
+      return owner !== undefined && owner.mayWrite(this);
+    });
     this.awareness.on('update', ({ added, updated, removed }: Record<string, number[]>) => {
-      for (const id of [...added!, ...updated!, ...removed!]) this.awarenessChanged.add(id);
+      const ids = [...added!, ...updated!, ...removed!];
+      for (const id of ids) this.awarenessChanged.add(id);
       this.scheduleAwareness();
+      this.kernel.changed(ids);
     });
   }
 
@@ -244,10 +255,15 @@ export class Room implements CommitParticipant {
     this.schedule();
   }
 
-  /** Removes a member and the awareness states it owned. */
-  removeMember(member: RoomMember, awarenessIds: Iterable<number>): void {
+  /**
+   * Removes a member and the awareness states it owned. `clean` says the
+   * browser closed the connection itself (so it knows it is gone): a kernel
+   * it hosted is handed over at once, not at the end of its lease.
+   */
+  removeMember(member: RoomMember, awarenessIds: Iterable<number>, clean = false): void {
     this.members.delete(member);
     const owned = [...awarenessIds].filter((id) => this.awarenessOwners.get(id) === member);
+    this.kernel.left(owned, clean);
     for (const id of owned) this.awarenessOwners.delete(id);
     const ids = owned.filter((id) => this.awareness.getStates().has(id));
     if (ids.length > 0) removeAwarenessStates(this.awareness, ids, null);
@@ -287,6 +303,7 @@ export class Room implements CommitParticipant {
     if (this.ydoc.isDestroyed) return;
     this.closing = true;
     this.stored = null;
+    this.kernel.destroy();
     this.awareness.destroy();
     this.ydoc.destroy();
   }
