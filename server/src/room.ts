@@ -130,7 +130,7 @@ export class Room implements CommitParticipant {
     });
     this.kernel = new KernelArbiter(this.awareness, (id) => {
       const owner = this.awarenessOwners.get(id);
-      return owner !== undefined && owner.mayWrite(this);
+      return owner?.mayWrite(this) === true;
     });
     this.awareness.on('update', ({ added, updated, removed }: Record<string, number[]>) => {
       const ids = [...added!, ...updated!, ...removed!];
