@@ -34,12 +34,10 @@ export const maxShownQueue = 50;
  * One run asked of the room's kernel: `cells` in that order, or every code
  * cell from `below` down (run all, run below), or `rerun`: the cells already
  * run, in the order of their execution counts. `s` increases with each
- * request of one browser; `b` groups the requests of one long list, so that
- * an error stops the rest as Jupyter's "run all" does.
+ * request of one browser.
  */
 export interface RunAsk {
   readonly s: number;
-  readonly b?: number;
   readonly cells?: readonly string[];
   readonly below?: string;
   readonly rerun?: true;
@@ -131,9 +129,7 @@ const shortText = (value: unknown, max: number): string | null =>
 
 const readAsk = (value: unknown): RunAsk | null => {
   if (!isObject(value) || !isCount(value.s)) return null;
-  const b = value.b === undefined ? undefined : isCount(value.b) ? value.b : null;
-  if (b === null) return null;
-  const base = b === undefined ? { s: value.s } : { s: value.s, b };
+  const base = { s: value.s };
   if (value.rerun === true) return { ...base, rerun: true };
   if (value.below !== undefined) return isId(value.below) ? { ...base, below: value.below } : null;
   const cells = value.cells;

@@ -44,6 +44,8 @@ export class HostArbiter {
   private ran = 0;
   private lost = false;
   private cleanlyGone = false;
+  /** The host whose lease ran out unheard (cut off, not gone): preferred when it is back. */
+  private previous: number | null = null;
   private readonly silent = new Map<number, number>();
 
   constructor(
@@ -70,17 +72,24 @@ export class HostArbiter {
     let changed = false;
     if (this.host !== null) {
       const v = volunteers.get(this.host);
-      if (v?.host && v.host.epoch === this.epoch && v.host.beat > this.beat) {
-        this.beat = v.host.beat;
-        this.heard = now;
+      if (v?.host && v.host.epoch === this.epoch) {
+        // What the kernel holds is read from every state of the host, not only from new beats.
+        const lost = v.host.lost !== null;
+        if (v.host.ran !== this.ran || lost !== this.lost) changed = true;
         this.ran = v.host.ran;
-        if (this.ran > 0) this.lost = false;
-        changed = true;
+        // The host says when the variables are back (a re-run); until then they stay lost.
+        this.lost = lost;
+        if (v.host.beat > this.beat) {
+          this.beat = v.host.beat;
+          this.heard = now;
+          changed = true;
+        }
       }
       const expired = now - this.heard >= this.leaseMs;
       if ((v === undefined && this.cleanlyGone) || expired) {
         if (v && expired) this.silent.set(v.clientId, v.clock);
         this.lost = this.lost || this.ran > 0;
+        this.previous = this.cleanlyGone ? null : this.host;
         this.host = null;
         changed = true;
       }
@@ -93,6 +102,11 @@ export class HostArbiter {
       let best: Volunteer | null = null;
       for (const v of volunteers.values()) {
         if (this.silent.has(v.clientId)) continue;
+        // The last host, back on a new connection, still holds the variables: it comes first.
+        if (v.clientId === this.previous) {
+          best = v;
+          break;
+        }
         if (
           best === null ||
           (v.pending && !best.pending) ||
@@ -101,6 +115,7 @@ export class HostArbiter {
           best = v;
       }
       if (best) {
+        this.previous = null;
         this.host = best.clientId;
         this.epoch += 1;
         this.beat = -1;
@@ -172,10 +187,13 @@ export class HostLease {
     return this.epoch >= 0 && now < this.until;
   }
 
-  /** Forgets the lease (disconnected, or named no longer). */
+  /**
+   * Forgets the lease (disconnected, or named no longer). Beats keep
+   * counting up: a host that reconnects before its lease ended goes on
+   * beating in the same epoch, and the server takes those beats as new.
+   */
   reset(): void {
     this.epoch = -1;
-    this.beat = -1;
     this.until = Number.NEGATIVE_INFINITY;
     this.sent.clear();
   }

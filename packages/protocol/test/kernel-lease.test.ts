@@ -14,7 +14,7 @@ const seeded = (seed: number) => {
   };
 };
 
-const hostOf = (epoch: number, beat: number, ran = 0) => ({
+const hostOf = (epoch: number, beat: number, ran = 0, lost: 'handover' | null = null) => ({
   epoch,
   beat,
   state: 'idle' as const,
@@ -25,7 +25,7 @@ const hostOf = (epoch: number, beat: number, ran = 0) => ({
   ran,
   ask: null,
   last: null,
-  lost: null,
+  lost,
   lostBy: null,
 });
 
@@ -70,8 +70,10 @@ describe('HostArbiter', () => {
     // Once it speaks again, it may be.
     arbiter.decide(volunteers(volunteer(1, { clock: 2 })), 60_000);
     expect(arbiter.current()).toMatchObject({ host: 1, epoch: 3, lost: true });
-    // Its first run clears the loss.
-    arbiter.decide(volunteers(volunteer(1, { clock: 3, host: hostOf(3, 0, 1) })), 61_000);
+    // The loss lasts while the new host says so (runs or not), and ends when it says the variables are back.
+    arbiter.decide(volunteers(volunteer(1, { clock: 3, host: hostOf(3, 0, 1, 'handover') })), 61_000);
+    expect(arbiter.current()).toMatchObject({ host: 1, lost: true });
+    arbiter.decide(volunteers(volunteer(1, { clock: 4, host: hostOf(3, 1, 2) })), 62_000);
     expect(arbiter.current()).toMatchObject({ host: 1, lost: false });
   });
 
@@ -89,6 +91,28 @@ describe('HostArbiter', () => {
     expect(vanished.current().host).toBe(1);
     vanished.decide(volunteers(volunteer(2)), hostLeaseMs);
     expect(vanished.current().host).toBe(2);
+  });
+});
+
+describe('HostArbiter, a host cut off', () => {
+  it('names the last host again when it is back with its variables, before any earlier volunteer', () => {
+    const arbiter = new HostArbiter(0);
+    arbiter.decide(volunteers(volunteer(1, { since: 5 }), volunteer(2, { since: 1, pending: true })), 0);
+    expect(arbiter.current().host).toBe(2);
+    arbiter.left(2, false);
+    arbiter.decide(volunteers(volunteer(1, { since: 5 })), hostLeaseMs);
+    // Nobody but 1 was there at the lease's end: 1 hosts.
+    expect(arbiter.current().host).toBe(1);
+    const again = new HostArbiter(0);
+    again.decide(volunteers(volunteer(2, { since: 9 })), 0);
+    // 2 is cut off past its lease while 1 (earlier) is present but not waiting; 2 comes back.
+    again.decide(volunteers(volunteer(2, { since: 9, clock: 1 })), hostLeaseMs);
+    expect(again.current().host).toBe(null);
+    again.decide(
+      volunteers(volunteer(1, { since: 1, clock: 1 }), volunteer(2, { since: 12, clock: 2 })),
+      hostLeaseMs + 10,
+    );
+    expect(again.current()).toMatchObject({ host: 2, epoch: 2 });
   });
 });
 
