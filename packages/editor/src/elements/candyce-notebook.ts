@@ -10,6 +10,7 @@ import {
   type Role,
   stringifyIpynb,
 } from '@candyce/model';
+import { readKernelPresence } from '@candyce/protocol';
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
@@ -36,6 +37,7 @@ import { outputFrameUrlOf } from '../render/sandbox-frame.js';
 import { sanitizer } from '../render/sanitize.js';
 import { type KernelLoad, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
+import type { SharedKernelView } from '../run/shared-kernel.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import { themeTokens } from '../styles/tokens.js';
 import type { ConnectionState } from '../sync/connection-state.js';
@@ -43,6 +45,13 @@ import { ProviderController } from '../sync/provider-controller.js';
 import { FilesPanel, filesPanelView } from '../views/files-panel.js';
 import { kernelLoadView, kernelStep, kernelText } from '../views/kernel-load-view.js';
 import { presenceView } from '../views/presence-view.js';
+import {
+  sharedActText,
+  sharedKernelIndicator,
+  sharedKernelText,
+  sharedLostText,
+  sharedLostView,
+} from '../views/shared-kernel-view.js';
 import { statusView } from '../views/status-view.js';
 import { type ToolbarItem, toolbarView } from '../views/toolbar-view.js';
 
@@ -126,6 +135,7 @@ export class CandyceNotebook extends LitElement {
     runError: { state: true },
     localRun: { state: true },
     kernelLoad: { state: true },
+    sharedKernel: { state: true },
   };
 
   declare server: string;
@@ -173,12 +183,15 @@ export class CandyceNotebook extends LitElement {
   declare private localRun: RunState;
   /** Where this browser's kernel is in its start (shown while Python downloads). */
   declare private kernelLoad: KernelLoad;
+  /** Where the room's shared kernel runs and its state (null: not a shared kernel). */
+  declare private sharedKernel: SharedKernelView | null;
 
   private readonly provider = new ProviderController(
     this,
     () => ({ server: this.server, room: this.room, token: this.token, persist: this.offline }),
     (state) => {
       this.emit('candyce-status', state);
+      this.session?.runner.setOnline?.(state.status === 'online' || state.status === 'syncing');
       const t = this.session?.t;
       if (t) this.announcer.connection(t, state);
     },
@@ -264,6 +277,7 @@ export class CandyceNotebook extends LitElement {
     this.runError = '';
     this.localRun = { running: null, queued: [] };
     this.kernelLoad = { state: 'idle' };
+    this.sharedKernel = null;
   }
 
   /** The shared document of the open room (null before the element is connected). */
@@ -413,7 +427,14 @@ export class CandyceNotebook extends LitElement {
         runner: createRunner({
           kind: kernelKindOf(this.kernel),
           server: this.server,
-          room: this.room,
+          roomName: this.room,
+          // Python in the browser is one kernel for the room, hosted by one of the browsers present.
+          room: {
+            doc: room.doc,
+            awareness: room.awareness,
+            canHost: !readonly,
+            orphanNotice: t('shared.orphan'),
+          },
           token: this.token,
           lang,
           pyodideIndexURL: this.pyodideIndex,
@@ -423,14 +444,21 @@ export class CandyceNotebook extends LitElement {
         }),
       };
       const queue = queuePublisher(room.awareness);
+      const runner = this.session.runner;
       const stopRun =
-        this.session.runner.onChange?.((state) => {
+        runner.onChange?.((state) => {
           this.localRun = state;
-          // Others see which cells wait in this browser's queue (the running one is in the document).
-          queue.publish(state.queued);
+          // Others see which cells wait in this browser's queue (the running one is in the document);
+          // a shared kernel's queue is the host's, which its presence already tells.
+          if (!runner.shared) queue.publish(state.queued);
+          else this.readQueued(room.awareness);
         }) ?? null;
+      this.sharedKernel = null;
+      const stopShared = runner.onShared?.((view) => this.sharedChanged(view)) ?? null;
+      runner.setOnline?.(this.provider.state.status === 'online' || this.provider.state.status === 'syncing');
       this.stopRunState = () => {
         stopRun?.();
+        stopShared?.();
         queue.stop();
       };
       this.kernelLoad = { state: 'idle' };
@@ -579,11 +607,14 @@ export class CandyceNotebook extends LitElement {
   }
 
   private readQueued(awareness: NotebookSession['awareness']): void {
-    const queued = new Set<string>();
+    // A shared kernel's queue is the room's: every browser shows it.
+    const queued = new Set<string>(this.session?.runner.shared ? this.localRun.queued : []);
     awareness.getStates().forEach((state) => {
       const list = (state as { queued?: unknown }).queued;
-      if (!Array.isArray(list)) return;
-      for (const id of list.slice(0, 1000)) if (typeof id === 'string') queued.add(id);
+      if (Array.isArray(list))
+        for (const id of list.slice(0, 1000)) if (typeof id === 'string') queued.add(id);
+      // The host of a room's shared kernel tells its queue in its host state.
+      for (const id of readKernelPresence(state)?.host?.queue ?? []) queued.add(id);
     });
     const prev = this.queuedCells;
     if (queued.size !== prev.size || [...queued].some((id) => !prev.has(id))) {
@@ -613,6 +644,19 @@ export class CandyceNotebook extends LitElement {
       else if (kernelStep(load) > kernelStep(before)) this.announce(kernelText(t, load));
     } else if (load.state === 'ready' && before.state === 'loading') this.announce(t('kernel.ready'));
     else if (load.state === 'failed' && before.state !== 'failed') this.announce(t('kernel.failed'));
+  }
+
+  // Screen readers hear where the kernel went, when its variables are lost, and who interrupted or restarted it.
+  private sharedChanged(view: SharedKernelView): void {
+    const before = this.sharedKernel;
+    this.sharedKernel = view;
+    const t = this.session?.t;
+    if (!t) return;
+    if (before && (before.where !== view.where || before.hostName !== view.hostName))
+      this.announce(sharedKernelText(t, view));
+    if (view.lost && !before?.lost) this.announce(sharedLostText(t, view));
+    if (view.last && view.last.n !== before?.last?.n && before !== null)
+      this.announce(sharedActText(t, view));
   }
 
   private announce(message: string): void {
@@ -813,6 +857,18 @@ export class CandyceNotebook extends LitElement {
         moveRank: 8,
         run: () => this.exec('interrupt', null),
       },
+      ...(runner.restart && runner.shared
+        ? [
+            {
+              key: 'restart',
+              label: t('toolbar.restart'),
+              title: t('toolbar.restart.title'),
+              // The first into the "More" menu: rare, and it costs everyone their variables.
+              moveRank: 0,
+              run: () => runner.restart?.(),
+            },
+          ]
+        : []),
       {
         key: 'run-all',
         label: t('toolbar.runAll'),
@@ -866,6 +922,7 @@ export class CandyceNotebook extends LitElement {
         <h2 class="title">${this.label || this.room || t('notebook.label', { room: '' })}</h2>
         ${this.kernelChooser.selector(session)}
         ${kernelLoadView(t, this.kernelLoad)}
+        ${this.sharedKernel && session.runner.shared ? sharedKernelIndicator(t, this.sharedKernel) : nothing}
         ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
         ${presenceView(this.people, {
           t,
@@ -916,6 +973,13 @@ export class CandyceNotebook extends LitElement {
           : nothing
       }
       ${this.kernelChooser.notice(session)}
+      ${
+        this.sharedKernel && session.runner.shared
+          ? sharedLostView(t, this.sharedKernel, !session.readonly, () => {
+              session.runner.rerun?.(session.doc).catch((err: unknown) => this.runFailed(err));
+            })
+          : nothing
+      }
       ${followed ? html`<p class="notice" role="status">${t('presence.following', { name: followed.name })}</p>` : nothing}
       ${
         state.status === 'stale'

@@ -1,4 +1,5 @@
 import type * as Y from 'yjs';
+import type { SharedKernelView } from './shared-kernel.js';
 
 /** The kernels a notebook can run its code with (the `kernel` attribute). */
 export type KernelKind = 'pyodide' | 'server' | 'none';
@@ -90,6 +91,16 @@ export interface CellRunner {
   onChange?(listener: (state: RunState) => void): () => void;
   /** Calls `listener` with the kernel's start (and its download's progress) as it changes; returns a function that stops it. */
   onKernel?(listener: (load: KernelLoad) => void): () => void;
+  /** True for a runner whose kernel is the room's, shared by every browser present (see shared-kernel.ts). */
+  readonly shared?: boolean;
+  /** Runs again the cells already run, in the order of their execution counts (after the kernel lost its variables). */
+  rerun?(doc: Y.Doc): Promise<void>;
+  /** Restarts the kernel: its variables are gone, for everyone who shares it. */
+  restart?(): void;
+  /** Tells the runner whether this browser is connected to the room's server. */
+  setOnline?(online: boolean): void;
+  /** Calls `listener` with where the room's kernel runs and its state as they change; returns a function that stops it. */
+  onShared?(listener: (view: SharedKernelView) => void): () => void;
   /** Releases the kernel. */
   dispose?(): void;
 }

@@ -1,6 +1,7 @@
 import { metaOf } from '@candyce/model';
 import * as Y from 'yjs';
 import type { CellRunner, KernelKind, RunState } from './cell-runner.js';
+import { executedInOrder } from './executed-order.js';
 import { currentKernelOf } from './kernel-choice.js';
 
 /** Returns the `metadata.kernelspec.name` of a notebook, or '' when it names none. */
@@ -23,6 +24,7 @@ export function routingRunner(
   pick: (doc: Y.Doc) => CellRunner,
 ): CellRunner {
   const loader = runners.find((runner) => runner.onKernel);
+  const shared = runners.find((runner) => runner.shared);
   return {
     kind,
     available: true,
@@ -51,6 +53,24 @@ export function routingRunner(
     // The loading state shown in the header is the first runner's that reports one: Python's (the
     // SQL kernel is small and loads at once; the server's has no download).
     ...(loader?.onKernel ? { onKernel: (listener) => loader.onKernel!(listener) } : {}),
+    // The room's shared kernel (Python in the browsers) speaks for the whole runner.
+    ...(shared
+      ? {
+          shared: true,
+          onShared: (listener: Parameters<NonNullable<CellRunner['onShared']>>[0]) =>
+            shared.onShared!(listener),
+        }
+      : {}),
+    rerun: (doc) => {
+      const runner = pick(doc);
+      return runner.rerun ? runner.rerun(doc) : runner.runCells(doc, executedInOrder(doc));
+    },
+    restart() {
+      for (const runner of runners) runner.restart?.();
+    },
+    setOnline(online) {
+      for (const runner of runners) runner.setOnline?.(online);
+    },
     dispose() {
       for (const runner of runners) runner.dispose?.();
     },
