@@ -75,7 +75,10 @@ export class KernelArbiter {
     const meta = this.awareness.meta;
     for (const id of ids) {
       if (id === this.awareness.clientID) continue;
-      const presence = states.has(id) ? readKernelPresence(states.get(id)) : null;
+      const present = states.has(id);
+      const presence = present ? readKernelPresence(states.get(id)) : null;
+      // A browser that says it no longer takes part knows it: its kernel is handed over at once.
+      if (present && !presence?.can) this.arbiter.left(id, true);
       if (presence?.can) {
         const known = this.known.get(id);
         const clock = meta.get(id)?.clock ?? 0;
