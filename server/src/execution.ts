@@ -7,6 +7,7 @@ import {
   kernelNameOf,
   lazyKernel,
 } from '@candyce/kernels';
+import type { ServerSideKernel } from '@candyce/protocol';
 import type * as Y from 'yjs';
 import {
   defaultMaxKernels,
@@ -58,6 +59,12 @@ interface RoomKernel {
  */
 export class ExecutionService {
   private readonly rooms = new Map<string, RoomKernel>();
+  /** What each room's kernel is doing and whether its variables are lost, as the room's presence tells it. */
+  private readonly states = new Map<string, ServerSideKernel>();
+  /** Kernels started per room since the room got its queue: a second start lost the first one's variables. */
+  private readonly starts = new Map<string, number>();
+  /** Called whenever a room's {@link stateOf} changes (the server publishes it in the room's presence). */
+  onState: ((room: string, state: ServerSideKernel | null) => void) | null = null;
   /** The places of running kernels, overall and per activity. */
   readonly budget: KernelBudget;
 
@@ -74,12 +81,27 @@ export class ExecutionService {
     );
   }
 
+  /** The state of the room's kernel, or null when it has none and lost nothing. */
+  stateOf(name: string): ServerSideKernel | null {
+    return this.states.get(name) ?? null;
+  }
+
+  private setState(name: string, change: Partial<ServerSideKernel>): void {
+    const before = this.states.get(name) ?? { state: 'none', lost: false, by: '' };
+    const next = { ...before, ...change };
+    if (JSON.stringify(next) === JSON.stringify(before) && this.states.has(name)) return;
+    this.states.set(name, next);
+    this.onState?.(name, next);
+  }
+
   /**
    * Runs the code cell `cellId` of the room `name` whose document is `doc`;
    * resolves when it has ended. Rejects with a `KernelBudgetFull` (before
    * anything runs) when the room has no kernel and no place is left for one.
+   * `rerun` says it is the first cell of a re-run of what was run (which
+   * ends the "variables lost" notice).
    */
-  async run(name: string, doc: Y.Doc, cellId: string): Promise<CellRun> {
+  async run(name: string, doc: Y.Doc, cellId: string, rerun = false): Promise<CellRun> {
     let entry = this.rooms.get(name);
     if (entry && entry.doc !== doc) {
       // The room was unloaded and loaded again: its old queue writes into a dead document.
@@ -106,12 +128,18 @@ export class ExecutionService {
     }
     const held = entry;
     held.pending++;
+    this.setState(name, {
+      state: held.gateway.live ? 'busy' : 'starting',
+      ...(rerun ? { lost: false, by: '' } : {}),
+    });
     try {
       if (this.options.files) await this.syncFiles(held, name, this.options.files);
       const runs = await held.queue.run(cellId);
       return runs[0] ?? { cellId, status: 'skipped', executionCount: null };
     } finally {
       held.pending--;
+      if (held.pending === 0 && this.rooms.get(name) === held)
+        this.setState(name, { state: held.gateway.live ? 'idle' : 'none' });
       // Runs that started no kernel (skipped, cancelled) give their place back.
       if (held.pending === 0 && !held.gateway.live && this.rooms.get(name) === held)
         this.budget.release(name);
@@ -144,11 +172,27 @@ export class ExecutionService {
     const gateway = this.options.gateway;
     return {
       name: gateway.name,
-      startKernel: (kernelName, start) =>
-        gateway.startKernel(kernelName, start).catch((err: unknown) => {
-          this.logger.error({ room, kernel: kernelName, err }, 'the server kernel could not start');
-          throw err;
-        }),
+      startKernel: (kernelName, start) => {
+        this.setState(room, { state: 'starting' });
+        return gateway.startKernel(kernelName, start).then(
+          (started) => {
+            // A second kernel for the room (the first was shut down idle, or died): its variables are gone.
+            const count = (this.starts.get(room) ?? 0) + 1;
+            this.starts.set(room, count);
+            const state = this.states.get(room);
+            this.setState(room, {
+              state: 'busy',
+              ...(count > 1 && !state?.lost ? { lost: true, by: '' } : {}),
+            });
+            return started;
+          },
+          (err: unknown) => {
+            this.setState(room, { state: 'none' });
+            this.logger.error({ room, kernel: kernelName, err }, 'the server kernel could not start');
+            throw err;
+          },
+        );
+      },
     };
   }
 
@@ -160,10 +204,26 @@ export class ExecutionService {
     return true;
   }
 
+  /**
+   * Restarts the room's kernel for everyone: cancels its runs and shuts it
+   * down (the next run starts a new one); its variables are lost, which the
+   * room is told with who asked. False when the room has no kernel.
+   */
+  restart(name: string, by: string): boolean {
+    const had = this.rooms.has(name);
+    this.stop(name);
+    if (!had) return false;
+    this.starts.set(name, 1);
+    this.setState(name, { state: 'none', lost: true, by: by.slice(0, 200) });
+    return true;
+  }
+
   /** Cancels queued runs and shuts down the kernel of the room `name` (room deleted or unloaded). */
   stop(name: string): void {
     const entry = this.rooms.get(name);
     this.budget.release(name);
+    this.starts.delete(name);
+    if (this.states.delete(name)) this.onState?.(name, null);
     if (!entry) return;
     this.rooms.delete(name);
     entry.queue.dispose();

@@ -139,7 +139,7 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
     return;
   }
   for (const route of ctx.routes ?? []) if (await route(req, res, url)) return;
-  const match = /^\/api\/notebooks\/([^/]*)(\/execute|\/interrupt)?$/.exec(path);
+  const match = /^\/api\/notebooks\/([^/]*)(\/execute|\/interrupt|\/restart)?$/.exec(path);
   if (!match) throw new HttpError(404, `No route for ${req.method} ${path}`);
   let room: string;
   try {
@@ -153,7 +153,7 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
   if (match[2]) {
     if (req.method !== 'POST') throw new HttpError(405, `Use POST on ${match[2]}`, {});
     if (!canWrite(identity)) throw new HttpError(403, 'Forbidden: viewers cannot execute cells');
-    if (match[2] === '/interrupt') {
+    if (match[2] === '/interrupt' || match[2] === '/restart') {
       if (!ctx.execution) {
         throw new HttpError(501, 'Server-side execution is not configured: set JUPYTER_URL on the server');
       }
@@ -165,6 +165,23 @@ const handle = async (ctx: HttpContext, req: IncomingMessage, res: ServerRespons
         } finally {
           ctx.rooms.release(loaded);
         }
+      }
+      if (match[2] === '/restart') {
+        // Everyone's variables go: the room is told who restarted it (the token's name; in open
+        // mode, where nobody has a token, the name the editor shows, as its presence does).
+        let by = identity.name ?? '';
+        if (identity.name === null) {
+          const raw = (await readBody(req, 4 * 1024)).toString('utf8');
+          let said: unknown;
+          try {
+            said = raw ? (JSON.parse(raw) as { by?: unknown } | null)?.by : undefined;
+          } catch (err) {
+            throw new HttpError(400, `Body is not valid JSON: ${(err as Error).message}`);
+          }
+          if (typeof said === 'string') by = said.slice(0, 100);
+        }
+        json(res, 200, { room, restarted: ctx.execution.restart(room, by) });
+        return;
       }
       json(res, 200, { room, interrupted: await ctx.execution.interrupt(room) });
       return;
@@ -230,8 +247,11 @@ const executeCell = async (
   }
   const body = await readBody(req, 64 * 1024);
   let cellId: unknown;
+  let rerun: unknown;
   try {
-    cellId = (JSON.parse(body.toString('utf8')) as { cell_id?: unknown } | null)?.cell_id;
+    const parsed = JSON.parse(body.toString('utf8')) as { cell_id?: unknown; rerun?: unknown } | null;
+    cellId = parsed?.cell_id;
+    rerun = parsed?.rerun;
   } catch (err) {
     throw new HttpError(400, `Body is not valid JSON: ${(err as Error).message}`);
   }
@@ -248,7 +268,7 @@ const executeCell = async (
       throw new HttpError(400, `Cell ${cellId} is a ${cellTypeOf(cell)} cell, not code`);
     const refused = ctx.execution.kernelProblem(room.doc) ?? (await ctx.kernelProblem?.(room)) ?? null;
     if (refused) throw new HttpError(403, refused, { code: 'kernel-not-allowed' });
-    const run = await ctx.execution.run(name, room.doc, cellId).catch((err: unknown) => {
+    const run = await ctx.execution.run(name, room.doc, cellId, rerun === true).catch((err: unknown) => {
       throw kernelBudgetError(req, err) ?? err;
     });
     json(res, 200, { cell_id: cellId, status: run.status, execution_count: run.executionCount });

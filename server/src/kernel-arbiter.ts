@@ -4,6 +4,7 @@ import {
   kernelField,
   readKernelPresence,
   type ServerKernel,
+  type ServerSideKernel,
   serverField,
   type Volunteer,
 } from '@candyce/protocol';
@@ -33,6 +34,7 @@ export class KernelArbiter {
   private deciding = false;
   private destroyed = false;
   private published: string | null = null;
+  private serverKernel: ServerSideKernel | null = null;
 
   constructor(
     private readonly awareness: Awareness,
@@ -94,6 +96,12 @@ export class KernelArbiter {
     for (const id of ids) this.arbiter.left(id, clean);
   }
 
+  /** Publishes the state of the room's kernel on the server (`kernel="server"`), beside the browser host record. */
+  setServerKernel(kernel: ServerSideKernel | null): void {
+    this.serverKernel = kernel;
+    if (!this.destroyed) this.publish();
+  }
+
   /** Stops the timer; the room is going away. */
   destroy(): void {
     this.destroyed = true;
@@ -132,11 +140,13 @@ export class KernelArbiter {
 
   private publish(): void {
     const record = this.arbiter.current();
-    const json = JSON.stringify(record);
-    // Nobody ever hosted here: the server says nothing (rooms without code stay quiet).
-    if (json === this.published || (this.published === null && record.host === null)) return;
+    const said = { kernel: record, ...(this.serverKernel ? { serverKernel: this.serverKernel } : {}) };
+    const json = JSON.stringify(said);
+    // Nobody ever hosted here and no server kernel ran: the server says nothing (rooms without code stay quiet).
+    if (json === this.published || (this.published === null && record.host === null && !this.serverKernel))
+      return;
     this.published = json;
-    this.awareness.setLocalState({ [serverField]: { kernel: record } });
+    this.awareness.setLocalState({ [serverField]: said });
   }
 
   private arm(now: number): void {

@@ -140,6 +140,11 @@ export const createServer = (options: ServerOptions = {}): CandyceServer => {
         .removeAll(name)
         .catch((err: unknown) => logger.error({ err, room: name }, 'files of a deleted room not removed')),
   });
+  // The room's presence tells everyone what its server kernel is doing (and when its variables were lost).
+  if (execution)
+    execution.onState = (room, state) => {
+      void rooms.peek(room).then((loaded) => loaded?.kernel.setServerKernel(state));
+    };
   const connections = new Set<Connection>();
   const guard = createRequestGuard({
     open: auth.open,

@@ -1,5 +1,6 @@
 import { jupyterGateway } from '@candyce/kernels';
 import { getCell, readOutputs } from '@candyce/model';
+import { readServerSideKernel } from '@candyce/protocol';
 import { describe, expect, it } from 'vitest';
 import { useJupyterServer } from '../../packages/kernels/test/helpers/jupyter-server.js';
 import { connect, secret, startServer, synced, token, waitFor } from './helpers.js';
@@ -136,4 +137,55 @@ describe('server-side execution', () => {
     expect(res.status).toBe(501);
     expect(((await res.json()) as { error: string }).error).toMatch(/JUPYTER_URL/);
   });
+
+  it('tells the room what its kernel does, restarts it for everyone on POST /restart, and a re-run ends the loss', async () => {
+    const { http, ws } = await startServer({
+      secret,
+      execution: { gateway: jupyterGateway({ url: jupyterServer().url, token: jupyterServer().token }) },
+    });
+    const [prof, pupil, viewer] = await Promise.all([
+      token({ sub: 'prof', name: 'Prof', role: 'teacher' }),
+      token({ sub: 'ada', name: 'Ada' }),
+      token({ sub: 'val', name: 'Val', role: 'viewer' }),
+    ]);
+    await fetch(`${http}/api/notebooks/relance`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${prof}` },
+      body: JSON.stringify(notebook),
+    });
+    const watcher = connect(ws, 'relance', pupil);
+    await synced(watcher);
+    const seen = () => {
+      for (const state of watcher.provider.awareness.getStates().values()) {
+        const kernel = readServerSideKernel(state);
+        if (kernel) return kernel;
+      }
+      return null;
+    };
+    expect((await post(http, 'relance', { cell_id: 'hello' }, pupil)).status).toBe(200);
+    await waitFor(() => seen()?.state === 'idle', 'the room told its kernel is idle');
+    expect(seen()).toEqual({ state: 'idle', lost: false, by: '' });
+    // A viewer cannot restart it; a writer can, and everyone is told who did.
+    const restart = (auth: string) =>
+      fetch(`${http}/api/notebooks/relance/restart`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${auth}` },
+      });
+    expect((await restart(viewer)).status).toBe(403);
+    const res = await restart(pupil);
+    expect(await res.json()).toEqual({ room: 'relance', restarted: true });
+    await waitFor(() => seen()?.lost === true, 'the loss told to the room');
+    expect(seen()).toEqual({ state: 'none', lost: true, by: 'Ada' });
+    // A new kernel counts from 1 again; a plain run keeps the notice, a re-run ends it.
+    expect(await (await post(http, 'relance', { cell_id: 'hello' }, pupil)).json()).toMatchObject({
+      execution_count: 1,
+    });
+    await waitFor(() => seen()?.state === 'idle', 'idle again');
+    expect(seen()?.lost).toBe(true);
+    expect((await post(http, 'relance', { cell_id: 'hello', rerun: true }, pupil)).status).toBe(200);
+    await waitFor(() => seen()?.lost === false, 'the loss ended by the re-run');
+    // Nothing to restart in a room without a kernel.
+    expect(await (await restart(pupil)).json()).toEqual({ room: 'relance', restarted: true });
+    expect(await (await restart(pupil)).json()).toEqual({ room: 'relance', restarted: false });
+  }, 120_000);
 });

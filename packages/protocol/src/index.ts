@@ -25,7 +25,9 @@ export {
   readHostState,
   readKernelPresence,
   readServerKernel,
+  readServerSideKernel,
   type ServerKernel,
+  type ServerSideKernel,
   serverField,
 } from './kernel-host.js';
 export { HostArbiter, HostLease, type Volunteer } from './kernel-lease.js';

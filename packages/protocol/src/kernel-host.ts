@@ -250,3 +250,30 @@ export const readServerKernel = (state: unknown): ServerKernel | null => {
   if (typeof k.beat !== 'number' || !Number.isSafeInteger(k.beat) || k.beat < -1) return null;
   return { host, epoch: k.epoch, beat: k.beat, lost: k.lost };
 };
+
+/**
+ * The room's kernel on the server (`kernel="server"`), as the server
+ * publishes it beside the browser host record: its state, and whether its
+ * variables are lost (it restarted: asked by `by`, or on its own when `by`
+ * is empty) until someone re-runs the cells.
+ */
+export interface ServerSideKernel {
+  readonly state: 'none' | 'starting' | 'idle' | 'busy';
+  readonly lost: boolean;
+  readonly by: string;
+}
+
+const serverKernelStates = new Set(['none', 'starting', 'idle', 'busy']);
+
+/** Reads the server's record of its own kernel from a presence state (the server's), or null. */
+export const readServerSideKernel = (state: unknown): ServerSideKernel | null => {
+  if (!isObject(state)) return null;
+  const server = state[serverField];
+  if (!isObject(server) || !isObject(server.serverKernel)) return null;
+  const k = server.serverKernel;
+  if (typeof k.state !== 'string' || !serverKernelStates.has(k.state) || typeof k.lost !== 'boolean')
+    return null;
+  const by = shortText(k.by, 200);
+  if (by === null) return null;
+  return { state: k.state as ServerSideKernel['state'], lost: k.lost, by };
+};
