@@ -51,4 +51,35 @@ describe('running code on the server’s Jupyter kernel', () => {
     await expect.poll(() => cell(bob, 'hello').locator('.prompt').textContent(), poll).toBe('[2]');
     expect(await alice.locator('.run-error').count()).toBe(0);
   }, 120_000);
+
+  it('shows the server kernel’s state to everyone, restarts it for all, says who did, and “re-run” brings the variables back', async () => {
+    const withVariable = {
+      ...notebook,
+      cells: [
+        { ...notebook.cells[0]!, id: 'set', source: 'a = 5' },
+        { ...notebook.cells[0]!, id: 'use', source: 'print(a * 2)' },
+      ],
+    };
+    await putNotebook(stack, 'jupyter-restart', withVariable);
+    const alice = await stack.open('jupyter-restart', { name: 'Alice', role: 'teacher', kernel: 'server' });
+    const bob = await stack.open('jupyter-restart', { name: 'Bob', kernel: 'server' });
+    for (const page of [alice, bob]) await page.locator('.status[data-status="online"]').waitFor();
+    await cell(alice, 'set').click({ position: { x: 20, y: 10 } });
+    await alice.keyboard.press('Control+Enter');
+    await expect.poll(() => cell(bob, 'set').locator('.prompt').textContent(), poll).toBe('[1]');
+    const indicator = bob.locator('[part="kernel-host"]');
+    await expect.poll(() => indicator.textContent(), poll).toContain('Python sur le serveur : prêt');
+    // Bob restarts it from the toolbar (or its "Plus" menu): Alice reads who did, with the offer to re-run.
+    const restart = bob.locator('candyce-notebook header button[data-key="restart"]');
+    if (!(await restart.isVisible()))
+      await bob.locator('candyce-notebook header button[data-key="more"]').click();
+    await restart.click();
+    const lost = alice.locator('[part="kernel-lost"]');
+    await expect.poll(() => lost.textContent(), poll).toContain('Bob a redémarré Python');
+    await lost.getByRole('button', { name: 'Relancer les cellules déjà exécutées' }).click();
+    await expect.poll(() => lost.count(), poll).toBe(0);
+    await cell(bob, 'use').click({ position: { x: 20, y: 10 } });
+    await bob.keyboard.press('Control+Enter');
+    await expect.poll(() => outputText(alice, 'use'), poll).toBe('10');
+  }, 120_000);
 });

@@ -94,7 +94,7 @@ describe('one kernel for the room', () => {
     await expect.poll(() => indicator(ines).textContent(), poll).toContain('Python chez Hugo');
     const started = Date.now();
     await runCell(ines, 'use');
-    await expect.poll(() => outputText(hugo, 'use'), poll).toBe('10');
+    await expect.poll(() => outputText(ines, 'use'), { timeout: 30_000, interval: 20 }).toBe('10');
     const firstOutputMs = Date.now() - started;
     expect(await prompt(ines, 'use')).toBe('[2]');
     // A third person joins and runs in turn: the same variables.
@@ -182,7 +182,7 @@ describe('hand-over', () => {
     await hugo.close();
     // The run ends with a clear message; Inès's browser is the host now; the variables are gone.
     await expect
-      .poll(() => outputText(ines, 'slow'), poll)
+      .poll(() => outputText(ines, 'slow'), { timeout: 30_000, interval: 20 })
       .toContain('le navigateur qui faisait tourner Python est parti');
     const handoverMs = Date.now() - closedAt;
     await expect.poll(() => cell(ines, 'slow').locator('.spinner').count(), poll).toBe(0);

@@ -10,7 +10,7 @@ import {
   type Role,
   stringifyIpynb,
 } from '@candyce/model';
-import { readKernelPresence } from '@candyce/protocol';
+import { readKernelPresence, readServerSideKernel, type ServerSideKernel } from '@candyce/protocol';
 import { ContextProvider } from '@lit/context';
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
@@ -37,6 +37,7 @@ import { outputFrameUrlOf } from '../render/sandbox-frame.js';
 import { sanitizer } from '../render/sanitize.js';
 import { type KernelLoad, RunError, type RunState } from '../run/cell-runner.js';
 import { createRunner, kernelKindOf } from '../run/create-runner.js';
+import { currentKernelOf } from '../run/kernel-choice.js';
 import type { SharedKernelView } from '../run/shared-kernel.js';
 import { notebookStyles } from '../styles/notebook-styles.js';
 import { themeTokens } from '../styles/tokens.js';
@@ -46,6 +47,7 @@ import { FilesPanel, filesPanelView } from '../views/files-panel.js';
 import { kernelLoadView, kernelStep, kernelText } from '../views/kernel-load-view.js';
 import { presenceView } from '../views/presence-view.js';
 import {
+  serverKernelViewOf,
   sharedActText,
   sharedKernelIndicator,
   sharedKernelText,
@@ -136,6 +138,7 @@ export class CandyceNotebook extends LitElement {
     localRun: { state: true },
     kernelLoad: { state: true },
     sharedKernel: { state: true },
+    serverKernel: { state: true },
   };
 
   declare server: string;
@@ -185,6 +188,8 @@ export class CandyceNotebook extends LitElement {
   declare private kernelLoad: KernelLoad;
   /** Where the room's shared kernel runs and its state (null: not a shared kernel). */
   declare private sharedKernel: SharedKernelView | null;
+  /** What the server says of the room's server kernel (`kernel="server"`), or null. */
+  declare private serverKernel: ServerSideKernel | null;
 
   private readonly provider = new ProviderController(
     this,
@@ -278,6 +283,7 @@ export class CandyceNotebook extends LitElement {
     this.localRun = { running: null, queued: [] };
     this.kernelLoad = { state: 'idle' };
     this.sharedKernel = null;
+    this.serverKernel = null;
   }
 
   /** The shared document of the open room (null before the element is connected). */
@@ -428,6 +434,7 @@ export class CandyceNotebook extends LitElement {
           kind: kernelKindOf(this.kernel),
           server: this.server,
           roomName: this.room,
+          userName: identity.name,
           // Python in the browser is one kernel for the room, hosted by one of the browsers present.
           room: {
             doc: room.doc,
@@ -607,6 +614,7 @@ export class CandyceNotebook extends LitElement {
   }
 
   private readQueued(awareness: NotebookSession['awareness']): void {
+    this.readServerKernel(awareness);
     // A shared kernel's queue is the room's: every browser shows it.
     const queued = new Set<string>(this.session?.runner.shared ? this.localRun.queued : []);
     awareness.getStates().forEach((state) => {
@@ -646,13 +654,47 @@ export class CandyceNotebook extends LitElement {
     else if (load.state === 'failed' && before.state !== 'failed') this.announce(t('kernel.failed'));
   }
 
+  /**
+   * The room's kernel as the indicator shows it: the shared browser Python
+   * when the notebook runs on it, the server's kernel as the server tells it,
+   * or null (SQL, no kernel, nothing known yet).
+   */
+  private kernelView(session: NotebookSession): SharedKernelView | null {
+    const current = currentKernelOf(session.doc, kernelKindOf(this.kernel));
+    // Nothing to say before anyone ran code: the header stays as small as it was.
+    if (current.location === 'server')
+      return this.serverKernel ? serverKernelViewOf(this.serverKernel) : null;
+    const view = current.id === 'pyodide' && session.runner.shared ? this.sharedKernel : null;
+    return view && (view.started || view.lost || view.last) ? view : null;
+  }
+
+  private readServerKernel(awareness: NotebookSession['awareness']): void {
+    let found: ServerSideKernel | null = null;
+    for (const state of awareness.getStates().values()) {
+      found = readServerSideKernel(state);
+      if (found) break;
+    }
+    const before = this.serverKernel;
+    if (JSON.stringify(found) === JSON.stringify(before)) return;
+    this.serverKernel = found;
+    const t = this.session?.t;
+    if (t && found?.lost && !before?.lost) this.announce(sharedLostText(t, serverKernelViewOf(found)));
+  }
+
   // Screen readers hear where the kernel went, when its variables are lost, and who interrupted or restarted it.
   private sharedChanged(view: SharedKernelView): void {
     const before = this.sharedKernel;
     this.sharedKernel = view;
     const t = this.session?.t;
     if (!t) return;
-    if (before && (before.where !== view.where || before.hostName !== view.hostName))
+    // A hand-over from one browser to another (going offline and back is the connection's to say).
+    const hosted = (v: SharedKernelView) => v.where === 'self' || v.where === 'other';
+    if (
+      before &&
+      hosted(before) &&
+      hosted(view) &&
+      (before.where !== view.where || before.hostName !== view.hostName)
+    )
       this.announce(sharedKernelText(t, view));
     if (view.lost && !before?.lost) this.announce(sharedLostText(t, view));
     if (view.last && view.last.n !== before?.last?.n && before !== null)
@@ -857,7 +899,7 @@ export class CandyceNotebook extends LitElement {
         moveRank: 8,
         run: () => this.exec('interrupt', null),
       },
-      ...(runner.restart && runner.shared
+      ...(runner.restart && this.kernelView(session)
         ? [
             {
               key: 'restart',
@@ -865,7 +907,7 @@ export class CandyceNotebook extends LitElement {
               title: t('toolbar.restart.title'),
               // The first into the "More" menu: rare, and it costs everyone their variables.
               moveRank: 0,
-              run: () => runner.restart?.(),
+              run: () => runner.restart?.(session.doc),
             },
           ]
         : []),
@@ -913,6 +955,7 @@ export class CandyceNotebook extends LitElement {
 
   private renderHeader(session: NotebookSession): TemplateResult {
     const t = session.t;
+    const kernelView = this.kernelView(session);
     const state = this.provider.state;
     const ro = session.readonly;
     const followed = this.people.find((p) => p.clientId === this.following);
@@ -922,7 +965,7 @@ export class CandyceNotebook extends LitElement {
         <h2 class="title">${this.label || this.room || t('notebook.label', { room: '' })}</h2>
         ${this.kernelChooser.selector(session)}
         ${kernelLoadView(t, this.kernelLoad)}
-        ${this.sharedKernel && session.runner.shared ? sharedKernelIndicator(t, this.sharedKernel) : nothing}
+        ${kernelView ? sharedKernelIndicator(t, kernelView, this.headerLayout.compact) : nothing}
         ${statusView(t, state, { on: ro, viewer: session.role === 'viewer' })}
         ${presenceView(this.people, {
           t,
@@ -974,8 +1017,8 @@ export class CandyceNotebook extends LitElement {
       }
       ${this.kernelChooser.notice(session)}
       ${
-        this.sharedKernel && session.runner.shared
-          ? sharedLostView(t, this.sharedKernel, !session.readonly, () => {
+        kernelView
+          ? sharedLostView(t, kernelView, !session.readonly, () => {
               session.runner.rerun?.(session.doc).catch((err: unknown) => this.runFailed(err));
             })
           : nothing

@@ -136,6 +136,10 @@ export const fr = {
   'shared.state.busy': 'occupé',
   'shared.state.failed': 'en panne',
   'shared.state.lost': 'variables perdues',
+  'shared.state.stopped': 'à l’arrêt',
+  'shared.server': 'Python sur le serveur : {state}',
+  'shared.lost.stopped':
+    'Python s’est arrêté sur le serveur (resté inactif, ou tombé en panne) : les variables sont à recalculer.',
   'shared.lost.handover':
     'Le navigateur qui faisait tourner Python est parti : les variables sont à recalculer.',
   'shared.lost.restart': '{name} a redémarré Python : les variables sont à recalculer.',
@@ -353,6 +357,10 @@ export const en: Catalogue = {
   'shared.state.busy': 'busy',
   'shared.state.failed': 'failed',
   'shared.state.lost': 'variables lost',
+  'shared.state.stopped': 'stopped',
+  'shared.server': 'Python on the server: {state}',
+  'shared.lost.stopped':
+    'Python stopped on the server (left idle, or it failed): the variables must be computed again.',
   'shared.lost.handover': 'The browser that ran Python left: the variables must be computed again.',
   'shared.lost.restart': '{name} restarted Python: the variables must be computed again.',
   'shared.lost.offline':

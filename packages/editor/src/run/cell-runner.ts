@@ -95,8 +95,8 @@ export interface CellRunner {
   readonly shared?: boolean;
   /** Runs again the cells already run, in the order of their execution counts (after the kernel lost its variables). */
   rerun?(doc: Y.Doc): Promise<void>;
-  /** Restarts the kernel: its variables are gone, for everyone who shares it. */
-  restart?(): void;
+  /** Restarts the kernel `doc` runs on: its variables are gone, for everyone who shares it. */
+  restart?(doc: Y.Doc): void;
   /** Tells the runner whether this browser is connected to the room's server. */
   setOnline?(online: boolean): void;
   /** Calls `listener` with where the room's kernel runs and its state as they change; returns a function that stops it. */

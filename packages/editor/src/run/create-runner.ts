@@ -1,6 +1,7 @@
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { type CellRunner, type InputHandler, type KernelKind, noRunner } from './cell-runner.js';
+import { currentKernelOf } from './kernel-choice.js';
 import { choiceRunner } from './kernelspec-runner.js';
 import { pagePyodide, pyodideRunner } from './pyodide-runner.js';
 import { serverRunner } from './server-runner.js';
@@ -23,6 +24,8 @@ export interface RunnerOptions {
   sqlWorkerURL?: string;
   /** Asks the user the question of an `input()` (Pyodide). */
   input?: InputHandler;
+  /** The user's name, said to the room when they restart its server kernel without a token (open mode). */
+  userName?: string;
   /**
    * The room's presence and document: given, Python in the browser is one
    * kernel for the whole room, hosted by one of the browsers present (see
@@ -55,7 +58,7 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
   // Each run goes where the notebook's kernel runs now: a kernel changed live applies at the next run.
   const server =
     options.server && options.roomName
-      ? serverRunner(options.server, options.roomName, options.token)
+      ? serverRunner(options.server, options.roomName, options.token, options.userName)
       : noRunner;
   // The page's own Python (its versioned path) unless the element names another.
   const page = pagePyodide();
@@ -81,6 +84,7 @@ export const createRunner = (options: RunnerOptions): CellRunner => {
           doc: room.doc,
           awareness: room.awareness,
           canHost: room.canHost && typeof Worker !== 'undefined',
+          active: () => currentKernelOf(room.doc, options.kind).id === 'pyodide',
           orphanNotice: room.orphanNotice,
           local: python,
           ...(options.input ? { input: options.input } : {}),

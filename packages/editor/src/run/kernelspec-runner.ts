@@ -65,9 +65,7 @@ export function routingRunner(
       const runner = pick(doc);
       return runner.rerun ? runner.rerun(doc) : runner.runCells(doc, executedInOrder(doc));
     },
-    restart() {
-      for (const runner of runners) runner.restart?.();
-    },
+    restart: (doc) => pick(doc).restart?.(doc),
     setOnline(online) {
       for (const runner of runners) runner.setOnline?.(online);
     },

@@ -1,6 +1,7 @@
 import { readErrorBody } from '@candyce/protocol';
 import type * as Y from 'yjs';
 import { type CellRunner, RunError, type RunRefusal, type RunState } from './cell-runner.js';
+import { executedInOrder } from './executed-order.js';
 
 /** Returns the HTTP base URL (`http://host:port`) of a sync WebSocket URL (`ws://host:port/sync`). */
 export const httpBaseOf = (server: string): string => {
@@ -24,6 +25,8 @@ export const refusalOf = (status: number): RunRefusal =>
 
 interface Waiting {
   cellId: string;
+  /** The first cell of a re-run: the server then ends its "variables lost" notice. */
+  rerun?: boolean;
   resolve(): void;
   reject(error: unknown): void;
 }
@@ -37,8 +40,10 @@ interface Waiting {
  * {@link RunError} and cancels the cells still waiting. Interrupting cancels
  * the waiting cells and asks `POST /api/notebooks/<room>/interrupt` to
  * interrupt the running one (a server without that endpoint lets it end).
+ * Restarting asks `POST /api/notebooks/<room>/restart`; a re-run tells the
+ * server, which then ends the room's "variables lost" notice.
  */
-export function serverRunner(server: string, room: string, token: string): CellRunner {
+export function serverRunner(server: string, room: string, token: string, userName = ''): CellRunner {
   const url = `${httpBaseOf(server)}/api/notebooks/${encodeURIComponent(room)}/execute`;
   const waiting: Waiting[] = [];
   const listeners = new Set<(state: RunState) => void>();
@@ -50,12 +55,13 @@ export function serverRunner(server: string, room: string, token: string): CellR
     for (const listener of listeners) listener(state);
   };
 
-  const post = async (cellId: string): Promise<void> => {
+  const post = async (cellId: string, rerun: boolean): Promise<void> => {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers.authorization = `Bearer ${token}`;
     let response: Response;
     try {
-      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify({ cell_id: cellId }) });
+      const body = rerun ? { cell_id: cellId, rerun: true } : { cell_id: cellId };
+      response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body) });
     } catch (err) {
       throw new RunError('unreachable', err instanceof Error ? err.message : String(err));
     }
@@ -83,7 +89,7 @@ export function serverRunner(server: string, room: string, token: string): CellR
         running = next.cellId;
         changed();
         try {
-          await post(next.cellId);
+          await post(next.cellId, next.rerun === true);
           next.resolve();
         } catch (err) {
           // A cell that ended in an error stops "run all"; its traceback is in the document already.
@@ -99,13 +105,13 @@ export function serverRunner(server: string, room: string, token: string): CellR
     }
   };
 
-  const runCells = async (_doc: Y.Doc, cellIds: readonly string[]): Promise<void> => {
+  const runCells = async (_doc: Y.Doc, cellIds: readonly string[], rerun = false): Promise<void> => {
     const runs = cellIds
       .filter((id) => id !== running && !waiting.some((w) => w.cellId === id))
       .map(
-        (cellId) =>
+        (cellId, i) =>
           new Promise<void>((resolve, reject) => {
-            waiting.push({ cellId, resolve, reject });
+            waiting.push({ cellId, resolve, reject, ...(rerun && i === 0 ? { rerun: true } : {}) });
           }),
       );
     changed();
@@ -117,7 +123,17 @@ export function serverRunner(server: string, room: string, token: string): CellR
     kind: 'server',
     available: true,
     run: ({ doc, cellId }) => runCells(doc, [cellId]),
-    runCells,
+    runCells: (doc, cellIds) => runCells(doc, cellIds),
+    rerun: (doc) => runCells(doc, executedInOrder(doc), true),
+    restart() {
+      cancelWaiting();
+      changed();
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (token) headers.authorization = `Bearer ${token}`;
+      // With a token the server names who restarted from it; without (open mode) it takes this name.
+      const body = JSON.stringify(token ? {} : { by: userName });
+      fetch(url.replace(/\/execute$/, '/restart'), { method: 'POST', headers, body }).catch(() => undefined);
+    },
     interrupt() {
       cancelWaiting();
       changed();

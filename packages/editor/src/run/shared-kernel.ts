@@ -25,20 +25,23 @@ import { KernelHostRole } from './kernel-host-role.js';
  * Where the room's kernel runs, as this browser sees it:
  * `self` (this browser hosts it), `other` (the browser of `hostName`),
  * `offline` (this browser, alone, while the connection is lost), `none`
- * (nobody hosts yet: the first run names a host).
+ * (nobody hosts yet: the first run names a host), `server` (the room's
+ * kernel on the Candyce server, `kernel="server"`).
  */
-export type KernelWhere = 'self' | 'other' | 'offline' | 'none';
+export type KernelWhere = 'self' | 'other' | 'offline' | 'none' | 'server';
 
 /** What the kernel indicator shows of the room's shared kernel. */
 export interface SharedKernelView {
   where: KernelWhere;
   /** The host's name (its presence `user.name`), '' when unknown or this browser. */
   hostName: string;
-  state: 'waiting' | 'starting' | 'idle' | 'busy' | 'failed';
+  state: 'waiting' | 'starting' | 'idle' | 'busy' | 'failed' | 'stopped';
   /** Why the variables are gone (until the next run), and who caused it when that is someone. */
-  lost: { reason: 'handover' | 'restart' | 'offline'; by: string } | null;
+  lost: { reason: 'handover' | 'restart' | 'offline' | 'stopped'; by: string } | null;
   /** The last interrupt or restart, with who asked. */
   last: HostActNotice | null;
+  /** True once the kernel started or ran something: before, there is nothing to say. */
+  started: boolean;
 }
 
 /** What {@link sharedRunner} needs. */
@@ -51,6 +54,12 @@ export interface SharedRunnerOptions {
   input?: InputHandler;
   /** False for a browser that must not run code for others (no Web Workers). */
   canHost: boolean;
+  /**
+   * True while the notebook's code runs on this kernel (browser Python, not
+   * a server's kernel nor SQL): only then does this browser volunteer to host,
+   * so that other notebooks cost no beats. Default: always.
+   */
+  active?: () => boolean;
   /** The words written into a cell whose run ended with its host's departure. */
   orphanNotice: string;
 }
@@ -82,6 +91,8 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
   let act: KernelAct | null = null;
   let ans: InputAnswer | null = null;
   let offlineLost = false;
+  /** What this browser last said of hosting (see `active`). */
+  let volunteering = false;
   /** True when this user ran cells offline since the room's kernel was last someone else's. */
   let ranOffline = false;
   let disposed = false;
@@ -89,7 +100,14 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
   const runListeners = new Set<(state: RunState) => void>();
   const viewListeners = new Set<(view: SharedKernelView) => void>();
   const loadListeners = new Set<(load: KernelLoad) => void>();
-  let view: SharedKernelView = { where: 'none', hostName: '', state: 'waiting', lost: null, last: null };
+  let view: SharedKernelView = {
+    where: 'none',
+    hostName: '',
+    state: 'waiting',
+    lost: null,
+    last: null,
+    started: false,
+  };
   let roomRun: RunState = { running: null, queued: [] };
 
   const host = new KernelHostRole({
@@ -113,7 +131,8 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
   let publishDirty = false;
   const publishNow = () => {
     if (disposed) return;
-    const field: Record<string, unknown> = { can: o.canHost, req };
+    volunteering = o.canHost && (o.active?.() ?? true);
+    const field: Record<string, unknown> = { can: volunteering, req };
     if (act) field.act = act;
     if (ans) field.ans = ans;
     const hosted = host.stateFor(lease.hostEpoch);
@@ -210,6 +229,7 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
 
   const computeView = (): SharedKernelView => {
     const hosting = online && lease.holds(performance.now());
+    const localStarted = host.ranHere > 0 || host.localState() !== 'idle';
     if (!online) {
       return {
         where: 'offline',
@@ -217,6 +237,7 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
         state: host.localState(),
         lost: null,
         last: null,
+        started: localStarted,
       };
     }
     const h = hostPresence();
@@ -231,9 +252,18 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
         : record?.lost
           ? { reason: 'handover', by: '' }
           : null;
-    if (hosting && hs) return { where: 'self', hostName: '', state: host.localState(), lost, last: hs.last };
+    if (hosting && hs)
+      return {
+        where: 'self',
+        hostName: '',
+        state: host.localState(),
+        lost,
+        last: hs.last,
+        started: localStarted,
+      };
     // Named, but the lease is not (or no longer) confirmed: this browser waits for the server's word.
-    if (record?.host === me) return { where: 'self', hostName: '', state: 'waiting', lost, last: null };
+    if (record?.host === me)
+      return { where: 'self', hostName: '', state: 'waiting', lost, last: null, started: localStarted };
     if (h)
       return {
         where: 'other',
@@ -241,8 +271,9 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
         state: h.state.state,
         lost,
         last: h.state.last,
+        started: h.state.ran > 0 || h.state.state !== 'idle',
       };
-    return { where: 'none', hostName: '', state: 'waiting', lost, last: null };
+    return { where: 'none', hostName: '', state: 'waiting', lost, last: null, started: false };
   };
 
   const refresh = () => {
@@ -303,7 +334,7 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
     }
     if (otherNamed) ranOffline = false;
     if (hosting) host.serve(states());
-    if (refill()) schedulePublish();
+    if (refill() || volunteering !== (o.canHost && (o.active?.() ?? true))) schedulePublish();
     answerHost();
     refresh();
   };

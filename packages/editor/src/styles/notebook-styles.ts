@@ -181,7 +181,8 @@ export const notebookStyles = css`
   .status-stale .dot {
     background: var(--_danger);
   }
-  .kernel-status {
+  .kernel-status,
+  .kernel-host {
     display: inline-flex;
     align-items: center;
     gap: 6px;
@@ -190,11 +191,25 @@ export const notebookStyles = css`
     border-radius: 999px;
     border: 1px solid var(--_border);
   }
-  .kernel-status .dot {
+  .kernel-status .dot,
+  .kernel-host .dot {
     width: 10px;
     height: 10px;
     border-radius: 50%;
     background: var(--_warning);
+  }
+  /* The room's kernel: green when ready, amber while busy or starting, red when lost or failed. */
+  .kernel-host[data-state='idle'] .dot {
+    background: var(--_success);
+  }
+  .kernel-host[data-state='lost'],
+  .kernel-host[data-state='failed'] {
+    background: var(--_error-bg);
+    border-color: var(--_error-border);
+  }
+  .kernel-host[data-state='lost'] .dot,
+  .kernel-host[data-state='failed'] .dot {
+    background: var(--_danger);
   }
   .kernel-failed {
     background: var(--_error-bg);

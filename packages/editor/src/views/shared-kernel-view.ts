@@ -1,3 +1,4 @@
+import type { ServerSideKernel } from '@candyce/protocol';
 import { html, nothing, type TemplateResult } from 'lit';
 import type { Translate } from '../i18n/translate.js';
 import type { SharedKernelView } from '../run/shared-kernel.js';
@@ -7,6 +8,7 @@ export const sharedKernelText = (t: Translate, view: SharedKernelView): string =
   if (view.where === 'none') return t('shared.none');
   const state = view.lost && view.state === 'idle' ? t('shared.state.lost') : t(`shared.state.${view.state}`);
   if (view.where === 'offline') return t('shared.offline', { state });
+  if (view.where === 'server') return t('shared.server', { state });
   if (view.where === 'self') return t('shared.self', { state });
   return t('shared.other', { name: view.hostName || t('shared.someone'), state });
 };
@@ -23,14 +25,41 @@ export const sharedLostText = (t: Translate, view: SharedKernelView): string => 
 export const sharedActText = (t: Translate, view: SharedKernelView): string =>
   view.last ? t(`shared.act.${view.last.kind}`, { name: view.last.by || t('shared.someone') }) : '';
 
-/** Returns the toolbar's indicator of the room's kernel: whose browser runs it, and its state. */
-export const sharedKernelIndicator = (t: Translate, view: SharedKernelView): TemplateResult =>
-  html`<span class="kernel-status kernel-host" part="kernel-host" data-where=${view.where}
-    data-state=${view.lost && view.state === 'idle' ? 'lost' : view.state}>
-    <span class="dot" aria-hidden="true"></span>${sharedKernelText(t, view)}${
-      view.last ? html` <span class="kernel-act">${sharedActText(t, view)}</span>` : nothing
-    }
+/**
+ * Returns the header's indicator of the room's kernel: whose browser runs
+ * it, and its state. `compact` (a narrow header) shows the dot and the state
+ * only; the whole sentence stays its title and is read by screen readers.
+ */
+export const sharedKernelIndicator = (
+  t: Translate,
+  view: SharedKernelView,
+  compact = false,
+): TemplateResult => {
+  const text = sharedKernelText(t, view);
+  const state = view.lost && view.state === 'idle' ? 'lost' : view.state;
+  return html`<span class="kernel-host" part="kernel-host" data-where=${view.where}
+    data-state=${state} title=${text}>
+    <span class="dot" aria-hidden="true"></span>${
+      compact
+        ? html`<span aria-hidden="true">${t(`shared.state.${state}`)}</span><span class="visually-hidden">${text}</span>`
+        : text
+    }${view.last ? html` <span class="kernel-act">${sharedActText(t, view)}</span>` : nothing}
   </span>`;
+};
+
+/** Returns the view of the room's kernel on the server (`kernel="server"`), from what the server publishes. */
+export const serverKernelViewOf = (kernel: ServerSideKernel): SharedKernelView => ({
+  where: 'server',
+  hostName: '',
+  state: kernel.state === 'none' ? 'stopped' : kernel.state,
+  lost: kernel.lost
+    ? kernel.by
+      ? { reason: 'restart', by: kernel.by }
+      : { reason: 'stopped', by: '' }
+    : null,
+  last: null,
+  started: true,
+});
 
 /**
  * Returns the notice shown to everyone while the room's kernel has lost its
