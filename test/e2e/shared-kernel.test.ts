@@ -210,6 +210,8 @@ describe('hand-over', () => {
     await runCell(hugo, 'set');
     await expect.poll(() => prompt(ines, 'set'), poll).toBe('[1]');
     expect(await indicator(hugo).getAttribute('data-where')).toBe('self');
+    // Inès (so the server) has heard that Hugo's kernel ran something: idle, and shown only once started.
+    await expect.poll(() => indicator(ines).getAttribute('data-state'), poll).toBe('idle');
     line.stall();
     const cutAt = Date.now();
     // Inès is named once Hugo's lease has run out unheard (8 s).

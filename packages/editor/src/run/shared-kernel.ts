@@ -91,6 +91,8 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
   let act: KernelAct | null = null;
   let ans: InputAnswer | null = null;
   let offlineLost = false;
+  /** The `ran` of the host state last published. */
+  let publishedRan = 0;
   /** What this browser last said of hosting (see `active`). */
   let volunteering = false;
   /** True when this user ran cells offline since the room's kernel was last someone else's. */
@@ -118,7 +120,10 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
       o.input ? o.input(request) : Promise.reject(new Error('No one can answer input() here')),
     orphanNotice: o.orphanNotice,
     changed: () => {
-      schedulePublish();
+      // The first run that gives the kernel variables goes out at once: a host that dies right
+      // after must leave the server knowing its variables are lost.
+      if (host.ranHere > 0 && publishedRan === 0) publishNow();
+      else schedulePublish();
       refresh();
     },
     load: (load) => {
@@ -137,6 +142,7 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
     if (ans) field.ans = ans;
     const hosted = host.stateFor(lease.hostEpoch);
     if (hosted) field.host = hosted;
+    publishedRan = hosted?.ran ?? 0;
     awareness.setLocalStateField(kernelField, field);
   };
   const schedulePublish = () => {
