@@ -122,7 +122,7 @@ export function sharedRunner(o: SharedRunnerOptions): CellRunner {
     changed: () => {
       // The first run that gives the kernel variables goes out at once: a host that dies right
       // after must leave the server knowing its variables are lost.
-      if (host.ranHere > 0 && publishedRan === 0) publishNow();
+      if (lease.hostEpoch >= 0 && host.ranHere > 0 && publishedRan === 0) publishNow();
       else schedulePublish();
       refresh();
     },
